@@ -1,0 +1,66 @@
+// ESLint 9 flat config.
+//  - force-app LWC: @salesforce/eslint-config-lwc (recommended) + the Lightning plugin rules;
+//    jest globals for __tests__ and the shared mocks.
+//  - sync-worker, test, scripts: typescript-eslint recommended (type-aware rules are left to tsc).
+import { createRequire } from 'node:module';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+import jestPlugin from 'eslint-plugin-jest';
+
+const require = createRequire(import.meta.url);
+const lwcConfig = require('@salesforce/eslint-config-lwc');
+
+const lwcFiles = ['force-app/**/lwc/**/*.js'];
+const lwcTestFiles = ['force-app/**/lwc/**/__tests__/**/*.js', 'force-app/test/**/*.js'];
+
+export default [
+    {
+        ignores: [
+            'node_modules/**',
+            'coverage/**',
+            '.tmp/**',
+            '.demo/**',
+            '.sf/**',
+            '.sfdx/**',
+            'force-app/main/default/staticresources/**',
+            'force-app/**/aura/**'
+        ]
+    },
+    ...lwcConfig.configs.recommended.map((config) => ({ ...config, files: lwcFiles })),
+    {
+        files: lwcTestFiles,
+        plugins: { jest: jestPlugin },
+        languageOptions: { globals: { ...globals.node, ...globals.jest } },
+        rules: {
+            ...jestPlugin.configs['flat/recommended'].rules,
+            'jest/no-focused-tests': 'error',
+            'jest/no-disabled-tests': 'error',
+            '@lwc/lwc/no-unexpected-wire-adapter-usages': 'off'
+        }
+    },
+    ...tseslint.configs.recommended.map((config) => ({
+        ...config,
+        files: ['sync-worker/**/*.ts', 'test/**/*.ts', 'scripts/**/*.ts']
+    })),
+    {
+        files: ['sync-worker/**/*.ts', 'test/**/*.ts', 'scripts/**/*.ts', '**/*.{js,cjs}'],
+        ignores: lwcFiles,
+        languageOptions: { globals: { ...globals.node } }
+    },
+    {
+        files: ['**/*.test.ts', '**/__tests__/**/*.ts'],
+        plugins: { jest: jestPlugin },
+        languageOptions: { globals: { ...globals.jest } },
+        rules: {
+            'jest/no-focused-tests': 'error',
+            'jest/no-disabled-tests': 'error',
+            'jest/no-identical-title': 'error',
+            'jest/valid-expect': 'error'
+        }
+    },
+    {
+        files: ['test/setup/*.cjs', 'babel.config.cjs'],
+        languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
+        rules: { '@typescript-eslint/no-require-imports': 'off' }
+    }
+];
