@@ -1,11 +1,18 @@
-// Metadata check: converts force-app to Metadata API format with the official Salesforce CLI
-// (source-deploy-retrieve underneath). Malformed XML, unknown metadata types, missing
-// -meta.xml companions and broken bundles fail the conversion, and so the build.
+// Metadata check, in two steps:
+//  1. force-app converts to Metadata API format with the official Salesforce CLI
+//     (source-deploy-retrieve underneath): unknown metadata types, files outside a known
+//     layout and incomplete bundles fail here.
+//  2. Every XML file of the converted output and of force-app is well-formed, and every custom
+//     field follows the rules a deploy would enforce (a known type with the elements that type
+//     requires) plus ours (Italian label and help text on every custom field).
+//     SDR copies files without validating their XML, so step 2 is what stops a malformed field.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, readdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
+const root = path.resolve('force-app');
 const outputDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'fse-mdapi-')), 'mdapi');
 // Run the CLI on this very Node (22), whatever node is first on PATH.
 const sfRun = path.resolve('node_modules/@salesforce/cli/bin/run.js');
@@ -33,17 +40,127 @@ const result = spawnSync(
         }
     }
 );
-let parsed: { status?: number; message?: string; name?: string } = {};
+let parsed: { status?: number; message?: string } = {};
 try {
-    parsed = JSON.parse(result.stdout);
+    parsed = JSON.parse(result.stdout) as typeof parsed;
 } catch {
-    // Not JSON: fall through to print raw output.
+    // Not JSON: the raw output is printed below.
 }
 if (result.status !== 0 || parsed.status !== 0) {
     console.error('metadata-check: force-app does not convert to Metadata API format.');
     console.error(parsed.message ?? result.stdout ?? '', result.stderr ?? '');
     process.exit(1);
 }
-const types = readdirSync(outputDir).filter((f) => f !== 'package.xml');
-console.log(`metadata-check: force-app converts cleanly (${types.join(', ')})`);
+
+function* walk(dir: string): Generator<string> {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) {
+            if (entry.name === 'node_modules' || entry.name === '__tests__') continue;
+            yield* walk(full);
+        } else {
+            yield full;
+        }
+    }
+}
+
+const problems: string[] = [];
+const isXml = (file: string) =>
+    /\.(xml|object|field|labels|translation|permissionset|flexipage|app|layout)$/.test(file) ||
+    file.endsWith('-meta.xml');
+let xmlCount = 0;
+for (const dir of [outputDir, root]) {
+    for (const file of walk(dir)) {
+        if (!isXml(file) || file.includes(`${path.sep}staticresources${path.sep}`)) continue;
+        xmlCount++;
+        const verdict = XMLValidator.validate(readFileSync(file, 'utf8'));
+        if (verdict !== true) {
+            const where = path.relative(process.cwd(), file);
+            problems.push(`${where}:${verdict.err.line}: malformed XML: ${verdict.err.msg}`);
+        }
+    }
+}
+
+// Elements each field type must carry for a deploy to succeed (Metadata API CustomField).
+const requiredByType: Record<string, string[]> = {
+    Text: ['length'],
+    TextArea: [],
+    LongTextArea: ['length', 'visibleLines'],
+    Html: ['length', 'visibleLines'],
+    EncryptedText: ['length', 'maskChar', 'maskType'],
+    Number: ['precision', 'scale'],
+    Currency: ['precision', 'scale'],
+    Percent: ['precision', 'scale'],
+    Checkbox: ['defaultValue'],
+    Date: [],
+    DateTime: [],
+    Time: [],
+    Email: [],
+    Phone: [],
+    Url: [],
+    Picklist: ['valueSet'],
+    MultiselectPicklist: ['valueSet', 'visibleLines'],
+    Lookup: ['referenceTo', 'relationshipName'],
+    MasterDetail: ['referenceTo', 'relationshipName'],
+    AutoNumber: ['displayFormat'],
+    Formula: [],
+    Summary: ['summaryOperation'],
+    Hierarchy: ['relationshipName']
+};
+const xml = new XMLParser({ ignoreAttributes: true, parseTagValue: false });
+let fieldCount = 0;
+for (const file of walk(root)) {
+    if (!file.endsWith('.field-meta.xml')) continue;
+    const where = path.relative(process.cwd(), file);
+    const name = path.basename(file, '.field-meta.xml');
+    const object = path.basename(path.dirname(path.dirname(file)));
+    let field: Record<string, unknown> | undefined;
+    try {
+        field = (xml.parse(readFileSync(file, 'utf8')) as { CustomField?: Record<string, unknown> })
+            .CustomField;
+    } catch {
+        continue; // already reported as malformed XML
+    }
+    if (!field) {
+        problems.push(`${where}: root element must be <CustomField>`);
+        continue;
+    }
+    fieldCount++;
+    if (field.fullName !== undefined && field.fullName !== name) {
+        problems.push(
+            `${where}: <fullName>${String(field.fullName)}</fullName> must match the file name ${name}`
+        );
+    }
+    if (!name.endsWith('__c')) continue; // standard field customisations carry only what they change
+    const type = String(field.type ?? '');
+    if (field.formula !== undefined) {
+        // formula fields carry their return type; the type-specific rules do not apply
+    } else if (!(type in requiredByType)) {
+        problems.push(`${where}: unknown or missing field <type> "${type}"`);
+    } else {
+        for (const element of requiredByType[type]) {
+            const fromGlobalSet =
+                element === 'valueSet' && object.endsWith('__e') === false && field.valueSet;
+            if (field[element] === undefined && !fromGlobalSet) {
+                problems.push(`${where}: a ${type} field needs <${element}>`);
+            }
+        }
+    }
+    if (!field.label) problems.push(`${where}: custom field without <label>`);
+    if (!object.endsWith('__e') && !object.endsWith('__mdt') && !field.inlineHelpText) {
+        problems.push(
+            `${where}: custom field without <inlineHelpText> (help text is required on every custom field)`
+        );
+    }
+}
+
 rmSync(path.dirname(outputDir), { recursive: true, force: true });
+if (problems.length > 0) {
+    console.error(`metadata-check: ${problems.length} problem(s):`);
+    for (const p of problems) console.error(`  ${p}`);
+    process.exit(1);
+}
+console.log(
+    `metadata-check: force-app converts cleanly; ${xmlCount} XML files well-formed, ` +
+        `${fieldCount} fields valid`
+);
