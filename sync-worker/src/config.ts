@@ -1,0 +1,91 @@
+// config/sync.config.json validated by zod at start-up; command-line flags override it.
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { formatPath } from './schemas.ts';
+
+export const ConfigSchema = z
+    .object({
+        apiVersion: z
+            .string()
+            .regex(/^\d{2}\.0$/, 'must look like "62.0"')
+            .default('62.0'),
+        /** share of the org's remaining daily API requests this run may use (0 < share <= 1) */
+        apiBudgetShare: z.number().gt(0).lte(1).default(0.2),
+        /** Salesforce advises Bulk API 2.0 above ~2,000 records, collections below */
+        bulkThreshold: z.number().int().min(1).default(2000),
+        collectionSize: z.number().int().min(1).max(200).default(200),
+        /** keep every Bulk upload below this many bytes (Salesforce's limit is 150 MB after base64) */
+        maxUploadBytes: z
+            .number()
+            .int()
+            .min(1024)
+            .max(100 * 1024 * 1024)
+            .default(100 * 1024 * 1024),
+        concurrency: z.number().int().min(1).max(25).default(4),
+        maxConcurrentJobs: z.number().int().min(1).max(10).default(2),
+        queryPageSize: z.number().int().min(100).max(500000).default(100000),
+        requestTimeoutMs: z.number().int().min(1000).default(120000),
+        retries: z.number().int().min(0).max(20).default(6),
+        retryBaseMs: z.number().int().min(0).default(500),
+        retryCapMs: z.number().int().min(0).default(30000),
+        lockRetries: z.number().int().min(0).max(10).default(3),
+        pollInitialMs: z.number().int().min(0).default(500),
+        pollMaxMs: z.number().int().min(1).default(5000),
+        jobTimeoutMs: z
+            .number()
+            .int()
+            .min(1000)
+            .default(30 * 60 * 1000),
+        /** refuse to cease more than this share of Active professionals in one full run */
+        maxDeactivationShare: z.number().min(0).max(1).default(0.5),
+        /** how many rejects/failures the report lists (all are counted) */
+        maxListed: z.number().int().min(0).default(1000),
+        fhirPageSize: z.number().int().min(1).max(1000).default(500),
+        entities: z
+            .array(z.enum(['organizations', 'professionals']))
+            .min(1)
+            .default(['organizations', 'professionals']),
+        writeSyncRun: z.boolean().default(true)
+    })
+    .strict();
+
+export type SyncConfig = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = 'ConfigError';
+    }
+}
+
+export function parseConfig(raw: unknown, origin = 'configuration'): SyncConfig {
+    const r = ConfigSchema.safeParse(raw ?? {});
+    if (!r.success) {
+        const msg = r.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ');
+        throw new ConfigError(`Invalid ${origin}: ${msg}`);
+    }
+    return r.data;
+}
+
+export async function loadConfig(file: string | undefined, required: boolean): Promise<SyncConfig> {
+    if (!file) return parseConfig({});
+    let text: string;
+    try {
+        text = await readFile(file, 'utf8');
+    } catch {
+        if (required) throw new ConfigError(`Cannot read the config file ${file}`);
+        return parseConfig({});
+    }
+    let json: unknown;
+    try {
+        json = JSON.parse(text);
+    } catch (e) {
+        throw new ConfigError(`Config file ${file} is not valid JSON: ${(e as Error).message}`);
+    }
+    // "$schema"/"$comment" keys are documentation only
+    if (json && typeof json === 'object') {
+        for (const k of Object.keys(json))
+            if (k.startsWith('$')) delete (json as Record<string, unknown>)[k];
+    }
+    return parseConfig(json, `config file ${file}`);
+}

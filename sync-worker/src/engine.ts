@@ -1,0 +1,419 @@
+// The engine: extract -> validate -> map -> diff -> load -> report, with bounded memory.
+// Records flow through two local NDJSON staging files (mapped snapshot, then changes), so only
+// compact indexes are held in memory: external id -> "id\thash\tstatus" for the org side and
+// external id -> "updatedAt\tseq" for duplicate detection (~100-200 bytes a record each).
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { randomUUID } from 'node:crypto';
+import { BudgetExceededError } from './budget.ts';
+import {
+    decide,
+    indexRow,
+    absentActive,
+    countStatus,
+    unpackExisting,
+    type ExistingIndex
+} from './diff.ts';
+import { ENTITIES, type EntityName, type EntitySpec, type ProduceContext } from './entities.ts';
+import { syncHash } from './hash.ts';
+import { loadRecords, type LoadOptions } from './load.ts';
+import { mapOrganization, type MapResult, type SfRecord } from './mapping.ts';
+import { ReportBuilder, type Report } from './report.ts';
+import { bulkQuery } from './sf/bulk.ts';
+import type { SfClient } from './sf/client.ts';
+import { readPreviousWatermark, writeSyncRun } from './syncrun.ts';
+import type { SyncConfig } from './config.ts';
+import type { Logger } from './log.ts';
+import { UnparseableResource, type RegistrySource } from './sources/types.ts';
+
+export interface Progress {
+    start(label: string, total: number): void;
+    update(value: number): void;
+    stop(): void;
+}
+
+export interface RunOptions {
+    source: RegistrySource;
+    client: SfClient;
+    config: SyncConfig;
+    mode: 'full' | 'incremental';
+    reconcile: boolean;
+    dryRun: boolean;
+    entities: readonly EntityName[];
+    logger: Logger;
+    progress?: Progress;
+    runId?: string;
+    now?: () => Date;
+    tmpDir?: string;
+}
+
+class LineWriter {
+    private readonly out: NodeJS.WritableStream;
+    constructor(path: string) {
+        this.out = createWriteStream(path, { encoding: 'utf8' });
+    }
+    async write(obj: unknown): Promise<void> {
+        if (!this.out.write(JSON.stringify(obj) + '\n')) await once(this.out, 'drain');
+    }
+    async close(): Promise<void> {
+        this.out.end();
+        await once(this.out, 'finish');
+    }
+}
+
+async function* readLines<T>(path: string): AsyncIterable<T> {
+    const rl = createInterface({
+        input: createReadStream(path, { encoding: 'utf8' }),
+        crlfDelay: Infinity
+    });
+    for await (const line of rl) if (line) yield JSON.parse(line) as T;
+}
+
+interface Staged {
+    s: number; // sequence
+    k: string; // external id
+    u: string; // updatedAt
+    i: string; // source id
+    r: SfRecord;
+}
+
+interface Change {
+    a: 'c' | 'u' | 'd';
+    r: SfRecord;
+}
+
+export async function runSync(o: RunOptions): Promise<Report> {
+    const now = o.now ?? (() => new Date());
+    const cfg = o.config;
+    const runId = o.runId ?? randomUUID();
+    const tmp = join(o.tmpDir ?? tmpdir(), `fse-sync-${runId}`);
+    await mkdir(tmp, { recursive: true });
+    const rb = new ReportBuilder(
+        {
+            runId,
+            mode: o.mode,
+            dryRun: o.dryRun,
+            reconcile: o.reconcile,
+            startedAt: now().toISOString(),
+            source: o.source.description
+        },
+        cfg.maxListed
+    );
+    const report = rb.report;
+    let maxUpdated = '';
+    let stopped = false;
+    try {
+        let since: string | undefined;
+        if (o.mode === 'incremental') {
+            const prev = await readPreviousWatermark(o.client);
+            report.watermark.previous = prev;
+            if (prev) since = prev;
+            else {
+                report.mode = 'full';
+                rb.warn('no previous successful run with a watermark: running a full sync instead');
+            }
+        }
+
+        // Organisations are few (tens to a few thousand): read once, kept in memory for the join.
+        const orgResults: MapResult[] = [];
+        const orgCodeById = new Map<string, string>();
+        for await (const raw of o.source.read('Organization')) {
+            if (raw instanceof UnparseableResource) {
+                orgResults.push({
+                    ok: false,
+                    key: raw.position,
+                    reason: raw.reason,
+                    sourceId: raw.position
+                });
+                continue;
+            }
+            const m = mapOrganization(raw);
+            orgResults.push(m);
+            if (m.ok && m.fhirId) orgCodeById.set(m.fhirId, m.key);
+        }
+        const ctx: ProduceContext = {
+            source: o.source,
+            since,
+            now: now().toISOString(),
+            orgCodeById,
+            orgResults,
+            counters: {}
+        };
+        const specs = ENTITIES.filter((e) => o.entities.includes(e.name)).sort(
+            (a, b) => a.loadOrder - b.loadOrder
+        );
+        for (const spec of specs) {
+            ctx.counters = {};
+            const m = await syncEntity(
+                spec,
+                ctx,
+                o,
+                rb,
+                join(tmp, spec.name),
+                report.mode === 'full'
+            );
+            if (m > maxUpdated) maxUpdated = m;
+        }
+    } catch (err) {
+        if (err instanceof BudgetExceededError) {
+            stopped = true;
+            rb.warn(err.message + ': the run stopped cleanly; the next run picks up the rest');
+        } else {
+            await rm(tmp, { recursive: true, force: true });
+            throw err;
+        }
+    }
+    const failed = Object.values(report.entities).reduce((n, c) => n + (c?.failed ?? 0), 0);
+    report.status = stopped ? 'Stopped' : failed > 0 ? 'Partial' : 'Succeeded';
+    // The watermark only advances when everything made it: failed records are picked up again.
+    report.watermark.current =
+        report.status === 'Succeeded'
+            ? maxUpdated > (report.watermark.previous ?? '')
+                ? maxUpdated
+                : report.watermark.previous
+            : report.watermark.previous;
+    report.finishedAt = now().toISOString();
+    report.apiCalls = o.client.calls;
+    if (!o.dryRun && cfg.writeSyncRun) {
+        try {
+            report.apiCalls = o.client.calls + 1;
+            await writeSyncRun(o.client, report);
+        } catch (err) {
+            report.apiCalls = o.client.calls;
+            rb.warn(`could not write the SyncRun__c record: ${(err as Error).message}`);
+        }
+    }
+    await rm(tmp, { recursive: true, force: true });
+    return report;
+}
+
+async function syncEntity(
+    spec: EntitySpec,
+    ctx: ProduceContext,
+    o: RunOptions,
+    rb: ReportBuilder,
+    dir: string,
+    full: boolean
+): Promise<string> {
+    const cfg = o.config;
+    const log = o.logger;
+    const counts = rb.entity(spec.name);
+    await mkdir(dir, { recursive: true });
+
+    // 1. what the org has: one Bulk API 2.0 query per object
+    const existing: ExistingIndex = new Map();
+    const compareValues = o.reconcile || !spec.hashField;
+    const queryFields = compareValues
+        ? [
+              'Id',
+              ...new Set([
+                  spec.externalId,
+                  ...spec.fields,
+                  ...(spec.status ? [spec.status.field] : [])
+              ])
+          ]
+        : ['Id', spec.externalId, spec.hashField!, ...(spec.status ? [spec.status.field] : [])];
+    const soql = `SELECT ${queryFields.join(', ')} FROM ${spec.object} WHERE ${spec.externalId} != null`;
+    const rows = await bulkQuery(
+        o.client,
+        soql,
+        (row) =>
+            indexRow(existing, row, {
+                externalId: spec.externalId,
+                fields: spec.fields,
+                statusField: spec.status?.field,
+                hashField: spec.hashField,
+                reconcile: compareValues
+            }),
+        {
+            pageSize: cfg.queryPageSize,
+            initialMs: cfg.pollInitialMs,
+            maxMs: cfg.pollMaxMs,
+            timeoutMs: cfg.jobTimeoutMs
+        }
+    );
+    log.info(
+        { event: 'org-read', entity: spec.name, object: spec.object, records: rows },
+        'existing records indexed'
+    );
+    if (!o.client.budget.known) {
+        const limits = await o.client.json<{ DailyApiRequests?: { Remaining?: number } }>(
+            'GET',
+            `${o.client.dataPath}/limits/`
+        );
+        const remaining = limits?.DailyApiRequests?.Remaining;
+        if (typeof remaining === 'number') o.client.budget.setRemaining(remaining + o.client.calls);
+    }
+
+    // 2. extract, validate, map, stage; keep the most recently updated record per key
+    const stagePath = join(dir, 'staged.ndjson');
+    const stage = new LineWriter(stagePath);
+    const winners = new Map<string, string>(); // key -> "updatedAt\tseq\tsourceId"
+    const losers = new Map<number, string>(); // seq -> winner's source id
+    const rejectedKeys = new Set<string>();
+    let seq = 0;
+    o.progress?.start(`${spec.name}: reading`, 0);
+    for await (const res of spec.produce(ctx)) {
+        if (!res.ok) {
+            if (!('related' in res)) {
+                counts.read++;
+                counts.rejected++;
+            }
+            if ('matchKey' in res && res.matchKey) rejectedKeys.add(res.matchKey);
+            rb.reject(spec.name, res.key, res.reason);
+            continue;
+        }
+        counts.read++;
+        seq++;
+        if (seq % 5000 === 0) o.progress?.update(seq);
+        const prev = winners.get(res.key);
+        if (prev !== undefined) {
+            const [pu, ps, pid] = prev.split('\t');
+            if (res.updatedAt > pu) {
+                losers.set(Number(ps), res.sourceId);
+                winners.set(res.key, `${res.updatedAt}\t${seq}\t${res.sourceId}`);
+            } else {
+                losers.set(seq, pid);
+            }
+        } else winners.set(res.key, `${res.updatedAt}\t${seq}\t${res.sourceId}`);
+        await stage.write({
+            s: seq,
+            k: res.key,
+            u: res.updatedAt,
+            i: res.sourceId,
+            r: res.record
+        } satisfies Staged);
+    }
+    await stage.close();
+    o.progress?.stop();
+    for (const [k, v] of Object.entries(ctx.counters)) counts[k] = v;
+
+    // 3. diff: write only new or changed records
+    const changesPath = join(dir, 'changes.ndjson');
+    const changes = new LineWriter(changesPath);
+    let toLoad = 0;
+    let maxUpdated = '';
+    for await (const st of readLines<Staged>(stagePath)) {
+        const winner = losers.get(st.s);
+        if (winner !== undefined) {
+            counts.rejected++;
+            rb.reject(
+                spec.name,
+                spec.maskKey(st.k),
+                `duplicate ${spec.externalId}: superseded by ${winner}, updated more recently`
+            );
+            continue;
+        }
+        counts.valid++;
+        if (st.u > maxUpdated) maxUpdated = st.u;
+        const hash = syncHash(st.r, spec.fields);
+        const action = decide(unpackExisting(existing.get(st.k)), hash);
+        if (action === 'unchanged') {
+            counts.unchanged++;
+            continue;
+        }
+        if (action === 'create') counts.created++;
+        else counts.updated++;
+        toLoad++;
+        const r = spec.hashField ? { ...st.r, [spec.hashField]: hash } : st.r;
+        await changes.write({ a: action === 'create' ? 'c' : 'u', r } satisfies Change);
+    }
+    losers.clear();
+
+    // 4. deactivation: in a full run, Active records absent from the snapshot become Ceased
+    if (full && spec.status) {
+        const st = spec.status;
+        const absent = [
+            ...absentActive(existing, (k) => winners.has(k) || rejectedKeys.has(k), st.active)
+        ];
+        const active = countStatus(existing, st.active);
+        if (
+            absent.length > 0 &&
+            absent.length > cfg.maxDeactivationShare * active &&
+            absent.length > 10
+        ) {
+            rb.warn(
+                `${spec.name}: ${absent.length} of ${active} active records are missing from the snapshot, above maxDeactivationShare ${cfg.maxDeactivationShare}: no deactivation done (is the source complete?)`
+            );
+        } else {
+            for (const key of absent) {
+                counts.deactivated++;
+                toLoad++;
+                await changes.write({
+                    a: 'd',
+                    // the hash is reset so a professional who comes back is rewritten in full
+                    r: {
+                        [spec.externalId]: key,
+                        [st.field]: st.ceased,
+                        ...(spec.hashField ? { [spec.hashField]: 'deactivated' } : {})
+                    }
+                } satisfies Change);
+            }
+        }
+    }
+    await changes.close();
+
+    // 5. load (never in a dry run)
+    if (!o.dryRun && toLoad > 0) {
+        const lo: LoadOptions = {
+            bulkThreshold: cfg.bulkThreshold,
+            collectionSize: cfg.collectionSize,
+            maxUploadBytes: cfg.maxUploadBytes,
+            concurrency: cfg.concurrency,
+            maxConcurrentJobs: cfg.maxConcurrentJobs,
+            lockRetries: cfg.lockRetries,
+            retryBaseMs: cfg.retryBaseMs,
+            poll: {
+                initialMs: cfg.pollInitialMs,
+                maxMs: cfg.pollMaxMs,
+                timeoutMs: cfg.jobTimeoutMs
+            },
+            tmpDir: dir,
+            logger: log
+        };
+        const columns = [
+            ...spec.fields,
+            ...(spec.status && !spec.fields.includes(spec.status.field) ? [spec.status.field] : []),
+            ...(spec.hashField ? [spec.hashField] : [])
+        ];
+        async function* records() {
+            for await (const c of readLines<Change>(changesPath)) yield c.r;
+        }
+        log.info(
+            {
+                event: 'load',
+                entity: spec.name,
+                object: spec.object,
+                records: toLoad,
+                via: toLoad >= cfg.bulkThreshold ? 'bulk' : 'collections'
+            },
+            'loading'
+        );
+        const stats = await loadRecords(
+            o.client,
+            { object: spec.object, externalId: spec.externalId, columns },
+            records(),
+            toLoad,
+            lo
+        );
+        const failedKeys = new Set<string>();
+        for (const f of stats.failed) {
+            if (failedKeys.has(f.key)) continue;
+            failedKeys.add(f.key);
+            counts.failed++;
+            if (!existing.has(f.key)) counts.created--;
+            else if (winners.has(f.key)) counts.updated--;
+            else counts.deactivated--;
+            rb.failure(spec.name, spec.maskKey(f.key), f.errorCode, f.message);
+        }
+        if (stats.failed.some((f) => f.errorCode === 'API_BUDGET_EXCEEDED')) {
+            throw new BudgetExceededError(`API budget reached while loading ${spec.name}`);
+        }
+    }
+    log.info({ event: 'entity-done', entity: spec.name, ...counts }, `${spec.name} done`);
+    return maxUpdated;
+}

@@ -1,0 +1,26 @@
+// SyncHash__c: sha256 (hex) of a canonical serialisation of the mapped registry-owned fields.
+import { createHash } from 'node:crypto';
+import type { SfRecord } from './mapping.ts';
+
+/**
+ * Canonical form: fields sorted by name, each as [name, value] with empty/undefined -> null,
+ * serialised with JSON.stringify. Field order and missing-vs-null do not change the hash.
+ */
+export function canonical(record: SfRecord, fields: readonly string[]): string {
+    const sorted = [...fields].sort();
+    return JSON.stringify(sorted.map((f) => [f, normalizeValue(f, record[f])]));
+}
+
+export function syncHash(record: SfRecord, fields: readonly string[]): string {
+    return createHash('sha256').update(canonical(record, fields)).digest('hex');
+}
+
+/** Make org-side values (CSV strings) comparable with mapped ones (used by --reconcile). */
+export function normalizeValue(field: string, v: string | null | undefined): string | null {
+    if (v === undefined || v === null || v === '') return null;
+    if (/LastUpdated__c$|At__c$/.test(field) && /^\d{4}-\d{2}-\d{2}T/.test(v)) {
+        const d = new Date(v.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+        return Number.isNaN(d.getTime()) ? v : d.toISOString();
+    }
+    return v;
+}

@@ -1,0 +1,127 @@
+// The run report: a stable JSON shape (docs/sync-worker.md). Keys are masked by the entities;
+// messages are scrubbed once more before they are stored.
+import { scrubText } from './mask.ts';
+
+export interface EntityCounts {
+    read: number;
+    valid: number;
+    rejected: number;
+    created: number;
+    updated: number;
+    unchanged: number;
+    deactivated: number;
+    failed: number;
+}
+
+export interface Report {
+    runId: string;
+    mode: 'full' | 'incremental';
+    dryRun: boolean;
+    reconcile: boolean;
+    status: 'Succeeded' | 'Partial' | 'Stopped' | 'Failed';
+    startedAt: string;
+    finishedAt: string;
+    source: string;
+    watermark: { previous: string | null; current: string | null };
+    entities: Partial<Record<string, EntityCounts & Record<string, number>>>;
+    apiCalls: number;
+    rejects: Array<{ entity: string; key: string; reason: string }>;
+    rejectsNotListed: number;
+    failures: Array<{ entity: string; key: string; errorCode: string; message: string }>;
+    failuresNotListed: number;
+    warnings: string[];
+}
+
+export function emptyCounts(): EntityCounts {
+    return {
+        read: 0,
+        valid: 0,
+        rejected: 0,
+        created: 0,
+        updated: 0,
+        unchanged: 0,
+        deactivated: 0,
+        failed: 0
+    };
+}
+
+export class ReportBuilder {
+    readonly report: Report;
+    private readonly maxListed: number;
+
+    constructor(
+        init: Pick<Report, 'runId' | 'mode' | 'dryRun' | 'reconcile' | 'startedAt' | 'source'>,
+        maxListed: number
+    ) {
+        this.maxListed = maxListed;
+        this.report = {
+            ...init,
+            status: 'Succeeded',
+            finishedAt: '',
+            watermark: { previous: null, current: null },
+            entities: {},
+            apiCalls: 0,
+            rejects: [],
+            rejectsNotListed: 0,
+            failures: [],
+            failuresNotListed: 0,
+            warnings: []
+        };
+    }
+
+    entity(name: string): EntityCounts & Record<string, number> {
+        return (this.report.entities[name] ??= emptyCounts() as EntityCounts &
+            Record<string, number>);
+    }
+
+    reject(entity: string, key: string, reason: string): void {
+        if (this.report.rejects.length < this.maxListed) {
+            this.report.rejects.push({ entity, key, reason: scrubText(reason) });
+        } else this.report.rejectsNotListed++;
+    }
+
+    failure(entity: string, key: string, errorCode: string, message: string): void {
+        if (this.report.failures.length < this.maxListed) {
+            this.report.failures.push({
+                entity,
+                key,
+                errorCode,
+                message: scrubText(message).slice(0, 300)
+            });
+        } else this.report.failuresNotListed++;
+    }
+
+    warn(message: string): void {
+        this.report.warnings.push(scrubText(message));
+    }
+}
+
+/** Human summary for a terminal. */
+export function formatReport(r: Report): string {
+    const lines = [
+        `Run ${r.runId} — ${r.mode}${r.dryRun ? ' (dry run: nothing written)' : ''}${r.reconcile ? ', reconcile' : ''} — ${r.status}`,
+        `  source ${r.source}, ${r.startedAt} → ${r.finishedAt}, ${r.apiCalls} API calls`
+    ];
+    for (const [name, c] of Object.entries(r.entities)) {
+        if (!c) continue;
+        lines.push(
+            `  ${name.padEnd(14)} read ${c.read}, valid ${c.valid}, rejected ${c.rejected}, created ${c.created}, updated ${c.updated}, unchanged ${c.unchanged}, deactivated ${c.deactivated}, failed ${c.failed}`
+        );
+    }
+    const shown = r.rejects.slice(0, 10);
+    if (shown.length) {
+        lines.push(
+            `  rejects (first ${shown.length} of ${r.rejects.length + r.rejectsNotListed}):`
+        );
+        for (const x of shown) lines.push(`    ${x.entity} ${x.key}: ${x.reason}`);
+    }
+    const failed = r.failures.slice(0, 10);
+    if (failed.length) {
+        lines.push(
+            `  failures (first ${failed.length} of ${r.failures.length + r.failuresNotListed}):`
+        );
+        for (const x of failed) lines.push(`    ${x.entity} ${x.key}: ${x.errorCode} ${x.message}`);
+    }
+    for (const w of r.warnings) lines.push(`  warning: ${w}`);
+    return lines.join('\n');
+}

@@ -1,0 +1,58 @@
+// `ndjson:<dir>`: a FHIR Bulk Data export folder, one NDJSON file per resource type,
+// read line by line (never a whole file in memory).
+import { createReadStream } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import {
+    UnparseableResource,
+    type ReadOptions,
+    type RegistrySource,
+    type ResourceType
+} from './types.ts';
+
+export class NdjsonSource implements RegistrySource {
+    readonly dir: string;
+    readonly description: string;
+    readonly filtersSince = false;
+
+    constructor(dir: string) {
+        this.dir = dir;
+        this.description = `ndjson:${dir}`;
+    }
+
+    async check(): Promise<void> {
+        await access(join(this.dir, 'Practitioner.ndjson')).catch(() => {
+            throw new Error(
+                `No Practitioner.ndjson in ${this.dir}: is it a FHIR Bulk Data export folder?`
+            );
+        });
+    }
+
+    async *read(type: ResourceType, _opts: ReadOptions = {}): AsyncIterable<unknown> {
+        const file = join(this.dir, `${type}.ndjson`);
+        try {
+            await access(file);
+        } catch {
+            return; // a missing file is an empty resource type
+        }
+        const rl = createInterface({
+            input: createReadStream(file, { encoding: 'utf8' }),
+            crlfDelay: Infinity
+        });
+        let n = 0;
+        for await (const line of rl) {
+            n++;
+            if (!line.trim()) continue;
+            try {
+                yield JSON.parse(line);
+            } catch {
+                yield new UnparseableResource(
+                    type,
+                    `${type}.ndjson line ${n}`,
+                    'line is not valid JSON'
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,29 @@
+// One interface for every registry source: async iterators of raw FHIR resources, streamed.
+export type ResourceType = 'Organization' | 'Practitioner' | 'PractitionerRole' | 'Consent';
+
+export interface ReadOptions {
+    /** incremental runs: only resources with meta.lastUpdated > since (servers may ignore it) */
+    since?: string;
+    /** also return these resources by id (fhir: `_id=`), used by incremental joins */
+    ids?: readonly string[];
+}
+
+export interface RegistrySource {
+    /** safe description for logs and reports (no credentials) */
+    readonly description: string;
+    /** whether `since` is applied by the source itself */
+    readonly filtersSince: boolean;
+    read(type: ResourceType, opts?: ReadOptions): AsyncIterable<unknown>;
+}
+
+/** A line or entry that is not valid JSON: surfaced as a reject, the run goes on. */
+export class UnparseableResource {
+    readonly type: ResourceType;
+    readonly position: string;
+    readonly reason: string;
+    constructor(type: ResourceType, position: string, reason: string) {
+        this.type = type;
+        this.position = position;
+        this.reason = reason;
+    }
+}
