@@ -1,0 +1,3 @@
+trigger CaseTrigger on Case(before insert, after insert) {
+    new CaseTriggerHandler().run();
+}
