@@ -1,0 +1,238 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ApiBudget, BudgetExceededError, parseLimitInfo } from '../src/budget.ts';
+import { parseConfig, ConfigError } from '../src/config.ts';
+import { absentActive, decide, indexRow, unpackExisting, type ExistingIndex } from '../src/diff.ts';
+import { syncHash } from '../src/hash.ts';
+import { fromCsvRow, toCollectionRecord, toCsvRow } from '../src/load.ts';
+import { backoffDelay, isRetryable, SfHttpError, withRetry } from '../src/retry.ts';
+import { parseBulkError } from '../src/sf/bulk.ts';
+import { NdjsonSource } from '../src/sources/ndjson.ts';
+import { UnparseableResource } from '../src/sources/types.ts';
+import { chooseAuth } from '../src/auth.ts';
+
+describe('diff', () => {
+    const fields = ['FiscalCode__c', 'LastName'];
+    it('creates what is missing, updates what changed, skips what did not', () => {
+        const h = syncHash({ FiscalCode__c: 'A', LastName: 'Rossi' }, fields);
+        expect(decide(undefined, h)).toBe('create');
+        expect(decide({ id: '003', hash: h, status: 'Active' }, h)).toBe('unchanged');
+        expect(decide({ id: '003', hash: 'other', status: 'Active' }, h)).toBe('update');
+    });
+
+    it('trusts SyncHash__c normally and recomputes it from real values when reconciling', () => {
+        const idx: ExistingIndex = new Map();
+        const row = {
+            Id: '003x',
+            FiscalCode__c: 'A',
+            LastName: 'Edited in org',
+            SyncHash__c: 'abc',
+            RegistryStatus__c: 'Active'
+        };
+        indexRow(idx, row, {
+            externalId: 'FiscalCode__c',
+            fields,
+            statusField: 'RegistryStatus__c',
+            reconcile: false
+        });
+        expect(unpackExisting(idx.get('A'))).toEqual({ id: '003x', hash: 'abc', status: 'Active' });
+        indexRow(idx, row, {
+            externalId: 'FiscalCode__c',
+            fields,
+            statusField: 'RegistryStatus__c',
+            reconcile: true
+        });
+        expect(unpackExisting(idx.get('A'))!.hash).toBe(
+            syncHash({ FiscalCode__c: 'A', LastName: 'Edited in org' }, fields)
+        );
+    });
+
+    it('lists Active records absent from the snapshot, never Ceased ones', () => {
+        const idx: ExistingIndex = new Map([
+            ['A', '1\th\tActive'],
+            ['B', '2\th\tActive'],
+            ['C', '3\th\tCeased']
+        ]);
+        expect([...absentActive(idx, (k) => k === 'A', 'Active')]).toEqual(['B']);
+    });
+});
+
+describe('retry and backoff', () => {
+    it('uses full jitter under an exponential ceiling with a cap', () => {
+        expect(backoffDelay(0, { baseMs: 100, capMs: 1000, random: () => 0.999 })).toBe(99);
+        expect(backoffDelay(3, { baseMs: 100, capMs: 1000, random: () => 0.5 })).toBe(400);
+        expect(backoffDelay(10, { baseMs: 100, capMs: 1000, random: () => 0.999 })).toBe(999);
+        expect(backoffDelay(2, { baseMs: 100, capMs: 1000, random: () => 0 })).toBe(0);
+    });
+
+    it('retries 5xx, timeouts, resets and concurrency limits, not the rest', () => {
+        expect(isRetryable(new SfHttpError(503, 'SERVER_UNAVAILABLE', ''))).toBe(true);
+        expect(
+            isRetryable(
+                new SfHttpError(
+                    403,
+                    'REQUEST_LIMIT_EXCEEDED',
+                    'ConcurrentPerOrgLongTxn Limit exceeded'
+                )
+            )
+        ).toBe(true);
+        expect(
+            isRetryable(
+                new SfHttpError(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.')
+            )
+        ).toBe(false);
+        expect(isRetryable(new SfHttpError(400, 'MALFORMED_QUERY', ''))).toBe(false);
+        expect(
+            isRetryable(
+                Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } })
+            )
+        ).toBe(true);
+        expect(isRetryable(new DOMException('timed out', 'TimeoutError'))).toBe(true);
+    });
+
+    it('gives up after the configured retries and waits between attempts', async () => {
+        const waits: number[] = [];
+        let calls = 0;
+        const op = () => {
+            calls++;
+            return Promise.reject(new SfHttpError(500, 'UNKNOWN_EXCEPTION', 'boom'));
+        };
+        await expect(
+            withRetry(op, {
+                retries: 3,
+                baseMs: 10,
+                capMs: 100,
+                random: () => 1,
+                sleep: async (ms) => void waits.push(ms)
+            })
+        ).rejects.toThrow('boom');
+        expect(calls).toBe(4);
+        expect(waits).toEqual([10, 20, 40]);
+        let n = 0;
+        const ok = await withRetry(
+            async () => (++n < 3 ? Promise.reject(new SfHttpError(502, 'X', '')) : 'done'),
+            { retries: 5, baseMs: 1, capMs: 1, sleep: async () => {} }
+        );
+        expect(ok).toBe('done');
+    });
+});
+
+describe('API budget', () => {
+    it('parses Sforce-Limit-Info', () => {
+        expect(parseLimitInfo('api-usage=25/15000; api-bursts=1')).toEqual({
+            used: 25,
+            max: 15000
+        });
+        expect(parseLimitInfo(null)).toBeUndefined();
+    });
+
+    it('stops before exceeding the share of the remaining daily requests, keeping a reserve', () => {
+        const b = new ApiBudget(0.1, 2);
+        b.beforeCall();
+        b.observe('api-usage=14901/15000'); // 99 remaining before this run's first call + 1 used
+        expect(b.allowance).toBe(10);
+        for (let i = 0; i < 7; i++) b.beforeCall();
+        expect(() => b.beforeCall()).toThrow(BudgetExceededError);
+        b.beforeCall(true); // the reserve closes the run
+        b.beforeCall(true);
+        expect(() => b.beforeCall(true)).toThrow(BudgetExceededError);
+    });
+});
+
+describe('load encoding', () => {
+    const columns = ['FiscalCode__c', 'LastName', 'Email', 'Account.OrgCode__c'];
+    it('writes CSV cells: absent -> unchanged, null -> #N/A, relationship null -> unchanged', () => {
+        expect(
+            toCsvRow(columns, {
+                FiscalCode__c: 'A',
+                LastName: "Dell'Acqua",
+                Email: null,
+                'Account.OrgCode__c': null
+            })
+        ).toEqual(['A', "Dell'Acqua", '#N/A', '']);
+        expect(toCsvRow(columns, { FiscalCode__c: 'A', 'Account.OrgCode__c': 'X1' })).toEqual([
+            'A',
+            '',
+            '',
+            'X1'
+        ]);
+        expect(
+            fromCsvRow(columns, {
+                FiscalCode__c: 'A',
+                LastName: '',
+                Email: '#N/A',
+                'Account.OrgCode__c': 'X1'
+            })
+        ).toEqual({ FiscalCode__c: 'A', Email: null, 'Account.OrgCode__c': 'X1' });
+    });
+    it('nests relationship columns for collections', () => {
+        expect(
+            toCollectionRecord('Contact', {
+                FiscalCode__c: 'A',
+                Email: null,
+                'Account.OrgCode__c': 'X1'
+            })
+        ).toEqual({
+            attributes: { type: 'Contact' },
+            FiscalCode__c: 'A',
+            Email: null,
+            Account: { OrgCode__c: 'X1' }
+        });
+    });
+    it('parses bulk sf__Error values', () => {
+        expect(
+            parseBulkError(
+                'STRING_TOO_LONG:Last Name: data value too large: x (max length=80):LastName --'
+            )
+        ).toEqual({
+            errorCode: 'STRING_TOO_LONG',
+            message: 'Last Name: data value too large: x (max length=80)'
+        });
+        expect(
+            parseBulkError('UNABLE_TO_LOCK_ROW:unable to obtain exclusive access to this record:--')
+                .errorCode
+        ).toBe('UNABLE_TO_LOCK_ROW');
+    });
+});
+
+describe('config and auth choice', () => {
+    it('fills defaults and rejects bad values with the path', () => {
+        expect(parseConfig({}).bulkThreshold).toBe(2000);
+        expect(() => parseConfig({ apiBudgetShare: 2 })).toThrow(ConfigError);
+        expect(() => parseConfig({ bulkTreshold: 5 })).toThrow(/Unrecognized key/);
+        expect(() => parseConfig({ entities: ['patients'] })).toThrow(/entities\[0\]/);
+    });
+    it('chooses target-org, access token (flags or env) or JWT, and explains what is missing', () => {
+        expect(chooseAuth({ targetOrg: 'prod' }, {})).toBe('target-org');
+        expect(chooseAuth({}, { SF_INSTANCE_URL: 'https://x', SF_ACCESS_TOKEN: 't' })).toBe(
+            'access-token'
+        );
+        expect(
+            chooseAuth(
+                {},
+                { SF_CLIENT_ID: 'c', SF_USERNAME: 'u@example.org', SF_JWT_KEY_FILE: 'k' }
+            )
+        ).toBe('jwt');
+        expect(() => chooseAuth({ instanceUrl: 'https://x' }, {})).toThrow(/go together/);
+        expect(() => chooseAuth({}, {})).toThrow(/--target-org/);
+    });
+});
+
+describe('ndjson source', () => {
+    it('streams resources line by line and surfaces unparseable lines', async () => {
+        const dir = await mkdtemp(join(tmpdir(), 'ndjson-'));
+        await writeFile(
+            join(dir, 'Practitioner.ndjson'),
+            '{"resourceType":"Practitioner","id":"1"}\n\nnot json\n{"resourceType":"Practitioner","id":"2"}\n'
+        );
+        const out: unknown[] = [];
+        for await (const r of new NdjsonSource(dir).read('Practitioner')) out.push(r);
+        expect(out).toHaveLength(3);
+        expect(out[1]).toBeInstanceOf(UnparseableResource);
+        expect((out[1] as UnparseableResource).position).toBe('Practitioner.ndjson line 3');
+        const none: unknown[] = [];
+        for await (const r of new NdjsonSource(dir).read('Organization')) none.push(r);
+        expect(none).toEqual([]);
+    });
+});
