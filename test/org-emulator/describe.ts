@@ -1,0 +1,133 @@
+// describeGlobal / describeSObject bodies built from the schema.
+import type { FieldDef, ObjectDef, Schema } from './schema.ts';
+
+function objectFlags(o: ObjectDef, version: string) {
+    const base = `/services/data/v${version}/sobjects/${o.name}`;
+    return {
+        activateable: false,
+        createable: o.createable,
+        custom: o.custom,
+        customSetting: false,
+        deletable: o.deletable,
+        deprecatedAndHidden: false,
+        feedEnabled: false,
+        keyPrefix: o.keyPrefix,
+        label: o.label,
+        labelPlural: o.labelPlural,
+        layoutable: true,
+        mergeable: o.name === 'Account' || o.name === 'Contact',
+        name: o.name,
+        queryable: true,
+        replicateable: true,
+        retrieveable: true,
+        searchable: true,
+        triggerable: true,
+        undeletable: o.deletable,
+        updateable: o.updateable,
+        urls: { sobject: base, describe: `${base}/describe`, rowTemplate: `${base}/{ID}` }
+    };
+}
+
+export function describeGlobal(schema: Schema, version: string) {
+    return {
+        encoding: 'UTF-8',
+        maxBatchSize: 200,
+        sobjects: [...schema.objects.values()]
+            .sort((a, b) => a.name.localeCompare(b.name))
+            .map((o) => objectFlags(o, version))
+    };
+}
+
+const SOAP: Record<string, string> = {
+    id: 'tns:ID',
+    reference: 'tns:ID',
+    boolean: 'xsd:boolean',
+    int: 'xsd:int',
+    double: 'xsd:double',
+    currency: 'xsd:double',
+    percent: 'xsd:double',
+    date: 'xsd:date',
+    datetime: 'xsd:dateTime'
+};
+
+function describeField(f: FieldDef) {
+    const text = [
+        'string',
+        'textarea',
+        'email',
+        'phone',
+        'url',
+        'picklist',
+        'multipicklist',
+        'encryptedstring',
+        'id',
+        'reference'
+    ].includes(f.type);
+    return {
+        autoNumber: f.autoNumber,
+        byteLength: text ? f.length * 3 : 0,
+        calculated: f.calculated,
+        caseSensitive: f.caseSensitive,
+        createable: f.createable,
+        custom: f.custom,
+        defaultValue: f.type === 'boolean' ? Boolean(f.defaultValue) : null,
+        defaultedOnCreate: f.defaultedOnCreate,
+        digits: f.type === 'int' ? f.precision || 9 : 0,
+        externalId: f.externalId,
+        filterable: f.type !== 'textarea' || f.length <= 255,
+        groupable: ![
+            'textarea',
+            'double',
+            'currency',
+            'percent',
+            'datetime',
+            'multipicklist'
+        ].includes(f.type),
+        idLookup: f.idLookup,
+        label: f.label,
+        length: text ? f.length : 0,
+        name: f.name,
+        nameField: f.name === 'Name',
+        nillable: f.nillable,
+        permissionable: f.custom && f.nillable,
+        picklistValues: f.picklistValues.map((p) => ({
+            active: p.active,
+            defaultValue: p.defaultValue,
+            label: p.label,
+            validFor: null,
+            value: p.value
+        })),
+        precision: ['double', 'currency', 'percent'].includes(f.type) ? f.precision : 0,
+        referenceTo: f.referenceTo,
+        relationshipName: f.relationshipName,
+        restrictedPicklist: f.restrictedPicklist,
+        scale: f.scale,
+        soapType: SOAP[f.type] ?? 'xsd:string',
+        sortable: f.type !== 'textarea' && f.type !== 'multipicklist',
+        type: f.type,
+        unique: f.unique,
+        updateable: f.updateable,
+        cascadeDelete: f.cascadeDelete
+    };
+}
+
+export function describeSObject(o: ObjectDef, version: string) {
+    return {
+        ...objectFlags(o, version),
+        childRelationships: o.childRelationships.map((c) => ({
+            cascadeDelete: c.cascadeDelete,
+            childSObject: c.childSObject,
+            deprecatedAndHidden: false,
+            field: c.field,
+            relationshipName: c.relationshipName,
+            restrictedDelete: false
+        })),
+        fields: o.fields.map(describeField),
+        recordTypeInfos: [],
+        supportedScopes: [{ label: 'All', name: 'everything' }]
+    };
+}
+
+export function basicInfo(o: ObjectDef, version: string) {
+    return { objectDescribe: objectFlags(o, version), recentItems: [] };
+}

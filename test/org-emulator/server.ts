@@ -1,0 +1,817 @@
+// The HTTP side: a plain node:http server routing the REST, Bulk API 2.0, OAuth and
+// /__emulator endpoints to the org state.
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { BulkJobs } from './bulk2.ts';
+import { basicInfo, describeGlobal, describeSObject } from './describe.ts';
+import { FaultState, type Faults } from './faults.ts';
+import { makeId } from './ids.ts';
+import { loadSchema, type ObjectDef, type Schema } from './schema.ts';
+import {
+    compileQuery,
+    invalidType,
+    toRestRecord,
+    formatValue,
+    type CompiledQuery
+} from './soql.ts';
+import { Store } from './store.ts';
+import { ApiError, dml, type DmlItem, type Operation, type WriteContext } from './validate.ts';
+
+export interface EmulatorOptions {
+    port?: number;
+    metadataDir?: string;
+    faults?: Faults;
+    /** DailyApiRequests Max (default 100,000 + 1,000 per licence for 5 licences = 105,000) */
+    apiLimit?: number;
+    seed?: number;
+    /** how long a bulk job waits in UploadComplete and InProgress (ms, default 50) */
+    bulkStepMs?: number;
+}
+
+export const API_VERSIONS = Array.from({ length: 64 - 31 + 1 }, (_, i) => `${31 + i}.0`);
+const QUERY_BATCH = 2000;
+
+export interface Response {
+    status: number;
+    body?: unknown;
+    headers?: Record<string, string>;
+    raw?: string | Buffer;
+}
+
+export interface Request {
+    method: string;
+    path: string;
+    query: URLSearchParams;
+    headers: http.IncomingHttpHeaders;
+    body: Buffer;
+    version: string;
+}
+
+const json = (status: number, body?: unknown, headers?: Record<string, string>): Response => ({
+    status,
+    body,
+    headers
+});
+
+function parseJson(req: Request): any {
+    if (req.body.length === 0) return {};
+    try {
+        return JSON.parse(req.body.toString('utf8'));
+    } catch (e) {
+        throw new ApiError(
+            400,
+            'JSON_PARSER_ERROR',
+            `Unexpected character: ${(e as Error).message}`
+        );
+    }
+}
+
+interface Cursor {
+    q: CompiledQuery;
+    version: string;
+    created: number;
+}
+
+export class Org {
+    readonly schema: Schema;
+    readonly store: Store;
+    readonly faults: FaultState;
+    readonly bulk: BulkJobs;
+    readonly options: EmulatorOptions;
+    apiLimit: number;
+    apiUsed = 0;
+    readonly tokens = new Map<string, { calls: number; refresh?: string }>();
+    readonly refreshTokens = new Set<string>();
+    accessToken: string;
+    private cursors = new Map<string, Cursor>();
+    private cursorSeq = 0;
+    readonly calls = new Map<string, number>();
+    instanceUrl = '';
+
+    constructor(options: EmulatorOptions) {
+        this.options = options;
+        this.schema = loadSchema(options.metadataDir ?? 'force-app');
+        this.store = new Store(this.schema);
+        this.faults = new FaultState(options.faults ?? {}, options.seed ?? 1);
+        this.apiLimit = options.apiLimit ?? 105000;
+        this.bulk = new BulkJobs(this, options.bulkStepMs ?? 50);
+        this.accessToken = this.issueToken();
+    }
+
+    issueToken(): string {
+        const token = `${this.store.orgId.slice(0, 15)}!AQ${randomBytes(24).toString('base64url')}`;
+        this.tokens.set(token, { calls: 0 });
+        return token;
+    }
+
+    issueRefreshToken(): string {
+        const t = `5Aep861${randomBytes(32).toString('base64url')}`;
+        this.refreshTokens.add(t);
+        return t;
+    }
+
+    writeContext(): WriteContext {
+        return { store: this.store, now: Date.now(), lockFault: this.faults.lockFault() };
+    }
+
+    count(kind: string): void {
+        this.calls.set(kind, (this.calls.get(kind) ?? 0) + 1);
+    }
+
+    stats() {
+        const records: Record<string, number> = {};
+        const deleted: Record<string, number> = {};
+        for (const t of this.store.allTables()) {
+            records[t.obj.name] = t.liveCount;
+            if (t.deletedCount) deleted[t.obj.name] = t.deletedCount;
+        }
+        return {
+            apiUsage: { used: this.apiUsed, max: this.apiLimit },
+            calls: Object.fromEntries(this.calls),
+            records,
+            deleted,
+            bulkJobs: this.bulk.summary()
+        };
+    }
+
+    reset(): void {
+        this.store.reset();
+        this.apiUsed = 0;
+        this.calls.clear();
+        this.cursors.clear();
+        this.bulk.reset();
+    }
+
+    limitHeader(): Record<string, string> {
+        return { 'Sforce-Limit-Info': `api-usage=${this.apiUsed}/${this.apiLimit}` };
+    }
+
+    object(name: string): ObjectDef {
+        const o = this.schema.get(name);
+        if (!o) throw new ApiError(404, 'NOT_FOUND', 'The requested resource does not exist');
+        return o;
+    }
+
+    // ---- query -------------------------------------------------------------------------------
+
+    queryPage(q: CompiledQuery, version: string, start: number): Record<string, unknown> {
+        const end = Math.min(start + QUERY_BATCH, q.rows.length);
+        const records = [];
+        for (let i = start; i < end; i++)
+            records.push(toRestRecord(this.store, q, q.rows[i], version));
+        const body: Record<string, unknown> = {
+            totalSize: q.totalSize,
+            done: end >= q.rows.length,
+            records
+        };
+        if (end < q.rows.length) {
+            let locator = [...this.cursors.entries()].find(([, c]) => c.q === q)?.[0];
+            if (!locator) {
+                locator = makeId('01g', ++this.cursorSeq).slice(0, 15);
+                this.cursors.set(locator, { q, version, created: Date.now() });
+                // a real org keeps at most 10 open cursors per user; keep a few more here
+                if (this.cursors.size > 50) this.cursors.delete(this.cursors.keys().next().value!);
+            }
+            body.nextRecordsUrl = `/services/data/v${version}/query/${locator}-${end}`;
+        }
+        return body;
+    }
+
+    query(req: Request, all: boolean): Response {
+        const soql = req.query.get('q');
+        if (!soql) throw new ApiError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
+        const q = compileQuery(this.store, soql, all);
+        if (req.query.get('columns') === 'true') return json(200, this.columnMetadata(q));
+        if (q.countOnly)
+            return json(200, { totalSize: this.countAll(soql, all), done: true, records: [] });
+        return json(200, this.queryPage(q, req.version, 0));
+    }
+
+    private countAll(soql: string, all: boolean): number {
+        // COUNT() ignores LIMIT only when none is given; compileQuery already applied both
+        const q = compileQuery(this.store, soql.replace(/\bCOUNT\s*\(\s*\)/i, 'Id'), all);
+        return q.totalSize;
+    }
+
+    /** What `sf data query` asks for with &columns=true. */
+    columnMetadata(q: CompiledQuery) {
+        return {
+            columnMetadata: q.columns.map((c) => {
+                if (c.hops.length === 0) {
+                    return {
+                        aggregate: false,
+                        apexType: null,
+                        booleanType: false,
+                        columnName: c.field.name,
+                        custom: c.field.custom,
+                        displayName: c.field.name,
+                        foreignKeyName: null,
+                        insertable: c.field.createable,
+                        joinColumns: [],
+                        numberType: false,
+                        textType: true,
+                        updatable: c.field.updateable
+                    };
+                }
+                // nested: Account.Name -> {columnName: Account, joinColumns: [{columnName: Name}]}
+                const build = (i: number): any => {
+                    if (i === c.hops.length)
+                        return {
+                            aggregate: false,
+                            columnName: c.field.name,
+                            displayName: c.path,
+                            joinColumns: []
+                        };
+                    return {
+                        aggregate: false,
+                        columnName: c.hops[i].relationshipName,
+                        displayName: c.hops[i].relationshipName,
+                        joinColumns: [build(i + 1)]
+                    };
+                };
+                return build(0);
+            }),
+            entityName: q.obj.name,
+            groupBy: false,
+            idSelected: q.columns.some((c) => c.hops.length === 0 && c.field.name === 'Id'),
+            keyPrefix: q.obj.keyPrefix
+        };
+    }
+
+    queryMore(req: Request, locatorAndOffset: string): Response {
+        const m = /^(.+)-(\d+)$/.exec(locatorAndOffset);
+        const cursor = m ? this.cursors.get(m[1]) : undefined;
+        if (!m || !cursor)
+            throw new ApiError(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator');
+        return json(200, this.queryPage(cursor.q, req.version, Number(m[2])));
+    }
+
+    // ---- sObjects ------------------------------------------------------------------------------
+
+    recordBody(
+        obj: ObjectDef,
+        row: number,
+        version: string,
+        fields?: string[]
+    ): Record<string, unknown> {
+        const table = this.store.table(obj);
+        const cols = fields
+            ? fields.map((n) => {
+                  const f = obj.byName.get(n.trim().toLowerCase());
+                  if (!f)
+                      throw new ApiError(
+                          400,
+                          'INVALID_FIELD',
+                          `No such column '${n.trim()}' on sobject of type ${obj.name}`
+                      );
+                  return f;
+              })
+            : obj.fields;
+        const rec: Record<string, unknown> = {
+            attributes: {
+                type: obj.name,
+                url: `/services/data/v${version}/sobjects/${obj.name}/${table.idOf(row)}`
+            }
+        };
+        for (const f of cols)
+            rec[f.name] =
+                f.type === 'id' ? table.idOf(row) : formatValue(f, table.get(row, f), 'rest');
+        return rec;
+    }
+
+    runDml(op: Operation, items: DmlItem[], allOrNone: boolean, extField?: string) {
+        return dml(this.writeContext(), op, items, { mode: 'json', allOrNone, extField });
+    }
+
+    sobjects(req: Request, parts: string[]): Response {
+        const v = req.version;
+        if (parts.length === 0) {
+            if (req.method !== 'GET') throw methodNotAllowed(req);
+            return json(200, describeGlobal(this.schema, v));
+        }
+        const obj = this.schema.get(parts[0]);
+        if (!obj) throw invalidTypeRest(parts[0]);
+        if (parts.length === 1) {
+            if (req.method === 'GET') return json(200, basicInfo(obj, v));
+            if (req.method === 'POST') {
+                const body = parseJson(req);
+                const [r] = this.runDml('insert', [{ obj, input: body }], true);
+                if (!r.success)
+                    return json(
+                        400,
+                        r.errors.map((e) => ({
+                            message: e.message,
+                            errorCode: e.statusCode,
+                            fields: e.fields
+                        }))
+                    );
+                return json(201, { id: r.id, success: true, errors: [] });
+            }
+            throw methodNotAllowed(req);
+        }
+        if (parts.length === 2 && parts[1] === 'describe')
+            return json(200, describeSObject(obj, v));
+        if (parts.length === 2) {
+            const loc = this.store.locate(parts[1]);
+            const table = this.store.table(obj);
+            if (!loc || loc.table !== table)
+                throw new ApiError(404, 'NOT_FOUND', 'The requested resource does not exist');
+            if (req.method === 'GET') {
+                if (!table.isLive(loc.row))
+                    throw new ApiError(404, 'NOT_FOUND', 'The requested resource does not exist');
+                return json(
+                    200,
+                    this.recordBody(obj, loc.row, v, req.query.get('fields')?.split(','))
+                );
+            }
+            if (req.method === 'PATCH') {
+                const body = parseJson(req);
+                const [r] = this.runDml('update', [{ obj, input: { ...body, Id: loc.id } }], true);
+                if (!r.success) return errorsResponse(r.errors);
+                return { status: 204 };
+            }
+            if (req.method === 'DELETE') {
+                const [r] = this.runDml('delete', [{ obj, input: { Id: loc.id } }], true);
+                if (!r.success) return errorsResponse(r.errors, 404);
+                return { status: 204 };
+            }
+            throw methodNotAllowed(req);
+        }
+        if (parts.length === 3) {
+            // /sobjects/{T}/{extField}/{value}
+            const ext = obj.byName.get(parts[1].toLowerCase());
+            if (!ext || !(ext.externalId || ext.idLookup)) {
+                throw new ApiError(
+                    404,
+                    'NOT_FOUND',
+                    `Provided external ID field does not exist or is not accessible: ${parts[1]}`
+                );
+            }
+            const value = decodeURIComponent(parts[2]);
+            const table = this.store.table(obj);
+            const rows =
+                ext.type === 'id'
+                    ? (() => {
+                          const loc = this.store.locate(value);
+                          return loc && loc.table === table && table.isLive(loc.row)
+                              ? [loc.row]
+                              : [];
+                      })()
+                    : table.lookup(ext, value);
+            if (req.method === 'GET' || req.method === 'DELETE') {
+                if (rows.length === 0)
+                    throw new ApiError(404, 'NOT_FOUND', 'The requested resource does not exist');
+                if (rows.length > 1)
+                    return json(
+                        300,
+                        rows.map(
+                            (r) => `/services/data/v${v}/sobjects/${obj.name}/${table.idOf(r)}`
+                        )
+                    );
+                if (req.method === 'GET')
+                    return json(
+                        200,
+                        this.recordBody(obj, rows[0], v, req.query.get('fields')?.split(','))
+                    );
+                this.runDml('delete', [{ obj, input: { Id: table.idOf(rows[0]) } }], true);
+                return { status: 204 };
+            }
+            if (req.method === 'PATCH' || req.method === 'POST') {
+                if (rows.length > 1)
+                    return json(
+                        300,
+                        rows.map(
+                            (r) => `/services/data/v${v}/sobjects/${obj.name}/${table.idOf(r)}`
+                        )
+                    );
+                const body = parseJson(req);
+                for (const k of Object.keys(body)) {
+                    if (k.toLowerCase() === ext.name.toLowerCase() && String(body[k]) !== value) {
+                        throw new ApiError(
+                            400,
+                            'INVALID_FIELD',
+                            `The value of the external ID field in the request body (${body[k]}) doesn't match the value in the request URL (${value})`
+                        );
+                    }
+                }
+                const [r] = this.runDml(
+                    'upsert',
+                    [{ obj, input: { ...body, [ext.name]: value } }],
+                    true,
+                    ext.name
+                );
+                if (!r.success) return errorsResponse(r.errors);
+                return json(r.created ? 201 : 200, {
+                    id: r.id,
+                    success: true,
+                    errors: [],
+                    created: r.created
+                });
+            }
+            throw methodNotAllowed(req);
+        }
+        throw notFound();
+    }
+
+    collections(req: Request, parts: string[]): Response {
+        if (parts.length === 0) {
+            if (req.method === 'DELETE') {
+                const ids = (req.query.get('ids') ?? '').split(',').filter(Boolean);
+                if (ids.length > 200) throw tooMany();
+                const allOrNone = req.query.get('allOrNone') === 'true';
+                const items = ids.map((id) => ({
+                    obj: this.schema.byPrefix.get(id.slice(0, 3)) ?? this.schema.get('Account')!,
+                    input: { Id: id }
+                }));
+                return json(200, this.runDml('delete', items, allOrNone).map(resultBody));
+            }
+            if (req.method === 'GET') return this.collectionRetrieve(req, parts);
+            const body = parseJson(req);
+            const records: any[] = body.records ?? [];
+            if (!Array.isArray(records))
+                throw new ApiError(400, 'JSON_PARSER_ERROR', 'records must be an array');
+            if (records.length > 200) throw tooMany();
+            const items = records.map((rec) => {
+                const type = rec?.attributes?.type;
+                if (!type)
+                    throw new ApiError(
+                        400,
+                        'INVALID_FIELD',
+                        'When using composite sobject collection, sobject type must be specified in attributes'
+                    );
+                const obj = this.schema.get(type);
+                if (!obj) throw invalidTypeRest(type);
+                return { obj, input: rec };
+            });
+            const op: Operation =
+                req.method === 'POST'
+                    ? 'insert'
+                    : req.method === 'PATCH'
+                      ? 'update'
+                      : (() => {
+                            throw methodNotAllowed(req);
+                        })();
+            return json(200, this.runDml(op, items, Boolean(body.allOrNone)).map(resultBody));
+        }
+        if (parts.length === 1 && req.method === 'GET') return this.collectionRetrieve(req, parts);
+        if (parts.length === 2 && req.method === 'PATCH') {
+            const obj = this.schema.get(parts[0]);
+            if (!obj) throw invalidTypeRest(parts[0]);
+            const body = parseJson(req);
+            const records: any[] = body.records ?? [];
+            if (records.length > 200) throw tooMany();
+            const items = records.map((rec) => {
+                const type = rec?.attributes?.type;
+                if (type && type.toLowerCase() !== obj.name.toLowerCase())
+                    throw new ApiError(
+                        400,
+                        'INVALID_FIELD',
+                        `sObject type ${type} in attributes does not match ${obj.name}`
+                    );
+                return { obj, input: rec };
+            });
+            return json(
+                200,
+                this.runDml('upsert', items, Boolean(body.allOrNone), parts[1]).map(resultBody)
+            );
+        }
+        throw notFound();
+    }
+
+    private collectionRetrieve(req: Request, parts: string[]): Response {
+        const obj = this.object(parts[0] ?? '');
+        const ids = (req.query.get('ids') ?? '').split(',').filter(Boolean);
+        const fields = (req.query.get('fields') ?? 'Id').split(',');
+        const table = this.store.table(obj);
+        return json(
+            200,
+            ids.map((id) => {
+                const loc = this.store.locate(id);
+                return loc && loc.table === table && table.isLive(loc.row)
+                    ? this.recordBody(obj, loc.row, req.version, fields)
+                    : null;
+            })
+        );
+    }
+
+    limits(): Response {
+        const remaining = Math.max(0, this.apiLimit - this.apiUsed);
+        return json(200, {
+            DailyApiRequests: { Max: this.apiLimit, Remaining: remaining },
+            DailyBulkApiBatches: { Max: 15000, Remaining: 15000 - this.bulk.batchesToday() },
+            DailyBulkV2QueryJobs: { Max: 10000, Remaining: 10000 - this.bulk.queryJobsToday() },
+            DailyBulkV2QueryFileStorageMB: { Max: 976562, Remaining: 976562 },
+            DataStorageMB: { Max: 1024, Remaining: 1024 },
+            ConcurrentAsyncGetReportInstances: { Max: 200, Remaining: 200 }
+        });
+    }
+}
+
+function resultBody(r: {
+    id: string | null;
+    success: boolean;
+    errors: { statusCode: string; message: string; fields: string[] }[];
+    created?: boolean;
+}) {
+    const out: Record<string, unknown> = {
+        id: r.id ?? undefined,
+        success: r.success,
+        errors: r.errors
+    };
+    if (r.id === null) delete out.id;
+    if (r.created !== undefined) out.created = r.created;
+    return out;
+}
+
+function errorsResponse(
+    errors: { statusCode: string; message: string; fields: string[] }[],
+    status = 400
+): Response {
+    if (errors.some((e) => e.statusCode === 'ENTITY_IS_DELETED')) status = 404;
+    return json(
+        status,
+        errors.map((e) => ({ message: e.message, errorCode: e.statusCode, fields: e.fields }))
+    );
+}
+
+const notFound = () => new ApiError(404, 'NOT_FOUND', 'The requested resource does not exist');
+const tooMany = () =>
+    new ApiError(
+        400,
+        'EXCEEDED_ID_LIMIT',
+        'record limit reached. cannot submit more than 200 records into this call'
+    );
+const methodNotAllowed = (req: Request) =>
+    new ApiError(
+        405,
+        'METHOD_NOT_ALLOWED',
+        `HTTP Method '${req.method}' not allowed. Allowed are GET,HEAD,PATCH,POST,DELETE`
+    );
+const invalidTypeRest = (name: string) =>
+    new ApiError(
+        404,
+        'NOT_FOUND',
+        `The requested resource does not exist: sObject type '${name}' is not supported.`
+    );
+
+// ---- HTTP ------------------------------------------------------------------------------------
+
+function send(res: http.ServerResponse, r: Response, extra: Record<string, string> = {}): void {
+    const headers: Record<string, string> = { ...extra, ...(r.headers ?? {}) };
+    let payload: string | Buffer | undefined;
+    if (r.raw !== undefined) payload = r.raw;
+    else if (r.body !== undefined) {
+        payload = JSON.stringify(r.body);
+        headers['Content-Type'] ??= 'application/json;charset=UTF-8';
+    }
+    if (payload !== undefined) headers['Content-Length'] = String(Buffer.byteLength(payload));
+    res.writeHead(r.status, headers);
+    res.end(payload);
+}
+
+function errorBody(e: ApiError): unknown {
+    return [
+        { message: e.message, errorCode: e.errorCode, ...(e.fields ? { fields: e.fields } : {}) }
+    ];
+}
+
+export async function readBody(req: http.IncomingMessage, max: number): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const c of req) {
+        size += (c as Buffer).length;
+        if (size > max)
+            throw new ApiError(
+                413,
+                'REQUEST_ENTITY_TOO_LARGE',
+                `Request entity too large: the maximum upload is ${max} bytes`
+            );
+        chunks.push(c as Buffer);
+    }
+    return Buffer.concat(chunks);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function handle(
+    org: Org,
+    req: http.IncomingMessage,
+    res: http.ServerResponse
+): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    // the sf CLI keeps the trailing slash of the instance URL: //services/data
+    const path = url.pathname.replace(/\/{2,}/g, '/').replace(/(.)\/$/, '$1');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const latency = org.faults.latency();
+    if (latency) await sleep(latency);
+    try {
+        // ---- unauthenticated: OAuth and the versions list
+        if (path.startsWith('/services/oauth2/')) {
+            org.count('oauth');
+            const { oauth } = await import('./oauth.ts');
+            const body = await readBody(req, 1 << 20);
+            return send(res, oauth(org, method, path, url.searchParams, req.headers, body));
+        }
+        if (path === '/services/data') {
+            org.count('versions');
+            return send(
+                res,
+                json(
+                    200,
+                    API_VERSIONS.map((v) => ({
+                        label: `v${v}`,
+                        url: `/services/data/v${v}`,
+                        version: v
+                    }))
+                )
+            );
+        }
+        if (path.startsWith('/__emulator/')) {
+            org.count('emulator');
+            const body = await readBody(req, 1 << 20);
+            return send(res, emulatorEndpoint(org, method, path, body));
+        }
+        const m = /^\/services\/data\/v(\d+\.\d)(\/.*)?$/.exec(path);
+        if (!m)
+            return send(
+                res,
+                json(404, [
+                    { errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }
+                ])
+            );
+        const version = m[1];
+        const rest = (m[2] ?? '').split('/').filter(Boolean);
+        // ---- authentication
+        const auth = req.headers.authorization ?? '';
+        const token = auth.replace(/^(Bearer|OAuth)\s+/i, '').trim();
+        const session = org.tokens.get(token);
+        if (!session) {
+            org.count('unauthorized');
+            req.resume();
+            return send(
+                res,
+                json(401, [
+                    { message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }
+                ])
+            );
+        }
+        const expireAfter = org.faults.faults.sessionExpiresAfterCalls;
+        if (expireAfter !== undefined && session.calls >= expireAfter) {
+            org.tokens.delete(token);
+            org.count('unauthorized');
+            req.resume();
+            return send(
+                res,
+                json(401, [
+                    { message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }
+                ])
+            );
+        }
+        session.calls++;
+        // ---- the daily allocation
+        if (org.apiUsed >= org.apiLimit || org.faults.faults.requestLimitExceeded) {
+            org.count('limitExceeded');
+            req.resume();
+            return send(
+                res,
+                json(403, [
+                    {
+                        message: 'TotalRequests Limit exceeded.',
+                        errorCode: 'REQUEST_LIMIT_EXCEEDED'
+                    }
+                ]),
+                org.limitHeader()
+            );
+        }
+        org.apiUsed++;
+        const kind =
+            rest[0] === 'jobs'
+                ? `bulk2-${rest[1] ?? ''}`
+                : rest[0] === 'composite'
+                  ? 'collections'
+                  : (rest[0] ?? 'root');
+        org.count(kind);
+        const fault = org.faults.onApiCall();
+        if (fault === 'reset') {
+            org.count('fault-reset');
+            req.socket.destroy();
+            return;
+        }
+        if (fault) {
+            org.count(`fault-${fault}`);
+            req.resume();
+            const body =
+                fault === 503
+                    ? [
+                          {
+                              errorCode: 'SERVER_UNAVAILABLE',
+                              message: 'Server temporarily unavailable, please try again later'
+                          }
+                      ]
+                    : [
+                          {
+                              errorCode: 'UNKNOWN_EXCEPTION',
+                              message:
+                                  'An unexpected error occurred. Please include this ErrorId if you contact support: 1234567890-12345 (-1234567890)'
+                          }
+                      ];
+            return send(res, json(fault, body), org.limitHeader());
+        }
+        const max = rest[0] === 'jobs' ? 150 * 1024 * 1024 : 50 * 1024 * 1024;
+        const body = await readBody(req, max);
+        const r: Request = {
+            method,
+            path,
+            query: url.searchParams,
+            headers: req.headers,
+            body,
+            version
+        };
+        const response = await route(org, r, rest);
+        return send(res, response, org.limitHeader());
+    } catch (e) {
+        if (e instanceof ApiError)
+            return send(
+                res,
+                json(e.status, errorBody(e), e.headers),
+                path.startsWith('/services/data/v') ? org.limitHeader() : {}
+            );
+        process.stderr.write(`org-emulator: ${(e as Error).stack}\n`);
+        return send(
+            res,
+            json(500, [
+                { errorCode: 'UNKNOWN_EXCEPTION', message: 'An unexpected error occurred.' }
+            ])
+        );
+    }
+}
+
+async function route(org: Org, req: Request, rest: string[]): Promise<Response> {
+    if (rest.length === 0) {
+        const base = `/services/data/v${req.version}`;
+        return json(200, {
+            sobjects: `${base}/sobjects`,
+            query: `${base}/query`,
+            queryAll: `${base}/queryAll`,
+            limits: `${base}/limits`,
+            composite: `${base}/composite`,
+            jobs: `${base}/jobs`
+        });
+    }
+    switch (rest[0]) {
+        case 'sobjects':
+            return org.sobjects(req, rest.slice(1));
+        case 'composite':
+            if (rest[1] === 'sobjects') return org.collections(req, rest.slice(2));
+            throw notFound();
+        case 'query':
+        case 'queryAll':
+            if (req.method !== 'GET') throw methodNotAllowed(req);
+            if (rest.length === 2) return org.queryMore(req, rest[1]);
+            return org.query(req, rest[0] === 'queryAll');
+        case 'limits':
+            return org.limits();
+        case 'jobs':
+            return org.bulk.route(req, rest.slice(1));
+        default:
+            throw notFound();
+    }
+}
+
+function emulatorEndpoint(org: Org, method: string, path: string, body: Buffer): Response {
+    if (path === '/__emulator/stats' && method === 'GET') return json(200, org.stats());
+    if (path === '/__emulator/reset' && method === 'POST') {
+        org.reset();
+        return json(200, { ok: true });
+    }
+    if (path === '/__emulator/faults') {
+        if (method === 'POST' || method === 'PUT') {
+            org.faults.set(body.length ? JSON.parse(body.toString('utf8')) : {});
+        }
+        return json(200, org.faults.faults);
+    }
+    return json(404, [
+        { errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }
+    ]);
+}
+
+export async function listen(org: Org, port: number): Promise<http.Server> {
+    const server = http.createServer((req, res) => {
+        handle(org, req, res).catch((e) => {
+            process.stderr.write(`org-emulator: ${(e as Error).stack}\n`);
+            if (!res.headersSent) res.writeHead(500);
+            res.end();
+        });
+    });
+    server.keepAliveTimeout = 5000;
+    await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, '127.0.0.1', () => resolve());
+    });
+    const addr = server.address() as AddressInfo;
+    org.instanceUrl = `http://127.0.0.1:${addr.port}`;
+    return server;
+}
+
+export { invalidType };
