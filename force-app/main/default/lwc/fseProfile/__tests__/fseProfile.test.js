@@ -28,7 +28,13 @@ function render() {
     document.body.appendChild(element);
     return element;
 }
-const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+// Lets wires, Apex promises and re-renders settle (several microtask hops).
+const flush = async () => {
+    for (let i = 0; i < 10; i++) {
+        // eslint-disable-next-line no-await-in-loop
+        await Promise.resolve();
+    }
+};
 const $ = (element, selector) => element.shadowRoot.querySelector(selector);
 
 describe('c-fse-profile', () => {
