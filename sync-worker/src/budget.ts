@@ -45,6 +45,11 @@ export class ApiBudget {
         return this.allowance !== undefined;
     }
 
+    /** true when even the reserve is used up */
+    get exhausted(): boolean {
+        return this.allowance !== undefined && this.calls >= this.allowance;
+    }
+
     /** Throws before a call that would exceed the allowance; `essential` calls may use the reserve. */
     beforeCall(essential = false): void {
         if (this.allowance !== undefined) {

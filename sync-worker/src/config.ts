@@ -45,7 +45,9 @@ export const ConfigSchema = z
             .array(z.enum(['organizations', 'professionals']))
             .min(1)
             .default(['organizations', 'professionals']),
-        writeSyncRun: z.boolean().default(true)
+        writeSyncRun: z.boolean().default(true),
+        /** also record runs that changed nothing (costs a write call) */
+        syncRunOnNoChange: z.boolean().default(false)
     })
     .strict();
 

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { randomUUID } from 'node:crypto';
 import { BudgetExceededError } from './budget.ts';
+import { SfHttpError } from './retry.ts';
 import {
     decide,
     indexRow,
@@ -162,6 +163,11 @@ export async function runSync(o: RunOptions): Promise<Report> {
         if (err instanceof BudgetExceededError) {
             stopped = true;
             rb.warn(err.message + ': the run stopped cleanly; the next run picks up the rest');
+        } else if (err instanceof SfHttpError && err.errorCode === 'REQUEST_LIMIT_EXCEEDED') {
+            stopped = true;
+            rb.warn(
+                `the org refused further API requests (${err.errorCode}): the run stopped cleanly; the next run picks up the rest`
+            );
         } else {
             await rm(tmp, { recursive: true, force: true });
             throw err;
@@ -178,7 +184,13 @@ export async function runSync(o: RunOptions): Promise<Report> {
             : report.watermark.previous;
     report.finishedAt = now().toISOString();
     report.apiCalls = o.client.calls;
-    if (!o.dryRun && cfg.writeSyncRun) {
+    // A run that changes nothing makes no write call at all (not even SyncRun__c): the org
+    // already reflects the registry and the previous watermark still holds.
+    const wrote = Object.values(report.entities).some(
+        (c) => c && c.created + c.updated + c.deactivated + c.failed > 0
+    );
+    const noteworthy = wrote || report.status !== 'Succeeded' || cfg.syncRunOnNoChange;
+    if (!o.dryRun && cfg.writeSyncRun && noteworthy && !(stopped && o.client.budget.exhausted)) {
         try {
             report.apiCalls = o.client.calls + 1;
             await writeSyncRun(o.client, report);

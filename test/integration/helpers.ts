@@ -1,0 +1,144 @@
+// Shared helpers of the sync worker's integration tests: an org emulator, a synthetic registry,
+// and the worker run in-process (CLI `main`, or `runSync` when a test needs to inject things).
+import { Writable } from 'node:stream';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startOrgEmulator, type OrgEmulator } from '../org-emulator/index.ts';
+import {
+    generateRegistry,
+    type GenerateSummary
+} from '../../sync-worker/src/generator/generator.ts';
+import { main } from '../../sync-worker/src/cli.ts';
+import { ApiBudget } from '../../sync-worker/src/budget.ts';
+import { parseConfig, type SyncConfig } from '../../sync-worker/src/config.ts';
+import { runSync, type RunOptions } from '../../sync-worker/src/engine.ts';
+import { silentLogger } from '../../sync-worker/src/log.ts';
+import { SfClient } from '../../sync-worker/src/sf/client.ts';
+import { NdjsonSource } from '../../sync-worker/src/sources/ndjson.ts';
+import type { Report } from '../../sync-worker/src/report.ts';
+
+export const FAST: Partial<SyncConfig> = {
+    retryBaseMs: 5,
+    retryCapMs: 50,
+    pollInitialMs: 20,
+    pollMaxMs: 100,
+    retries: 8
+};
+
+export interface Fixture {
+    em: OrgEmulator;
+    dir: string;
+    summary: GenerateSummary;
+    cleanup(): Promise<void>;
+}
+
+export async function fixture(count: number, seed = 1): Promise<Fixture> {
+    const em = await startOrgEmulator({ seed, bulkStepMs: 10 });
+    const root = await mkdtemp(join(tmpdir(), 'fse-sync-it-'));
+    const dir = join(root, 'registry');
+    const summary = await generateRegistry({ count, out: dir, seed });
+    return {
+        em,
+        dir,
+        summary,
+        cleanup: async () => {
+            await em.stop();
+            await rm(root, { recursive: true, force: true });
+        }
+    };
+}
+
+const sink = () =>
+    new Writable({
+        write(_c, _e, cb) {
+            cb();
+        }
+    });
+
+/** Run the CLI in-process with --json; returns the exit code and the parsed report. */
+export async function cli(
+    f: Fixture,
+    extra: string[] = []
+): Promise<{ code: number; report: Report | undefined; stderr: string }> {
+    let out = '';
+    let err = '';
+    const stdout = new Writable({
+        write(c, _e, cb) {
+            out += c.toString();
+            cb();
+        }
+    });
+    const stderr = new Writable({
+        write(c, _e, cb) {
+            err += c.toString();
+            cb();
+        }
+    });
+    const code = await main(
+        [
+            'run',
+            '--source',
+            `ndjson:${f.dir}`,
+            '--instance-url',
+            f.em.instanceUrl,
+            '--access-token',
+            f.em.accessToken,
+            '--json',
+            ...extra
+        ],
+        { stdout, stderr, env: {} }
+    );
+    return { code, report: out.trim() ? (JSON.parse(out) as Report) : undefined, stderr: err };
+}
+
+/** runSync with a client the test controls (faults, token refresh, config). */
+export async function engine(
+    f: Fixture,
+    o: Partial<Omit<RunOptions, 'config'>> & {
+        config?: Partial<SyncConfig>;
+        refresh?: () => Promise<string>;
+    } = {}
+): Promise<Report> {
+    const config = parseConfig({ ...FAST, ...o.config });
+    const client = new SfClient({
+        instanceUrl: f.em.instanceUrl,
+        accessToken: f.em.accessToken,
+        apiVersion: config.apiVersion,
+        budget: new ApiBudget(config.apiBudgetShare),
+        retry: { retries: config.retries, baseMs: config.retryBaseMs, capMs: config.retryCapMs },
+        timeoutMs: 10_000,
+        refresh: o.refresh
+    });
+    return runSync({
+        source: new NdjsonSource(f.dir),
+        client,
+        config,
+        mode: 'full',
+        reconcile: false,
+        dryRun: false,
+        entities: ['organizations', 'professionals'],
+        logger: silentLogger,
+        ...o,
+        ...{ config }
+    } as RunOptions);
+}
+
+/** Calls made between two emulator snapshots, by kind. */
+export function callDelta(
+    before: Record<string, number>,
+    after: Record<string, number>
+): Record<string, number> {
+    const d: Record<string, number> = {};
+    for (const [k, v] of Object.entries(after))
+        if (v - (before[k] ?? 0) > 0) d[k] = v - (before[k] ?? 0);
+    return d;
+}
+
+export const WRITE_KINDS = ['collections', 'bulk2-ingest', 'sobjects'];
+
+export function contacts(f: Fixture) {
+    return f.em.records('Contact');
+}
+
+export { sink };
