@@ -33,8 +33,8 @@ export interface Fixture {
     cleanup(): Promise<void>;
 }
 
-export async function fixture(count: number, seed = 1): Promise<Fixture> {
-    const em = await startOrgEmulator({ seed, bulkStepMs: 10 });
+export async function fixture(count: number, seed = 1, apiLimit?: number): Promise<Fixture> {
+    const em = await startOrgEmulator({ seed, bulkStepMs: 10, apiLimit });
     const root = await mkdtemp(join(tmpdir(), 'fse-sync-it-'));
     const dir = join(root, 'registry');
     const summary = await generateRegistry({ count, out: dir, seed });
@@ -110,18 +110,20 @@ export async function engine(
         timeoutMs: 10_000,
         refresh: o.refresh
     });
+    const { config: _ignored, refresh: _r, ...rest } = o;
+    void _ignored;
+    void _r;
     return runSync({
         source: new NdjsonSource(f.dir),
         client,
-        config,
         mode: 'full',
         reconcile: false,
         dryRun: false,
         entities: ['organizations', 'professionals'],
         logger: silentLogger,
-        ...o,
-        ...{ config }
-    } as RunOptions);
+        ...rest,
+        config
+    });
 }
 
 /** Calls made between two emulator snapshots, by kind. */
