@@ -111,7 +111,7 @@ async function run(f: RunFlags, io: CliIo): Promise<number> {
     const cfg = effectiveConfig(await loadConfig(configFile, f.config !== undefined), f);
     const logger: Logger = createLogger({
         destination: io.stderr,
-        level: io.stderr.isTTY && !io.env.FSE_SYNC_LOG_LEVEL ? 'warn' : undefined
+        level: io.env.FSE_SYNC_LOG_LEVEL ?? (io.stderr.isTTY ? 'warn' : 'info')
     });
     const source = await openSource(f.source, {
         token: f.fhirToken ?? io.env.FHIR_TOKEN,
