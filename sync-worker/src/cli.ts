@@ -5,6 +5,7 @@ import { writeFile, mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
+import cliProgress from 'cli-progress';
 import { ApiBudget } from './budget.ts';
 import { ConfigError, loadConfig, parseConfig, type SyncConfig } from './config.ts';
 import { resolveAuth } from './auth.ts';
@@ -74,24 +75,15 @@ export function effectiveConfig(base: SyncConfig, f: RunFlags): SyncConfig {
 
 function ttyProgress(stderr: CliIo['stderr']): Progress | undefined {
     if (!stderr.isTTY) return undefined;
-    let bar:
-        | {
-              start: (t: number, v: number, p?: object) => void;
-              update: (v: number) => void;
-              stop: () => void;
-          }
-        | undefined;
-    let cp: typeof import('cli-progress') | undefined;
+    let bar: cliProgress.SingleBar | undefined;
     return {
         start(label) {
-            void import('cli-progress').then((m) => {
-                cp = (m as unknown as { default?: typeof import('cli-progress') }).default ?? m;
-                bar = new cp.SingleBar(
-                    { format: `${label} {value} records`, stream: stderr as NodeJS.WriteStream },
-                    cp.Presets.shades_classic
-                );
-                bar.start(0, 0);
-            });
+            bar?.stop();
+            bar = new cliProgress.SingleBar(
+                { format: `${label} {value} records`, stream: stderr as NodeJS.WriteStream },
+                cliProgress.Presets.shades_classic
+            );
+            bar.start(0, 0);
         },
         update(v) {
             bar?.update(v);

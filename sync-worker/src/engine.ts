@@ -170,6 +170,17 @@ export async function runSync(o: RunOptions): Promise<Report> {
             );
         } else {
             await rm(tmp, { recursive: true, force: true });
+            // leave a trace of the failed run in the org when the org still answers
+            if (!o.dryRun && cfg.writeSyncRun) {
+                report.status = 'Failed';
+                report.finishedAt = now().toISOString();
+                report.apiCalls = o.client.calls + 1;
+                report.watermark.current = report.watermark.previous;
+                rb.warn(
+                    `fatal: ${(err as Error)?.name ?? 'Error'}: ${(err as Error)?.message ?? String(err)}`
+                );
+                await writeSyncRun(o.client, report).catch(() => undefined);
+            }
             throw err;
         }
     }
