@@ -599,10 +599,13 @@ export async function handle(
     req: http.IncomingMessage,
     res: http.ServerResponse
 ): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    // `//services/data` would parse as a protocol-relative URL: collapse leading slashes first
+    const url = new URL((req.url ?? '/').replace(/^\/{2,}/, '/'), 'http://localhost');
     // the sf CLI keeps the trailing slash of the instance URL: //services/data
     const path = url.pathname.replace(/\/{2,}/g, '/').replace(/(.)\/$/, '$1');
     const method = (req.method ?? 'GET').toUpperCase();
+    if (process.env.FSE_EMULATOR_LOG)
+        process.stderr.write(`org-emulator: ${method} ${url.pathname}${url.search}\n`);
     const latency = org.faults.latency();
     if (latency) await sleep(latency);
     try {

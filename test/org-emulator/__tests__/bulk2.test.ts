@@ -48,13 +48,11 @@ async function waitFor(id: string, kind = 'ingest') {
 describe('Bulk API 2.0 ingest', () => {
     test('upsert with CRLF, quotes, embedded commas and newlines, #N/A and relationship columns', async () => {
         await conn.sobject('Account').create({ Name: 'ASST Lecco', OrgCode__c: 'ASST-LC' });
-        await conn
-            .sobject('Contact')
-            .create({
-                LastName: 'Old',
-                FiscalCode__c: 'RSSMRA80A01F205X',
-                Email: 'old@example.org'
-            });
+        await conn.sobject('Contact').create({
+            LastName: 'Old',
+            FiscalCode__c: 'RSSMRA80A01F205X',
+            Email: 'old@example.org'
+        });
         const csv =
             'FiscalCode__c,LastName,Description,Email,Account.OrgCode__c\r\n' +
             'RSSMRA80A01F205X,"Rossi, Mario","line one\r\nline two",#N/A,ASST-LC\r\n' +
