@@ -29,7 +29,9 @@ export class NdjsonSource implements RegistrySource {
         });
     }
 
-    async *read(type: ResourceType, _opts: ReadOptions = {}): AsyncIterable<unknown> {
+    /** `since`/`ids` are not applied here: the engine filters by meta.lastUpdated itself. */
+    async *read(type: ResourceType, opts?: ReadOptions): AsyncIterable<unknown> {
+        void opts;
         const file = join(this.dir, `${type}.ndjson`);
         try {
             await access(file);
