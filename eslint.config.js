@@ -40,10 +40,10 @@ export default [
     },
     ...tseslint.configs.recommended.map((config) => ({
         ...config,
-        files: ['sync-worker/**/*.ts', 'test/**/*.ts', 'scripts/**/*.ts']
+        files: ['sync-worker/**/*.ts', 'test/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts']
     })),
     {
-        files: ['sync-worker/**/*.ts', 'test/**/*.ts', 'scripts/**/*.ts', '**/*.{js,cjs}'],
+        files: ['sync-worker/**/*.ts', 'test/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts', '**/*.{js,cjs}'],
         ignores: lwcFiles,
         languageOptions: { globals: { ...globals.node } }
     },
