@@ -154,6 +154,51 @@ for (const file of walk(root)) {
     }
 }
 
+// Custom Labels: every label the code references exists (a missing one fails the deploy),
+// and every label has its English translation (Italian is the master language).
+const labelsFile = path.join(root, 'main/default/labels/CustomLabels.labels-meta.xml');
+const translationFile = path.join(root, 'main/default/translations/en_US.translation-meta.xml');
+const asArray = <T>(v: T | T[] | undefined): T[] =>
+    v === undefined ? [] : Array.isArray(v) ? v : [v];
+const labelNames = new Set<string>();
+try {
+    const doc = xml.parse(readFileSync(labelsFile, 'utf8')) as {
+        CustomLabels?: { labels?: { fullName: string } | { fullName: string }[] };
+    };
+    for (const l of asArray(doc.CustomLabels?.labels)) labelNames.add(String(l.fullName));
+} catch {
+    // a missing labels file leaves the set empty: any reference is then reported
+}
+const translated = new Set<string>();
+try {
+    const doc = xml.parse(readFileSync(translationFile, 'utf8')) as {
+        Translations?: { customLabels?: { name: string } | { name: string }[] };
+    };
+    for (const l of asArray(doc.Translations?.customLabels)) translated.add(String(l.name));
+} catch {
+    // no translation file: every label is reported as untranslated
+}
+for (const name of labelNames) {
+    if (!translated.has(name)) problems.push(`labels: ${name} has no en_US translation`);
+}
+const labelRef = /@salesforce\/label\/c\.([A-Za-z0-9_]+)|\b(?:System\.)?Label\.([A-Za-z0-9_]+)/g;
+for (const file of walk(root)) {
+    if (
+        !/\.(js|cls|trigger|html)$/.test(file) ||
+        file.includes(`${path.sep}test${path.sep}jest-mocks`)
+    )
+        continue;
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(labelRef)) {
+        const name = m[1] ?? m[2];
+        if (!labelNames.has(name)) {
+            problems.push(
+                `${path.relative(process.cwd(), file)}: references Custom Label ${name}, which does not exist`
+            );
+        }
+    }
+}
+
 rmSync(path.dirname(outputDir), { recursive: true, force: true });
 if (problems.length > 0) {
     console.error(`metadata-check: ${problems.length} problem(s):`);
