@@ -87,6 +87,9 @@ export class Org {
     private cursors = new Map<string, Cursor>();
     private cursorSeq = 0;
     readonly calls = new Map<string, number>();
+    /** request/response body bytes of counted API calls (what a client uploads and downloads) */
+    bytesReceived = 0;
+    bytesSent = 0;
     instanceUrl = '';
 
     constructor(options: EmulatorOptions) {
@@ -129,6 +132,7 @@ export class Org {
         return {
             apiUsage: { used: this.apiUsed, max: this.apiLimit },
             calls: Object.fromEntries(this.calls),
+            bytes: { received: this.bytesReceived, sent: this.bytesSent },
             records,
             deleted,
             bulkJobs: this.bulk.summary()
@@ -139,6 +143,8 @@ export class Org {
         this.store.reset();
         this.apiUsed = 0;
         this.calls.clear();
+        this.bytesReceived = 0;
+        this.bytesSent = 0;
         this.cursors.clear();
         this.bulk.reset();
     }
@@ -558,6 +564,15 @@ const invalidTypeRest = (name: string) =>
 // ---- HTTP ------------------------------------------------------------------------------------
 
 function send(res: http.ServerResponse, r: Response, extra: Record<string, string> = {}): void {
+    sendSized(res, r, extra);
+}
+
+/** Writes the response; returns the body size in bytes. */
+function sendSized(
+    res: http.ServerResponse,
+    r: Response,
+    extra: Record<string, string> = {}
+): number {
     const headers: Record<string, string> = { ...extra, ...(r.headers ?? {}) };
     let payload: string | Buffer | undefined;
     if (r.raw !== undefined) payload = r.raw;
@@ -568,6 +583,7 @@ function send(res: http.ServerResponse, r: Response, extra: Record<string, strin
     if (payload !== undefined) headers['Content-Length'] = String(Buffer.byteLength(payload));
     res.writeHead(r.status, headers);
     res.end(payload);
+    return payload === undefined ? 0 : Buffer.byteLength(payload);
 }
 
 function errorBody(e: ApiError): unknown {
@@ -723,6 +739,7 @@ export async function handle(
         }
         const max = rest[0] === 'jobs' ? 150 * 1024 * 1024 : 50 * 1024 * 1024;
         const body = await readBody(req, max);
+        org.bytesReceived += body.length;
         const r: Request = {
             method,
             path,
@@ -732,7 +749,8 @@ export async function handle(
             version
         };
         const response = await route(org, r, rest);
-        return send(res, response, org.limitHeader());
+        org.bytesSent += sendSized(res, response, org.limitHeader());
+        return;
     } catch (e) {
         if (e instanceof ApiError)
             return send(

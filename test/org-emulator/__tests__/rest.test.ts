@@ -362,3 +362,21 @@ describe('limits', () => {
         }
     });
 });
+
+describe('stats', () => {
+    test('counts the body bytes of API requests and responses, zeroed by reset', async () => {
+        const body = { Name: 'ASST Byte Counter' };
+        const created = await raw('POST', '/services/data/v62.0/sobjects/Account', body);
+        expect(created.status).toBe(201);
+        const sent = JSON.stringify(created.body).length;
+        expect(emu.stats().bytes).toEqual({
+            received: Buffer.byteLength(JSON.stringify(body)),
+            sent
+        });
+        // OAuth, the versions list and /__emulator are not API calls and are not counted
+        await fetch(emu.instanceUrl + '/services/data');
+        expect(emu.stats().bytes.sent).toBe(sent);
+        emu.reset();
+        expect(emu.stats().bytes).toEqual({ received: 0, sent: 0 });
+    });
+});
