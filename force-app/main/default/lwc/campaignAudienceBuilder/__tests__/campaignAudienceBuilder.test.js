@@ -91,6 +91,20 @@ describe('c-campaign-audience-builder', () => {
         await expect(element).toBeAccessible();
     });
 
+    it('retries loading the criteria options, then renders the form', async () => {
+        const element = mount();
+        getCriteriaOptions.error({ message: 'Opzioni non disponibili' });
+        await flush();
+        element.shadowRoot
+            .querySelector('c-fse-state-panel.fse-options-error')
+            .dispatchEvent(new CustomEvent('retry'));
+        await flush();
+        expect(element.shadowRoot.querySelector('c-fse-state-panel').state).toBe('loading');
+        getCriteriaOptions.emit(mockOptions);
+        await flush();
+        expect(element.shadowRoot.querySelectorAll('lightning-dual-listbox')).toHaveLength(2);
+    });
+
     it('renders the criteria form with the picklist options and an "any" enrolment status', async () => {
         const element = await mountWithOptions();
         const root = element.shadowRoot;
