@@ -43,7 +43,13 @@ export default [
         files: ['sync-worker/**/*.ts', 'test/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts']
     })),
     {
-        files: ['sync-worker/**/*.ts', 'test/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts', '**/*.{js,cjs}'],
+        files: [
+            'sync-worker/**/*.ts',
+            'test/**/*.ts',
+            'scripts/**/*.ts',
+            'bench/**/*.ts',
+            '**/*.{js,cjs}'
+        ],
         ignores: lwcFiles,
         languageOptions: { globals: { ...globals.node } }
     },
