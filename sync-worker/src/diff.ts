@@ -3,23 +3,30 @@
 import { syncHash } from './hash.ts';
 import type { SfRecord } from './mapping.ts';
 
-/** Compact per-record index entry: "id\thash\tstatus" (about 100 bytes a record). */
+/** Compact per-record index entry: "id\thash\tstatus[\textra]" (about 100 bytes a record). */
 export type ExistingIndex = Map<string, string>;
 
 export interface Existing {
     id: string;
     hash: string;
     status: string;
+    /** values of the entity's `orgFields` (e.g. a consent's CaptureDate and CaptureSource) */
+    extra?: string[];
 }
 
+const SEP = '\u001f';
+
 export function packExisting(e: Existing): string {
-    return `${e.id}\t${e.hash}\t${e.status}`;
+    const base = `${e.id}\t${e.hash}\t${e.status}`;
+    return e.extra?.length ? `${base}\t${e.extra.join(SEP)}` : base;
 }
 
 export function unpackExisting(s: string | undefined): Existing | undefined {
     if (s === undefined) return undefined;
-    const [id, hash, status] = s.split('\t');
-    return { id, hash, status };
+    const [id, hash, status, extra] = s.split('\t');
+    return extra === undefined
+        ? { id, hash, status }
+        : { id, hash, status, extra: extra.split(SEP) };
 }
 
 export type Action = 'create' | 'update' | 'unchanged';
@@ -42,6 +49,7 @@ export function indexRow(
         statusField?: string;
         hashField?: string;
         reconcile: boolean;
+        extraFields?: readonly string[];
     }
 ): void {
     const key = row[o.externalId];
@@ -51,7 +59,12 @@ export function indexRow(
         : (row[o.hashField ?? 'SyncHash__c'] ?? '');
     index.set(
         key,
-        packExisting({ id: row.Id, hash, status: o.statusField ? (row[o.statusField] ?? '') : '' })
+        packExisting({
+            id: row.Id,
+            hash,
+            status: o.statusField ? (row[o.statusField] ?? '') : '',
+            extra: o.extraFields?.map((f) => (row[f] ?? '').replace(/[\t\u001f]/g, ' '))
+        })
     );
 }
 
@@ -59,16 +72,18 @@ export function indexRow(
 export function* absentActive(
     index: ExistingIndex,
     inSnapshot: (key: string) => boolean,
-    activeValue: string
+    activeValue: string | readonly string[]
 ): Iterable<string> {
+    const active = typeof activeValue === 'string' ? [activeValue] : activeValue;
     for (const [key, packed] of index) {
         if (inSnapshot(key)) continue;
-        if (unpackExisting(packed)!.status === activeValue) yield key;
+        if (active.includes(unpackExisting(packed)!.status)) yield key;
     }
 }
 
-export function countStatus(index: ExistingIndex, value: string): number {
+export function countStatus(index: ExistingIndex, value: string | readonly string[]): number {
+    const values = typeof value === 'string' ? [value] : value;
     let n = 0;
-    for (const packed of index.values()) if (unpackExisting(packed)!.status === value) n++;
+    for (const packed of index.values()) if (values.includes(unpackExisting(packed)!.status)) n++;
     return n;
 }

@@ -1,22 +1,41 @@
 // Entity definitions: source stream + schema/mapper + target object/external id + hashed
-// fields + load order. Consents and content (issue 5) plug in here the same way.
+// fields + load order. Consents (consents.ts) and content (content.ts) plug in the same way.
 import { maskFiscalCode } from './mask.ts';
 import {
     betterRole,
+    fiscalCodeOfRaw,
     mapPractitioner,
     parseRole,
     type CompactRole,
     type MapResult
 } from './mapping.ts';
-import { UnparseableResource, type RegistrySource } from './sources/types.ts';
+import { UnparseableResource, type RegistrySource, type ResourceType } from './sources/types.ts';
+import type { SfRecord } from './mapping.ts';
+import type { Subjects } from './subject.ts';
+import type { SfClient } from './sf/client.ts';
+import type { SyncConfig } from './config.ts';
+import type { ReportBuilder } from './report.ts';
+import type { Logger } from './log.ts';
+import { ConfigError } from './config.ts';
+import { CONSENTS } from './consents.ts';
+import { CONTENT } from './content.ts';
 
-export type EntityName = 'organizations' | 'professionals';
+export type EntityName = 'organizations' | 'professionals' | 'consents' | 'content';
+export const ENTITY_NAMES: readonly EntityName[] = [
+    'organizations',
+    'professionals',
+    'consents',
+    'content'
+];
 
 /** What an entity's producer yields: mapped records and rejects, in source order. */
 export type Produced =
     | MapResult
     /** a reject of a related resource (e.g. PractitionerRole) that is not counted as read */
-    | { ok: false; key: string; reason: string; sourceId: string; related: true };
+    | { ok: false; key: string; reason: string; sourceId: string; related: true }
+    /** a record of an erased subject (tombstone): counted as suppressed, nothing else kept.
+     *  `matchKey` (memory only) keeps the org's copy, if any, from being deactivated. */
+    | { ok: false; suppressed: true; matchKey?: string };
 
 export interface ProduceContext {
     source: RegistrySource;
@@ -25,6 +44,16 @@ export interface ProduceContext {
     orgCodeById: ReadonlyMap<string, string>;
     orgResults: readonly MapResult[];
     counters: Record<string, number>;
+    /** erasure tombstones and the subject hash key */
+    subjects: Subjects;
+    client: SfClient;
+    config: SyncConfig;
+    dryRun: boolean;
+    report: ReportBuilder;
+    logger: Logger;
+    tmpDir: string;
+    /** per-entity scratch state shared by prepare/produce/beforeLoad (reset per entity) */
+    state: Record<string, unknown>;
 }
 
 export interface EntitySpec {
@@ -35,10 +64,31 @@ export interface EntitySpec {
     fields: readonly string[];
     /** field holding the sync hash; without one, the real values are always compared */
     hashField?: string;
-    status?: { field: string; active: string; ceased: string };
+    status?: { field: string; active: string | readonly string[]; ceased: string };
+    /** for in-place lifecycles: which existing states a full run moves to `ceased` */
     loadOrder: number;
     maskKey(key: string): string;
     produce(ctx: ProduceContext): AsyncIterable<Produced>;
+    /** the resource type whose presence in the sources selects this entity by default */
+    requires: ResourceType;
+    /** needs the erasure tombstones (and the subject key when the org has any) */
+    subjectAware?: boolean;
+    /** cannot run at all without the subject hash key (its external ids are keyed hashes) */
+    requiresKey?: boolean;
+    /** the registry watermark follows this entity's updatedAt (false: content has its own clock) */
+    watermark?: boolean;
+    /** extra org fields read with the index and handed to `orgWins` */
+    orgFields?: readonly string[];
+    /** true when the org's copy must win over the registry's (counted as a conflict, kept) */
+    orgWins?(org: readonly string[], record: SfRecord): boolean;
+    /** a record superseded by a newer one with the same key is history, not a reject */
+    supersededIsHistory?: boolean;
+    /** read what the entity needs from the org before producing (reads only) */
+    prepare?(ctx: ProduceContext): Promise<void>;
+    /** before loading (never in a dry run): write prerequisites of the changed records */
+    beforeLoad?(ctx: ProduceContext, changed: () => AsyncIterable<SfRecord>): Promise<void>;
+    /** load in passes, lowest first (e.g. courses before the modules that point to them) */
+    pass?(record: SfRecord): number;
 }
 
 export const ORGANIZATIONS: EntitySpec = {
@@ -48,6 +98,7 @@ export const ORGANIZATIONS: EntitySpec = {
     fields: ['OrgCode__c', 'Name', 'OrgType__c'],
     // Account has no SyncHash__c: organisations are few, their real values are compared
     loadOrder: 10,
+    requires: 'Practitioner',
     maskKey: (k) => k, // organisation codes are not personal data
     async *produce(ctx) {
         yield* ctx.orgResults;
@@ -105,6 +156,8 @@ export const PROFESSIONALS: EntitySpec = {
     hashField: 'SyncHash__c',
     status: { field: 'RegistryStatus__c', active: 'Active', ceased: 'Ceased' },
     loadOrder: 20,
+    requires: 'Practitioner',
+    subjectAware: true,
     maskKey: maskFiscalCode,
     async *produce(ctx) {
         // 1. roles -> best role per practitioner (bounded: one packed string each)
@@ -141,6 +194,13 @@ export const PROFESSIONALS: EntitySpec = {
                 continue;
             }
             const id = (raw as { id?: unknown })?.id;
+            // erased in the org (tombstone): skipped before anything else, never written
+            const fc = fiscalCodeOfRaw(raw);
+            if (ctx.subjects.isErased(fc)) {
+                if (ctx.since && lastUpdatedOf(raw) <= ctx.since) continue;
+                yield { ok: false, suppressed: true, matchKey: fc };
+                continue;
+            }
             if (ctx.since) {
                 const changed =
                     lastUpdatedOf(raw) > ctx.since ||
@@ -156,6 +216,8 @@ export const PROFESSIONALS: EntitySpec = {
             if (missing.length) {
                 for await (const raw of ctx.source.read('Practitioner', { ids: missing })) {
                     if (raw instanceof UnparseableResource) yield unparseable(raw);
+                    else if (ctx.subjects.isErased(fiscalCodeOfRaw(raw)))
+                        yield { ok: false, suppressed: true, matchKey: fiscalCodeOfRaw(raw) };
                     else yield mapOne(raw);
                 }
             }
@@ -163,4 +225,27 @@ export const PROFESSIONALS: EntitySpec = {
     }
 };
 
-export const ENTITIES: readonly EntitySpec[] = [ORGANIZATIONS, PROFESSIONALS];
+export const ENTITIES: readonly EntitySpec[] = [ORGANIZATIONS, PROFESSIONALS, CONSENTS, CONTENT];
+
+/**
+ * The entities of a run: the requested ones (each must be provided by a source: a ConfigError,
+ * exit 2, otherwise), or every entity the sources provide.
+ */
+export async function resolveEntities(
+    source: RegistrySource,
+    requested: readonly EntityName[] | undefined
+): Promise<EntityName[]> {
+    const provided: EntityName[] = [];
+    for (const e of ENTITIES) if (await source.has(e.requires)) provided.push(e.name);
+    if (!requested?.length) {
+        if (!provided.length) throw new ConfigError('the sources provide nothing to synchronise');
+        return provided;
+    }
+    const missing = requested.filter((e) => !provided.includes(e));
+    if (missing.length) {
+        throw new ConfigError(
+            `--entities ${missing.join(',')}: not provided by ${source.description} (consents need Consent resources, content a content:<dir> source)`
+        );
+    }
+    return [...requested];
+}

@@ -18,7 +18,10 @@ export function syncHash(record: SfRecord, fields: readonly string[]): string {
 /** Make org-side values (CSV strings) comparable with mapped ones (used by --reconcile). */
 export function normalizeValue(field: string, v: string | null | undefined): string | null {
     if (v === undefined || v === null || v === '') return null;
-    if (/LastUpdated__c$|At__c$/.test(field) && /^\d{4}-\d{2}-\d{2}T/.test(v)) {
+    if (
+        /LastUpdated__c$|At__c$|^EffectiveFrom$|^EffectiveTo$|^CaptureDate$/.test(field) &&
+        /^\d{4}-\d{2}-\d{2}T/.test(v)
+    ) {
         const d = new Date(v.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
         return Number.isNaN(d.getTime()) ? v : d.toISOString();
     }

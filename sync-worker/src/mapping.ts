@@ -283,7 +283,7 @@ export function mapPractitioner(
 }
 
 /** Normalised fiscal code of a raw (possibly invalid) Practitioner, if any. */
-function fiscalCodeOfRaw(raw: unknown): string | undefined {
+export function fiscalCodeOfRaw(raw: unknown): string | undefined {
     const ids = (raw as { identifier?: unknown })?.identifier;
     if (!Array.isArray(ids)) return undefined;
     const v = ids.find((i) => i?.system === SYSTEM_FISCAL_CODE)?.value;

@@ -11,6 +11,10 @@ export interface EntityCounts {
     unchanged: number;
     deactivated: number;
     failed: number;
+    /** records of subjects erased in the org (ErasureTombstone__c): skipped, never written */
+    suppressed: number;
+    /** records the org changed more recently (e.g. a consent captured in the portal): kept */
+    conflicts: number;
 }
 
 export interface Report {
@@ -41,7 +45,9 @@ export function emptyCounts(): EntityCounts {
         updated: 0,
         unchanged: 0,
         deactivated: 0,
-        failed: 0
+        failed: 0,
+        suppressed: 0,
+        conflicts: 0
     };
 }
 
@@ -105,7 +111,7 @@ export function formatReport(r: Report): string {
     for (const [name, c] of Object.entries(r.entities)) {
         if (!c) continue;
         lines.push(
-            `  ${name.padEnd(14)} read ${c.read}, valid ${c.valid}, rejected ${c.rejected}, created ${c.created}, updated ${c.updated}, unchanged ${c.unchanged}, deactivated ${c.deactivated}, failed ${c.failed}`
+            `  ${name.padEnd(14)} read ${c.read}, valid ${c.valid}, rejected ${c.rejected}, created ${c.created}, updated ${c.updated}, unchanged ${c.unchanged}, deactivated ${c.deactivated}, failed ${c.failed}${c.suppressed ? `, suppressed ${c.suppressed}` : ''}${c.conflicts ? `, conflicts ${c.conflicts}` : ''}`
         );
     }
     const shown = r.rejects.slice(0, 10);

@@ -1,4 +1,4 @@
-// node sync-worker/src/generator/cli.ts --count 100000 --out DIR --seed 1
+// node sync-worker/src/generator/cli.ts --count 100000 --out DIR --seed 1 [--no-consents]
 import { parseArgs } from 'node:util';
 import { generateRegistry } from './generator.ts';
 
@@ -7,14 +7,15 @@ const { values } = parseArgs({
         count: { type: 'string', default: '5000' },
         out: { type: 'string', default: '.demo/registry' },
         seed: { type: 'string', default: '1' },
-        'invalid-share': { type: 'string' }
+        'invalid-share': { type: 'string' },
+        'no-consents': { type: 'boolean', default: false }
     }
 });
 const count = Number(values.count);
 const seed = Number(values.seed);
 if (!Number.isInteger(count) || count < 1 || !Number.isInteger(seed)) {
     process.stderr.write(
-        'usage: generator --count N --out DIR [--seed S] [--invalid-share 0.005]\n'
+        'usage: generator --count N --out DIR [--seed S] [--invalid-share 0.005] [--no-consents]\n'
     );
     process.exit(2);
 }
@@ -23,7 +24,8 @@ const summary = await generateRegistry({
     count,
     out: values.out!,
     seed,
-    invalidShare: values['invalid-share'] ? Number(values['invalid-share']) : undefined
+    invalidShare: values['invalid-share'] ? Number(values['invalid-share']) : undefined,
+    consents: !values['no-consents']
 });
 process.stdout.write(
     JSON.stringify({ out: values.out, ms: Date.now() - t0, ...summary }, null, 2) + '\n'

@@ -42,6 +42,8 @@ export interface GenerateOptions {
     seed?: number;
     /** share of professionals that are invalid on purpose (default 0.005) */
     invalidShare?: number;
+    /** also write Consent.ndjson: 3 purposes x 2 channels per professional (default false) */
+    consents?: boolean;
 }
 
 export interface GenerateSummary {
@@ -55,6 +57,10 @@ export interface GenerateSummary {
     /** professionals expected in the org after a full sync */
     expectedValid: number;
     expectedActive: number;
+    /** Consent resources written (one per professional x channel x purpose) */
+    consents?: number;
+    /** OptIn decisions among the consents of valid professionals */
+    consentOptIns?: number;
 }
 
 const INVALID_KINDS = [
@@ -102,6 +108,10 @@ export async function generateRegistry(o: GenerateOptions): Promise<GenerateSumm
 
     const pr = new Out(join(o.out, 'Practitioner.ndjson'));
     const roles = new Out(join(o.out, 'PractitionerRole.ndjson'));
+    // consents have their own random stream: the rest of the registry is the same with or without
+    const consents = o.consents ? new Out(join(o.out, 'Consent.ndjson')) : undefined;
+    const rc = prng(seed * 7919 + 13);
+    let consentN = 0;
     const used = new Set<string>();
     const summary: GenerateSummary = {
         seed,
@@ -225,6 +235,28 @@ export async function generateRegistry(o: GenerateOptions): Promise<GenerateSumm
             used.add(fc);
         summary.practitioners++;
         await pr.line(resource);
+        if (consents) {
+            for (const channel of CONSENT_CHANNELS) {
+                for (const purpose of CONSENT_PURPOSES) {
+                    const permit = rc() < (purpose === 'sondaggi' ? 0.6 : 0.85);
+                    const revoked = rc() < 0.03;
+                    const captured = updated - Math.floor(rc() * 200) * 86_400_000;
+                    await consents.line(
+                        consentResource(`cons-${pad(++consentN, 9)}`, id, {
+                            channel,
+                            purpose,
+                            permit,
+                            active: !revoked,
+                            captured,
+                            updated
+                        })
+                    );
+                    summary.consents = (summary.consents ?? 0) + 1;
+                    if (!invalid && permit && !revoked)
+                        summary.consentOptIns = (summary.consentOptIns ?? 0) + 1;
+                }
+            }
+        }
         // a few have an older, ended role at another organisation
         if (r() < 0.05) {
             await roles.line(
@@ -255,8 +287,49 @@ export async function generateRegistry(o: GenerateOptions): Promise<GenerateSumm
     }
     await pr.close();
     await roles.close();
+    await consents?.close();
     await writeFile(join(o.out, 'generator-summary.json'), JSON.stringify(summary, null, 2) + '\n');
     return summary;
+}
+
+export const CONSENT_PURPOSES = ['formazione', 'comunicazione', 'sondaggi'] as const;
+export const CONSENT_CHANNELS = ['email', 'sms'] as const;
+
+/** A registry Consent (docs/anagrafe-contract.md): one purpose and one channel each. */
+export function consentResource(
+    id: string,
+    pracId: string,
+    c: {
+        channel: string;
+        purpose: string;
+        permit: boolean;
+        active: boolean;
+        captured: number;
+        updated: number;
+    }
+) {
+    return {
+        resourceType: 'Consent',
+        id,
+        meta: { lastUpdated: new Date(c.updated).toISOString() },
+        extension: [{ url: 'urn:fse2:canale', valueCode: c.channel }],
+        status: c.active ? 'active' : 'inactive',
+        scope: {
+            coding: [
+                {
+                    system: 'http://terminology.hl7.org/CodeSystem/consentscope',
+                    code: 'patient-privacy'
+                }
+            ]
+        },
+        category: [{ coding: [{ system: 'http://loinc.org', code: '59284-0' }] }],
+        dateTime: new Date(c.captured).toISOString(),
+        performer: [{ reference: `Practitioner/${pracId}` }],
+        provision: {
+            type: c.permit ? 'permit' : 'deny',
+            purpose: [{ system: 'urn:fse2:finalita', code: c.purpose }]
+        }
+    };
 }
 
 function roleResource(

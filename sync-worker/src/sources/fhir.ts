@@ -54,6 +54,10 @@ export class FhirSource implements RegistrySource {
         }
     }
 
+    async has(type: ResourceType): Promise<boolean> {
+        return type !== 'LearningContent';
+    }
+
     async *read(type: ResourceType, opts: ReadOptions = {}): AsyncIterable<unknown> {
         if (opts.ids) {
             for (let i = 0; i < opts.ids.length; i += 50) {

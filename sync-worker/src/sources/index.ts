@@ -1,15 +1,16 @@
 import { ConfigError } from '../config.ts';
+import { ContentSource } from './content.ts';
 import { FhirSource, type FhirSourceOptions } from './fhir.ts';
 import { NdjsonSource } from './ndjson.ts';
-import type { RegistrySource } from './types.ts';
+import type { ReadOptions, RegistrySource, ResourceType } from './types.ts';
 
-/** `ndjson:<dir>` or `fhir:<baseUrl>` -> a source; usage errors are ConfigErrors (exit 2). */
+/** `ndjson:<dir>`, `fhir:<baseUrl>` or `content:<dir>` -> a source; usage errors are ConfigErrors (exit 2). */
 export async function openSource(spec: string, o: FhirSourceOptions): Promise<RegistrySource> {
     const i = spec.indexOf(':');
     const kind = i > 0 ? spec.slice(0, i) : '';
     const rest = i > 0 ? spec.slice(i + 1) : '';
-    if (kind === 'ndjson' && rest) {
-        const s = new NdjsonSource(rest);
+    if ((kind === 'ndjson' || kind === 'content') && rest) {
+        const s = kind === 'ndjson' ? new NdjsonSource(rest) : new ContentSource(rest);
         try {
             await s.check();
         } catch (e) {
@@ -18,5 +19,53 @@ export async function openSource(spec: string, o: FhirSourceOptions): Promise<Re
         return s;
     }
     if (kind === 'fhir' && /^https?:\/\//.test(rest)) return new FhirSource(rest, o);
-    throw new ConfigError(`--source must be ndjson:<dir> or fhir:<http(s) base URL>`);
+    throw new ConfigError(
+        `--source must be ndjson:<dir>, fhir:<http(s) base URL> or content:<dir> (got ${JSON.stringify(spec.slice(0, 40))})`
+    );
+}
+
+/**
+ * Several `--source` values as one: each resource type is read from the first source that holds
+ * it. At most one registry source (ndjson:/fhir:) and one content source.
+ */
+export class CompositeSource implements RegistrySource {
+    readonly sources: readonly RegistrySource[];
+    readonly description: string;
+    readonly filtersSince: boolean;
+
+    constructor(sources: readonly RegistrySource[]) {
+        this.sources = sources;
+        this.description = sources.map((s) => s.description).join(' + ');
+        this.filtersSince =
+            sources.find((s) => !(s instanceof ContentSource))?.filtersSince ?? false;
+    }
+
+    async has(type: ResourceType): Promise<boolean> {
+        for (const s of this.sources) if (await s.has(type)) return true;
+        return false;
+    }
+
+    async *read(type: ResourceType, opts?: ReadOptions): AsyncIterable<unknown> {
+        for (const s of this.sources) {
+            if (await s.has(type)) {
+                yield* s.read(type, opts);
+                return;
+            }
+        }
+    }
+}
+
+export async function openSources(
+    specs: readonly string[],
+    o: FhirSourceOptions
+): Promise<RegistrySource> {
+    if (specs.length === 0) throw new ConfigError('at least one --source is required');
+    const sources = await Promise.all(specs.map((s) => openSource(s, o)));
+    const registries = sources.filter((s) => !(s instanceof ContentSource));
+    if (registries.length > 1 || sources.length - registries.length > 1) {
+        throw new ConfigError(
+            '--source: give at most one registry source (ndjson:/fhir:) and one content: source'
+        );
+    }
+    return sources.length === 1 ? sources[0] : new CompositeSource(sources);
 }

@@ -29,6 +29,14 @@ export class NdjsonSource implements RegistrySource {
         });
     }
 
+    async has(type: ResourceType): Promise<boolean> {
+        if (type === 'LearningContent') return false;
+        return access(join(this.dir, `${type}.ndjson`)).then(
+            () => true,
+            () => false
+        );
+    }
+
     /** `since`/`ids` are not applied here: the engine filters by meta.lastUpdated itself. */
     async *read(type: ResourceType, opts?: ReadOptions): AsyncIterable<unknown> {
         void opts;

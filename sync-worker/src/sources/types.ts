@@ -1,5 +1,11 @@
 // One interface for every registry source: async iterators of raw FHIR resources, streamed.
-export type ResourceType = 'Organization' | 'Practitioner' | 'PractitionerRole' | 'Consent';
+export type ResourceType =
+    | 'Organization'
+    | 'Practitioner'
+    | 'PractitionerRole'
+    | 'Consent'
+    /** training content items (`content:<dir>`), not a FHIR resource */
+    | 'LearningContent';
 
 export interface ReadOptions {
     /** incremental runs: only resources with meta.lastUpdated > since (servers may ignore it) */
@@ -14,6 +20,8 @@ export interface RegistrySource {
     /** whether `since` is applied by the source itself */
     readonly filtersSince: boolean;
     read(type: ResourceType, opts?: ReadOptions): AsyncIterable<unknown>;
+    /** whether this source holds resources of `type` (decides the default entities) */
+    has(type: ResourceType): Promise<boolean>;
 }
 
 /** A line or entry that is not valid JSON: surfaced as a reject, the run goes on. */

@@ -1,0 +1,89 @@
+// Subject keys and erasure tombstones (docs/privacy.md, "The tombstone").
+// SubjectHash__c = lowercase hex HMAC-SHA256(key, UPPER(TRIM(fiscal code))). The same keyed hash
+// is the Individual's SubjectKey__c, so no fiscal code is ever copied onto consent objects.
+// The key is a secret: it is never logged, reported or written anywhere.
+import { createHmac } from 'node:crypto';
+import { ConfigError } from './config.ts';
+import { bulkQuery, type PollOptions } from './sf/bulk.ts';
+import type { SfClient } from './sf/client.ts';
+
+export const MIN_KEY_LENGTH = 16;
+
+export function subjectHash(key: string, fiscalCode: string): string {
+    return createHmac('sha256', key).update(fiscalCode.trim().toUpperCase()).digest('hex');
+}
+
+/** Non-identifying Individual.LastName: a prefix of the keyed hash, never the person's name. */
+export function individualName(subjectKey: string): string {
+    return `FSE-${subjectKey.slice(0, 12)}`;
+}
+
+export class Subjects {
+    private readonly key: string | undefined;
+    private readonly erased: ReadonlySet<string>;
+    readonly tombstones: number;
+
+    constructor(key: string | undefined, erased: ReadonlySet<string>) {
+        if (key !== undefined && key.length < MIN_KEY_LENGTH) {
+            throw new ConfigError(
+                `the subject hash key (FSE_SUBJECT_HASH_KEY or subjectHashKey) must be at least ${MIN_KEY_LENGTH} characters`
+            );
+        }
+        this.key = key;
+        this.erased = erased;
+        this.tombstones = erased.size;
+    }
+
+    get hasKey(): boolean {
+        return this.key !== undefined;
+    }
+
+    /** The keyed hash of a fiscal code (throws without a key: callers check `hasKey`). */
+    hash(fiscalCode: string): string {
+        if (this.key === undefined) throw new ConfigError('no subject hash key configured');
+        return subjectHash(this.key, fiscalCode);
+    }
+
+    /** Whether the subject with this fiscal code was erased in the org (has a tombstone). */
+    isErased(fiscalCode: string | undefined | null): boolean {
+        if (!fiscalCode || this.erased.size === 0 || this.key === undefined) return false;
+        return this.erased.has(subjectHash(this.key, fiscalCode));
+    }
+}
+
+const TOMBSTONE_SOQL =
+    'SELECT SubjectHash__c FROM ErasureTombstone__c WHERE SubjectHash__c != null';
+
+/**
+ * Read every tombstone once per run. Tombstones are usually few: one REST query call reads up to
+ * 2,000; when the first page says there are more, the whole set is read with one Bulk API 2.0
+ * query instead (3 calls plus pages, whatever the count). Without a key the run may go on only
+ * when the org has no tombstone at all (it could not tell whom to skip): otherwise a ConfigError
+ * (exit 2) before anything is written.
+ */
+export async function loadSubjects(
+    client: SfClient,
+    key: string | undefined,
+    o: PollOptions & { pageSize: number }
+): Promise<Subjects> {
+    const erased = new Set<string>();
+    const add = (h: string | undefined) => {
+        const v = h?.trim().toLowerCase();
+        if (v) erased.add(v);
+    };
+    const first = await client.json<{
+        done?: boolean;
+        records?: Array<{ SubjectHash__c?: string }>;
+    }>('GET', `${client.dataPath}/query?q=${encodeURIComponent(TOMBSTONE_SOQL)}`);
+    if (first?.done === false) {
+        await bulkQuery(client, TOMBSTONE_SOQL, (row) => add(row.SubjectHash__c), o);
+    } else {
+        for (const r of first?.records ?? []) add(r.SubjectHash__c);
+    }
+    if (!key && erased.size > 0) {
+        throw new ConfigError(
+            `the org has ${erased.size} erasure tombstone(s) but no subject hash key is configured: set FSE_SUBJECT_HASH_KEY (or subjectHashKey in the config) so erased professionals are not recreated; nothing was written`
+        );
+    }
+    return new Subjects(key || undefined, erased);
+}
