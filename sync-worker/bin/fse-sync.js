@@ -1,11 +1,30 @@
 #!/usr/bin/env node
 // fse-sync: needs Node 22+ (TypeScript type stripping); `npx fse-sync` runs it on the project's Node.
+// SIGTERM/SIGINT ask the run (or the scheduler) to stop gracefully: it finishes the current step,
+// records the run in the org and exits. A second signal exits at once.
 import { main } from '../src/cli.ts';
 
 const argv = process.argv.slice(2);
-main(argv).then(
+const stop = new AbortController();
+for (const sig of ['SIGTERM', 'SIGINT']) {
+    process.on(sig, () => {
+        if (stop.signal.aborted) {
+            process.stderr.write(`fse-sync: second ${sig}, exiting now\n`);
+            process.exit(sig === 'SIGTERM' ? 143 : 130);
+        }
+        stop.abort();
+    });
+}
+main(argv, {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    signal: stop.signal
+}).then(
     (code) => {
         process.exitCode = code;
+        // the scheduler's timers and sockets are closed; do not wait for stragglers
+        if (argv[0] === 'schedule') setTimeout(() => process.exit(code), 200).unref();
     },
     (err) => {
         process.stderr.write(`fse-sync: fatal: ${err?.name ?? 'Error'}\n`);

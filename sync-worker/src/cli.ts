@@ -1,6 +1,7 @@
 // fse-sync command line (commander). Exit codes: 0 every valid record is in the org; 3 the run
-// finished but some valid records failed to load (or the API budget stopped it); 2 usage or
-// configuration error (nothing written); 1 fatal.
+// finished but some valid records failed to load (or the API budget or SIGTERM stopped it); 2 usage
+// or configuration error (nothing written); 4 another run holds the lease (nothing written);
+// 1 fatal.
 import { writeFile, mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -9,7 +10,10 @@ import cliProgress from 'cli-progress';
 import { ApiBudget } from './budget.ts';
 import { ConfigError, loadConfig, parseConfig, type SyncConfig } from './config.ts';
 import { resolveAuth } from './auth.ts';
-import { runSync, type Progress } from './engine.ts';
+import { type Progress } from './engine.ts';
+import { LeaseConflictError, runWithLease } from './operation.ts';
+import { schedule } from './scheduler.ts';
+import { formatStatusTable, readRunStatus } from './status.ts';
 import { createLogger, type Logger } from './log.ts';
 import { formatReport, type Report } from './report.ts';
 import { SfClient, describe } from './sf/client.ts';
@@ -17,12 +21,14 @@ import { scrubText } from './mask.ts';
 import { openSource } from './sources/index.ts';
 import type { EntityName } from './entities.ts';
 
-export const EXIT = { OK: 0, FATAL: 1, USAGE: 2, PARTIAL: 3 } as const;
+export const EXIT = { OK: 0, FATAL: 1, USAGE: 2, PARTIAL: 3, LOCKED: 4 } as const;
 
 export interface CliIo {
     stdout: NodeJS.WritableStream & { isTTY?: boolean };
     stderr: NodeJS.WritableStream & { isTTY?: boolean };
     env: NodeJS.ProcessEnv;
+    /** aborted on SIGTERM/SIGINT (bin/fse-sync.js): runs stop between steps */
+    signal?: AbortSignal;
 }
 
 interface RunFlags {
@@ -135,7 +141,7 @@ async function run(f: RunFlags, io: CliIo): Promise<number> {
         },
         'sync starting'
     );
-    const report: Report = await runSync({
+    const report: Report = await runWithLease({
         source,
         client,
         config: cfg,
@@ -145,7 +151,8 @@ async function run(f: RunFlags, io: CliIo): Promise<number> {
         entities: cfg.entities as EntityName[],
         logger,
         progress: f.json ? undefined : ttyProgress(io.stderr),
-        runId: f.runId
+        runId: f.runId,
+        signal: io.signal
     });
     if (f.report) {
         await mkdir(dirname(resolve(f.report)), { recursive: true });
@@ -158,6 +165,95 @@ async function run(f: RunFlags, io: CliIo): Promise<number> {
         'sync finished'
     );
     return report.status === 'Succeeded' ? EXIT.OK : EXIT.PARTIAL;
+}
+
+function defaultConfigFile(flag: string | undefined): string | undefined {
+    return flag ?? (existsSync('config/sync.config.json') ? 'config/sync.config.json' : undefined);
+}
+
+interface ScheduleFlags {
+    source?: string[];
+    targetOrg?: string;
+    instanceUrl?: string;
+    accessToken?: string;
+    config?: string;
+    fhirToken?: string;
+    requests?: boolean;
+}
+
+async function scheduleCommand(f: ScheduleFlags, io: CliIo): Promise<number> {
+    const base = await loadConfig(defaultConfigFile(f.config), f.config !== undefined);
+    const specs = f.source?.length ? f.source : [base.source ?? []].flat();
+    if (!specs.length)
+        throw new ConfigError('No registry source: pass --source or set "source" in the config');
+    // a daemon logs JSON lines, on a terminal too
+    const logger = createLogger({
+        destination: io.stderr,
+        level: io.env.FSE_SYNC_LOG_LEVEL ?? 'info'
+    });
+    const auth = await resolveAuth(
+        { targetOrg: f.targetOrg, instanceUrl: f.instanceUrl, accessToken: f.accessToken },
+        io.env
+    );
+    return schedule(
+        {
+            config: base,
+            auth,
+            logger,
+            signal: io.signal ?? new AbortController().signal,
+            requests: f.requests === false ? false : undefined
+        },
+        // each run: the same rules as `fse-sync run --source ... --entities ...`
+        async (entities) => {
+            const config = effectiveConfig(base, {
+                source: specs[0],
+                entities: entities?.join(',')
+            });
+            if (specs.length > 1) throw new ConfigError('only one --source is supported');
+            const source = await openSource(specs[0], {
+                token: f.fhirToken ?? io.env.FHIR_TOKEN,
+                pageSize: config.fhirPageSize,
+                retry: {
+                    retries: config.retries,
+                    baseMs: config.retryBaseMs,
+                    capMs: config.retryCapMs
+                },
+                timeoutMs: config.requestTimeoutMs
+            });
+            return { config, source, entities: config.entities as EntityName[] };
+        }
+    );
+}
+
+interface StatusFlags {
+    targetOrg?: string;
+    instanceUrl?: string;
+    accessToken?: string;
+    config?: string;
+    json?: boolean;
+    limit?: string;
+}
+
+async function statusCommand(f: StatusFlags, io: CliIo): Promise<number> {
+    const cfg = await loadConfig(defaultConfigFile(f.config), f.config !== undefined);
+    const limit = numberFlag(f.limit, '--limit') ?? 10;
+    const auth = await resolveAuth(
+        { targetOrg: f.targetOrg, instanceUrl: f.instanceUrl, accessToken: f.accessToken },
+        io.env
+    );
+    const client = new SfClient({
+        instanceUrl: auth.instanceUrl,
+        accessToken: auth.accessToken,
+        refresh: auth.refresh,
+        apiVersion: cfg.apiVersion,
+        budget: new ApiBudget(cfg.apiBudgetShare),
+        retry: { retries: cfg.retries, baseMs: cfg.retryBaseMs, capMs: cfg.retryCapMs },
+        timeoutMs: cfg.requestTimeoutMs
+    });
+    const runs = await readRunStatus(client, { limit, staleAfterMs: cfg.leaseStaleAfterMs });
+    if (f.json) io.stdout.write(JSON.stringify({ runs }, null, 2) + '\n');
+    else io.stdout.write(formatStatusTable(runs) + '\n');
+    return EXIT.OK;
 }
 
 export function buildProgram(io: CliIo, done: (code: number) => void): Command {
@@ -209,6 +305,40 @@ export function buildProgram(io: CliIo, done: (code: number) => void): Command {
         .action(async (flags: RunFlags) => {
             done(await run(flags, io));
         });
+    program
+        .command('schedule')
+        .description(
+            'long-running: run the configured jobs on their cron expressions and the runs requested in the org (SyncRequest__e); stops gracefully on SIGTERM'
+        )
+        .option(
+            '--source <source>',
+            'ndjson:<dir>, fhir:<baseUrl> or content:<dir>; repeatable (default: "source" in the config)',
+            (v: string, prev: string[] | undefined) => [...(prev ?? []), v]
+        )
+        .option('--target-org <alias|username>', 'org authorised with the sf CLI')
+        .option('--instance-url <url>', 'org instance URL (or SF_INSTANCE_URL)')
+        .option('--access-token <token>', 'access token (or SF_ACCESS_TOKEN)')
+        .option(
+            '--config <file>',
+            'configuration file with "jobs" (default config/sync.config.json)'
+        )
+        .option('--fhir-token <token>', 'bearer token for a fhir: source (or FHIR_TOKEN)')
+        .option('--no-requests', 'do not listen for SyncRequest__e published in the org')
+        .action(async (flags: ScheduleFlags) => {
+            done(await scheduleCommand(flags, io));
+        });
+    program
+        .command('status')
+        .description('the last sync runs recorded in the org with their outcome')
+        .option('--target-org <alias|username>', 'org authorised with the sf CLI')
+        .option('--instance-url <url>', 'org instance URL (or SF_INSTANCE_URL)')
+        .option('--access-token <token>', 'access token (or SF_ACCESS_TOKEN)')
+        .option('--config <file>', 'configuration file (default config/sync.config.json)')
+        .option('--limit <n>', 'how many runs (default 10, at most 200)')
+        .option('--json', 'print JSON instead of a table')
+        .action(async (flags: StatusFlags) => {
+            done(await statusCommand(flags, io));
+        });
     return program;
 }
 
@@ -228,6 +358,10 @@ export async function main(
         if (err instanceof ConfigError) {
             io.stderr.write(`fse-sync: ${err.message}\n`);
             return EXIT.USAGE;
+        }
+        if (err instanceof LeaseConflictError) {
+            io.stderr.write(`fse-sync: ${err.message}\n`);
+            return EXIT.LOCKED;
         }
         io.stderr.write(
             `fse-sync: fatal: ${scrubText(describe(err) + ' ' + ((err as Error)?.message ?? ''))}\n`

@@ -1,7 +1,30 @@
 // config/sync.config.json validated by zod at start-up; command-line flags override it.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { Cron } from 'croner';
 import { formatPath } from './schemas.ts';
+
+/** One scheduled job of `fse-sync schedule` (croner syntax: 5 fields, or 6 with seconds). */
+export const JobSchema = z
+    .object({
+        name: z.string().regex(/^[\w.-]{1,40}$/, 'letters, digits, "_", "-" or "." (max 40)'),
+        cron: z.string().refine((expr) => {
+            try {
+                new Cron(expr, { paused: true }).stop();
+                return true;
+            } catch {
+                return false;
+            }
+        }, 'not a valid cron expression'),
+        timezone: z.string().optional(),
+        mode: z.enum(['full', 'incremental']).default('incremental'),
+        reconcile: z.boolean().default(false),
+        /** entities of this job (default: the configured entities); checked like --entities */
+        entities: z.array(z.string()).min(1).optional()
+    })
+    .strict();
+
+export type ScheduledJob = z.infer<typeof JobSchema>;
 
 export const ConfigSchema = z
     .object({
@@ -47,7 +70,23 @@ export const ConfigSchema = z
             .default(['organizations', 'professionals']),
         writeSyncRun: z.boolean().default(true),
         /** also record runs that changed nothing (costs a write call) */
-        syncRunOnNoChange: z.boolean().default(false)
+        syncRunOnNoChange: z.boolean().default(false),
+        /** single-flight: hold a lease (a Running SyncRun__c with a heartbeat) during a run */
+        lease: z.boolean().default(true),
+        /** a lease whose heartbeat is older than this is taken over */
+        leaseStaleAfterMs: z
+            .number()
+            .int()
+            .min(1000)
+            .default(10 * 60 * 1000),
+        /** how often a running run refreshes SyncRun__c.Heartbeat__c (0 = never) */
+        heartbeatMs: z.number().int().min(0).default(60_000),
+        /** registry source for `fse-sync schedule` when --source is not given */
+        source: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+        /** jobs of `fse-sync schedule` */
+        jobs: z.array(JobSchema).default([]),
+        /** `fse-sync schedule` also starts runs requested in the org (SyncRequest__e) */
+        listenForRequests: z.boolean().default(true)
     })
     .strict();
 

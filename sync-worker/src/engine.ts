@@ -21,7 +21,7 @@ import {
 } from './diff.ts';
 import { ENTITIES, type EntityName, type EntitySpec, type ProduceContext } from './entities.ts';
 import { syncHash } from './hash.ts';
-import { loadRecords, type LoadOptions } from './load.ts';
+import { loadRecords, RUN_STOPPED, type LoadOptions } from './load.ts';
 import { mapOrganization, type MapResult, type SfRecord } from './mapping.ts';
 import { ReportBuilder, type Report } from './report.ts';
 import { bulkQuery } from './sf/bulk.ts';
@@ -50,6 +50,22 @@ export interface RunOptions {
     runId?: string;
     now?: () => Date;
     tmpDir?: string;
+    /** the run holds a lease (its SyncRun__c is Running): always write the final record */
+    leased?: boolean;
+    /** aborted on SIGTERM: the run stops between steps, never inside a load */
+    signal?: AbortSignal;
+}
+
+/** Thrown between steps when the run was asked to stop (SIGTERM). */
+export class StopRequestedError extends Error {
+    constructor(message = 'stop requested (SIGTERM)') {
+        super(message);
+        this.name = 'StopRequestedError';
+    }
+}
+
+function checkStop(signal: AbortSignal | undefined, where: string): void {
+    if (signal?.aborted) throw new StopRequestedError(`stop requested (SIGTERM) ${where}`);
 }
 
 class LineWriter {
@@ -148,6 +164,7 @@ export async function runSync(o: RunOptions): Promise<Report> {
             (a, b) => a.loadOrder - b.loadOrder
         );
         for (const spec of specs) {
+            checkStop(o.signal, `before ${spec.name}`);
             ctx.counters = {};
             const m = await syncEntity(
                 spec,
@@ -160,7 +177,12 @@ export async function runSync(o: RunOptions): Promise<Report> {
             if (m > maxUpdated) maxUpdated = m;
         }
     } catch (err) {
-        if (err instanceof BudgetExceededError) {
+        if (err instanceof StopRequestedError) {
+            stopped = true;
+            rb.warn(
+                `${err.message}: the run stopped cleanly; every batch sent was completed and is counted; the next run picks up the rest`
+            );
+        } else if (err instanceof BudgetExceededError) {
             stopped = true;
             rb.warn(err.message + ': the run stopped cleanly; the next run picks up the rest');
         } else if (err instanceof SfHttpError && err.errorCode === 'REQUEST_LIMIT_EXCEEDED') {
@@ -200,8 +222,15 @@ export async function runSync(o: RunOptions): Promise<Report> {
     const wrote = Object.values(report.entities).some(
         (c) => c && c.created + c.updated + c.deactivated + c.failed > 0
     );
-    const noteworthy = wrote || report.status !== 'Succeeded' || cfg.syncRunOnNoChange;
-    if (!o.dryRun && cfg.writeSyncRun && noteworthy && !(stopped && o.client.budget.exhausted)) {
+    // A leased run always closes its SyncRun__c (the lease); that write touches SyncRun__c only.
+    const noteworthy =
+        wrote || report.status !== 'Succeeded' || cfg.syncRunOnNoChange || !!o.leased;
+    if (
+        !o.dryRun &&
+        cfg.writeSyncRun &&
+        noteworthy &&
+        (o.leased || !(stopped && o.client.budget.exhausted))
+    ) {
         try {
             report.apiCalls = o.client.calls + 1;
             await writeSyncRun(o.client, report);
@@ -292,7 +321,10 @@ async function syncEntity(
         }
         counts.read++;
         seq++;
-        if (seq % 5000 === 0) o.progress?.update(seq);
+        if (seq % 5000 === 0) {
+            o.progress?.update(seq);
+            checkStop(o.signal, `while reading ${spec.name} (nothing of it written yet)`);
+        }
         const prev = winners.get(res.key);
         if (prev !== undefined) {
             const [pu, ps, pid] = prev.split('\t');
@@ -380,7 +412,8 @@ async function syncEntity(
     }
     await changes.close();
 
-    // 5. load (never in a dry run)
+    // 5. load (never in a dry run); once started, a load is finished and counted
+    checkStop(o.signal, `before loading ${spec.name}`);
     if (!o.dryRun && toLoad > 0) {
         const lo: LoadOptions = {
             bulkThreshold: cfg.bulkThreshold,
@@ -396,7 +429,8 @@ async function syncEntity(
                 timeoutMs: cfg.jobTimeoutMs
             },
             tmpDir: dir,
-            logger: log
+            logger: log,
+            signal: o.signal
         };
         const columns = [
             ...spec.fields,
@@ -432,6 +466,9 @@ async function syncEntity(
             else if (winners.has(f.key)) counts.updated--;
             else counts.deactivated--;
             rb.failure(spec.name, spec.maskKey(f.key), f.errorCode, f.message);
+        }
+        if (stats.failed.some((f) => f.errorCode === RUN_STOPPED)) {
+            throw new StopRequestedError(`stop requested (SIGTERM) while loading ${spec.name}`);
         }
         if (stats.failed.some((f) => f.errorCode === 'API_BUDGET_EXCEEDED')) {
             throw new BudgetExceededError(`API budget reached while loading ${spec.name}`);

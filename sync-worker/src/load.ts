@@ -35,7 +35,12 @@ export interface LoadOptions {
     retryBaseMs: number;
     logger?: Logger;
     sleep?: (ms: number) => Promise<void>;
+    /** aborted on SIGTERM: batches not yet sent are reported as RUN_STOPPED, never half-sent */
+    signal?: AbortSignal;
 }
+
+export const RUN_STOPPED = 'RUN_STOPPED';
+const STOPPED_MESSAGE = 'not sent: the run was stopped (SIGTERM); the next run sends it';
 
 export interface LoadFailure {
     key: string; // external id value (caller masks it)
@@ -106,6 +111,15 @@ async function loadCollections(
     const queue = new PQueue({ concurrency: o.concurrency });
     const path = `${client.dataPath}/composite/sobjects/${t.object}/${t.externalId}`;
     const send = async (batch: SfRecord[]) => {
+        if (o.signal?.aborted) {
+            for (const r of batch)
+                stats.failed.push({
+                    key: String(r[t.externalId]),
+                    errorCode: RUN_STOPPED,
+                    message: STOPPED_MESSAGE
+                });
+            return;
+        }
         try {
             stats.collectionCalls++;
             const results = await client.json<
@@ -197,6 +211,12 @@ async function loadBulk(
     const queue = new PQueue({ concurrency: o.maxConcurrentJobs });
     for (const f of files) {
         void queue.add(async () => {
+            if (o.signal?.aborted) {
+                for (const key of f.keys)
+                    stats.failed.push({ key, errorCode: RUN_STOPPED, message: STOPPED_MESSAGE });
+                await rm(f.path, { force: true });
+                return;
+            }
             const size = (await stat(f.path)).size;
             o.logger?.info(
                 { event: 'bulk-upload', object: t.object, rows: f.rows, bytes: size },

@@ -404,6 +404,7 @@ export class BulkJobs {
                 }
                 throw e;
             }
+            this.org.countWrites(items, results);
             results.forEach((res, i) => {
                 if (res.success)
                     job.successful.push([

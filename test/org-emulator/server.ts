@@ -87,6 +87,8 @@ export class Org {
     private cursors = new Map<string, Cursor>();
     private cursorSeq = 0;
     readonly calls = new Map<string, number>();
+    /** records successfully written (inserted, updated, upserted, deleted), by object */
+    readonly writes = new Map<string, number>();
     /** request/response body bytes of counted API calls (what a client uploads and downloads) */
     bytesReceived = 0;
     bytesSent = 0;
@@ -122,6 +124,14 @@ export class Org {
         this.calls.set(kind, (this.calls.get(kind) ?? 0) + 1);
     }
 
+    countWrites(items: DmlItem[], results: { success: boolean }[]): void {
+        results.forEach((r, i) => {
+            if (!r.success || !items[i]) return;
+            const name = items[i].obj.name;
+            this.writes.set(name, (this.writes.get(name) ?? 0) + 1);
+        });
+    }
+
     stats() {
         const records: Record<string, number> = {};
         const deleted: Record<string, number> = {};
@@ -132,6 +142,7 @@ export class Org {
         return {
             apiUsage: { used: this.apiUsed, max: this.apiLimit },
             calls: Object.fromEntries(this.calls),
+            writes: Object.fromEntries(this.writes),
             bytes: { received: this.bytesReceived, sent: this.bytesSent },
             records,
             deleted,
@@ -143,6 +154,7 @@ export class Org {
         this.store.reset();
         this.apiUsed = 0;
         this.calls.clear();
+        this.writes.clear();
         this.bytesReceived = 0;
         this.bytesSent = 0;
         this.cursors.clear();
@@ -287,7 +299,9 @@ export class Org {
     }
 
     runDml(op: Operation, items: DmlItem[], allOrNone: boolean, extField?: string) {
-        return dml(this.writeContext(), op, items, { mode: 'json', allOrNone, extField });
+        const results = dml(this.writeContext(), op, items, { mode: 'json', allOrNone, extField });
+        this.countWrites(items, results);
+        return results;
     }
 
     sobjects(req: Request, parts: string[]): Response {
