@@ -60,6 +60,7 @@ export async function startOrgEmulator(options: EmulatorOptions = {}): Promise<O
         },
         stop: async () => {
             org.bulk.stop();
+            org.events.close();
             await new Promise<void>((resolve) => {
                 server.close(() => resolve());
                 server.closeAllConnections();

@@ -16,6 +16,7 @@ import {
     type CompiledQuery
 } from './soql.ts';
 import { Store } from './store.ts';
+import { authFailure, EventBus, loadEventDefs } from './streaming.ts';
 import { ApiError, dml, type DmlItem, type Operation, type WriteContext } from './validate.ts';
 
 export interface EmulatorOptions {
@@ -27,6 +28,8 @@ export interface EmulatorOptions {
     seed?: number;
     /** how long a bulk job waits in UploadComplete and InProgress (ms, default 50) */
     bulkStepMs?: number;
+    /** how long a CometD /meta/connect is held without events (ms, default 110,000 as in an org) */
+    streamingTimeoutMs?: number;
 }
 
 export const API_VERSIONS = Array.from({ length: 64 - 31 + 1 }, (_, i) => `${31 + i}.0`);
@@ -78,6 +81,8 @@ export class Org {
     readonly store: Store;
     readonly faults: FaultState;
     readonly bulk: BulkJobs;
+    /** platform events (`objects/*__e`) and the CometD endpoint */
+    readonly events: EventBus;
     readonly options: EmulatorOptions;
     apiLimit: number;
     apiUsed = 0;
@@ -101,6 +106,11 @@ export class Org {
         this.faults = new FaultState(options.faults ?? {}, options.seed ?? 1);
         this.apiLimit = options.apiLimit ?? 105000;
         this.bulk = new BulkJobs(this, options.bulkStepMs ?? 50);
+        this.events = new EventBus(
+            loadEventDefs(options.metadataDir ?? 'force-app'),
+            this.store.userId,
+            options.streamingTimeoutMs
+        );
         this.accessToken = this.issueToken();
     }
 
@@ -309,6 +319,16 @@ export class Org {
         if (parts.length === 0) {
             if (req.method !== 'GET') throw methodNotAllowed(req);
             return json(200, describeGlobal(this.schema, v));
+        }
+        const event = this.events.def(parts[0]);
+        if (event) {
+            // platform events are published (inserted) only; they are not records
+            if (parts.length === 1 && req.method === 'POST') {
+                return this.events.publish(event, parseJson(req));
+            }
+            if (parts.length === 1 && req.method === 'GET')
+                return json(200, { objectDescribe: { name: event.name, createable: true } });
+            throw methodNotAllowed(req);
         }
         const obj = this.schema.get(parts[0]);
         if (!obj) throw invalidTypeRest(parts[0]);
@@ -664,6 +684,24 @@ export async function handle(
             org.count('emulator');
             const body = await readBody(req, 1 << 20);
             return send(res, emulatorEndpoint(org, method, path, body));
+        }
+        if (/^\/cometd\/\d+\.\d$/.test(path)) {
+            // Streaming API (CometD): authenticated like the REST API, not counted as API calls
+            org.count('cometd');
+            const body = await readBody(req, 1 << 20);
+            let messages: unknown;
+            try {
+                messages = JSON.parse(body.toString('utf8') || '[]');
+            } catch {
+                return send(res, json(400, [{ successful: false, error: '400::Bad request' }]));
+            }
+            const token = (req.headers.authorization ?? '')
+                .replace(/^(Bearer|OAuth)\s+/i, '')
+                .trim();
+            if (!org.tokens.has(token)) return send(res, json(401, authFailure(messages)));
+            if (method !== 'POST') return send(res, json(405, []));
+            org.events.handle(messages, res);
+            return;
         }
         const m = /^\/services\/data\/v(\d+\.\d)(\/.*)?$/.exec(path);
         if (!m)
