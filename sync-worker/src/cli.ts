@@ -18,8 +18,8 @@ import { createLogger, type Logger } from './log.ts';
 import { formatReport, type Report } from './report.ts';
 import { SfClient, describe } from './sf/client.ts';
 import { scrubText } from './mask.ts';
-import { openSource } from './sources/index.ts';
-import type { EntityName } from './entities.ts';
+import { openSources } from './sources/index.ts';
+import { resolveEntities, type EntityName } from './entities.ts';
 
 export const EXIT = { OK: 0, FATAL: 1, USAGE: 2, PARTIAL: 3, LOCKED: 4 } as const;
 
@@ -32,7 +32,8 @@ export interface CliIo {
 }
 
 interface RunFlags {
-    source: string;
+    /** repeatable: one registry source (ndjson:/fhir:) and/or one content: source */
+    source: string | string[];
     targetOrg?: string;
     instanceUrl?: string;
     accessToken?: string;
@@ -111,12 +112,14 @@ async function run(f: RunFlags, io: CliIo): Promise<number> {
         destination: io.stderr,
         level: io.env.FSE_SYNC_LOG_LEVEL ?? (io.stderr.isTTY ? 'warn' : 'info')
     });
-    const source = await openSource(f.source, {
+    const source = await openSources(typeof f.source === 'string' ? [f.source] : f.source, {
         token: f.fhirToken ?? io.env.FHIR_TOKEN,
         pageSize: cfg.fhirPageSize,
         retry: { retries: cfg.retries, baseMs: cfg.retryBaseMs, capMs: cfg.retryCapMs },
         timeoutMs: cfg.requestTimeoutMs
     });
+    // default: every entity the sources provide (exit 2 when a requested one is not provided)
+    const entities = await resolveEntities(source, cfg.entities as EntityName[] | undefined);
     const auth = await resolveAuth(
         { targetOrg: f.targetOrg, instanceUrl: f.instanceUrl, accessToken: f.accessToken },
         io.env
@@ -136,7 +139,7 @@ async function run(f: RunFlags, io: CliIo): Promise<number> {
             event: 'start',
             source: source.description,
             auth: auth.method,
-            entities: cfg.entities,
+            entities,
             dryRun: !!f.dryRun
         },
         'sync starting'
@@ -148,11 +151,13 @@ async function run(f: RunFlags, io: CliIo): Promise<number> {
         mode: f.incremental ? 'incremental' : 'full',
         reconcile: !!f.reconcile,
         dryRun: !!f.dryRun,
-        entities: cfg.entities as EntityName[],
+        entities,
         logger,
         progress: f.json ? undefined : ttyProgress(io.stderr),
         runId: f.runId,
-        signal: io.signal
+        signal: io.signal,
+        // the subject hash key: environment first, then the config; never logged
+        subjectHashKey: io.env.FSE_SUBJECT_HASH_KEY || undefined
     });
     if (f.report) {
         await mkdir(dirname(resolve(f.report)), { recursive: true });
@@ -205,12 +210,8 @@ async function scheduleCommand(f: ScheduleFlags, io: CliIo): Promise<number> {
         },
         // each run: the same rules as `fse-sync run --source ... --entities ...`
         async (entities) => {
-            const config = effectiveConfig(base, {
-                source: specs[0],
-                entities: entities?.join(',')
-            });
-            if (specs.length > 1) throw new ConfigError('only one --source is supported');
-            const source = await openSource(specs[0], {
+            const config = effectiveConfig(base, { source: specs, entities: entities?.join(',') });
+            const source = await openSources(specs, {
                 token: f.fhirToken ?? io.env.FHIR_TOKEN,
                 pageSize: config.fhirPageSize,
                 retry: {
@@ -220,7 +221,11 @@ async function scheduleCommand(f: ScheduleFlags, io: CliIo): Promise<number> {
                 },
                 timeoutMs: config.requestTimeoutMs
             });
-            return { config, source, entities: config.entities as EntityName[] };
+            const resolved = await resolveEntities(
+                source,
+                config.entities as EntityName[] | undefined
+            );
+            return { config, source, entities: resolved };
         }
     );
 }
@@ -269,12 +274,16 @@ export function buildProgram(io: CliIo, done: (code: number) => void): Command {
         .description('extract, validate, map, diff and load the registry into the org')
         .requiredOption(
             '--source <source>',
-            'ndjson:<dir> (FHIR Bulk Data export) or fhir:<baseUrl>'
+            'ndjson:<dir> (FHIR Bulk Data export), fhir:<baseUrl> or content:<dir>; repeatable',
+            (v: string, prev: string[] | undefined) => [...(prev ?? []), v]
         )
         .option('--target-org <alias|username>', 'org authorised with the sf CLI')
         .option('--instance-url <url>', 'org instance URL (or SF_INSTANCE_URL)')
         .option('--access-token <token>', 'access token (or SF_ACCESS_TOKEN)')
-        .option('--entities <list>', 'comma-separated: organizations,professionals')
+        .option(
+            '--entities <list>',
+            'comma-separated: organizations,professionals,consents,content (default: all the sources provide)'
+        )
         .addOption(
             new Option(
                 '--full',

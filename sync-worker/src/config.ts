@@ -64,10 +64,14 @@ export const ConfigSchema = z
         /** how many rejects/failures the report lists (all are counted) */
         maxListed: z.number().int().min(0).default(1000),
         fhirPageSize: z.number().int().min(1).max(1000).default(500),
+        /** default for --entities; when absent, every entity the sources provide */
         entities: z
-            .array(z.enum(['organizations', 'professionals']))
+            .array(z.enum(['organizations', 'professionals', 'consents', 'content']))
             .min(1)
-            .default(['organizations', 'professionals']),
+            .optional(),
+        /** HMAC key of subject hashes (tombstones, Individual.SubjectKey__c); prefer the
+         *  FSE_SUBJECT_HASH_KEY environment variable, which overrides it. Never logged. */
+        subjectHashKey: z.string().min(16).optional(),
         writeSyncRun: z.boolean().default(true),
         /** also record runs that changed nothing (costs a write call) */
         syncRunOnNoChange: z.boolean().default(false),

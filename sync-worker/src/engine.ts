@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { randomUUID } from 'node:crypto';
 import { BudgetExceededError } from './budget.ts';
+import { ConfigError } from './config.ts';
+import { loadSubjects, Subjects } from './subject.ts';
 import { SfHttpError } from './retry.ts';
 import {
     decide,
@@ -19,9 +21,15 @@ import {
     unpackExisting,
     type ExistingIndex
 } from './diff.ts';
-import { ENTITIES, type EntityName, type EntitySpec, type ProduceContext } from './entities.ts';
+import {
+    ENTITIES,
+    resolveEntities,
+    type EntityName,
+    type EntitySpec,
+    type ProduceContext
+} from './entities.ts';
 import { syncHash } from './hash.ts';
-import { loadRecords, RUN_STOPPED, type LoadOptions } from './load.ts';
+import { loadRecords, RUN_STOPPED, type LoadOptions, type LoadStats } from './load.ts';
 import { mapOrganization, type MapResult, type SfRecord } from './mapping.ts';
 import { ReportBuilder, type Report } from './report.ts';
 import { bulkQuery } from './sf/bulk.ts';
@@ -44,6 +52,7 @@ export interface RunOptions {
     mode: 'full' | 'incremental';
     reconcile: boolean;
     dryRun: boolean;
+    /** empty: every entity the sources provide */
     entities: readonly EntityName[];
     logger: Logger;
     progress?: Progress;
@@ -54,6 +63,8 @@ export interface RunOptions {
     leased?: boolean;
     /** aborted on SIGTERM: the run stops between steps, never inside a load */
     signal?: AbortSignal;
+    /** subject hash key (FSE_SUBJECT_HASH_KEY); overrides config.subjectHashKey */
+    subjectHashKey?: string;
 }
 
 /** Thrown between steps when the run was asked to stop (SIGTERM). */
@@ -135,10 +146,40 @@ export async function runSync(o: RunOptions): Promise<Report> {
             }
         }
 
+        const entities = await resolveEntities(o.source, o.entities);
+        const specs = ENTITIES.filter((e) => entities.includes(e.name)).sort(
+            (a, b) => a.loadOrder - b.loadOrder
+        );
+        // Erasure tombstones: one Bulk query per run, before anything is read or written.
+        const key = o.subjectHashKey ?? cfg.subjectHashKey;
+        const subjects = specs.some((e) => e.subjectAware)
+            ? await loadSubjects(o.client, key, {
+                  pageSize: cfg.queryPageSize,
+                  initialMs: cfg.pollInitialMs,
+                  maxMs: cfg.pollMaxMs,
+                  timeoutMs: cfg.jobTimeoutMs
+              })
+            : new Subjects(key, new Set());
+        const keyless = specs.filter((e) => e.requiresKey && !subjects.hasKey);
+        if (keyless.length) {
+            throw new ConfigError(
+                `${keyless.map((e) => e.name).join(', ')} need the subject hash key: set FSE_SUBJECT_HASH_KEY (or subjectHashKey in the config), or leave them out with --entities; nothing was written`
+            );
+        }
+        if (subjects.tombstones > 0) {
+            o.logger.info(
+                { event: 'tombstones', count: subjects.tombstones },
+                'erased subjects are skipped'
+            );
+        }
+
         // Organisations are few (tens to a few thousand): read once, kept in memory for the join.
         const orgResults: MapResult[] = [];
         const orgCodeById = new Map<string, string>();
-        for await (const raw of o.source.read('Organization')) {
+        const needsOrgs = specs.some(
+            (e) => e.name === 'organizations' || e.name === 'professionals'
+        );
+        for await (const raw of needsOrgs ? o.source.read('Organization') : []) {
             if (raw instanceof UnparseableResource) {
                 orgResults.push({
                     ok: false,
@@ -158,14 +199,20 @@ export async function runSync(o: RunOptions): Promise<Report> {
             now: now().toISOString(),
             orgCodeById,
             orgResults,
-            counters: {}
+            counters: {},
+            subjects,
+            client: o.client,
+            config: cfg,
+            dryRun: o.dryRun,
+            report: rb,
+            logger: o.logger,
+            tmpDir: tmp,
+            state: {}
         };
-        const specs = ENTITIES.filter((e) => o.entities.includes(e.name)).sort(
-            (a, b) => a.loadOrder - b.loadOrder
-        );
         for (const spec of specs) {
             checkStop(o.signal, `before ${spec.name}`);
             ctx.counters = {};
+            ctx.state = {};
             const m = await syncEntity(
                 spec,
                 ctx,
@@ -174,7 +221,7 @@ export async function runSync(o: RunOptions): Promise<Report> {
                 join(tmp, spec.name),
                 report.mode === 'full'
             );
-            if (m > maxUpdated) maxUpdated = m;
+            if (spec.watermark !== false && m > maxUpdated) maxUpdated = m;
         }
     } catch (err) {
         if (err instanceof StopRequestedError) {
@@ -190,6 +237,12 @@ export async function runSync(o: RunOptions): Promise<Report> {
             rb.warn(
                 `the org refused further API requests (${err.errorCode}): the run stopped cleanly; the next run picks up the rest`
             );
+        } else if (err instanceof ConfigError && !o.leased) {
+            // a configuration problem found in the org (e.g. tombstones without a key):
+            // nothing was written, and nothing is (exit 2). A leased run goes on below to close
+            // its SyncRun__c (Failed), so the lease does not block the next run.
+            await rm(tmp, { recursive: true, force: true });
+            throw err;
         } else {
             await rm(tmp, { recursive: true, force: true });
             // leave a trace of the failed run in the org when the org still answers
@@ -255,6 +308,7 @@ async function syncEntity(
     const log = o.logger;
     const counts = rb.entity(spec.name);
     await mkdir(dir, { recursive: true });
+    await spec.prepare?.(ctx);
 
     // 1. what the org has: one Bulk API 2.0 query per object
     const existing: ExistingIndex = new Map();
@@ -269,6 +323,7 @@ async function syncEntity(
               ])
           ]
         : ['Id', spec.externalId, spec.hashField!, ...(spec.status ? [spec.status.field] : [])];
+    for (const f of spec.orgFields ?? []) if (!queryFields.includes(f)) queryFields.push(f);
     const soql = `SELECT ${queryFields.join(', ')} FROM ${spec.object} WHERE ${spec.externalId} != null`;
     const rows = await bulkQuery(
         o.client,
@@ -279,7 +334,8 @@ async function syncEntity(
                 fields: spec.fields,
                 statusField: spec.status?.field,
                 hashField: spec.hashField,
-                reconcile: compareValues
+                reconcile: compareValues,
+                extraFields: spec.orgFields
             }),
         {
             pageSize: cfg.queryPageSize,
@@ -310,6 +366,12 @@ async function syncEntity(
     let seq = 0;
     o.progress?.start(`${spec.name}: reading`, 0);
     for await (const res of spec.produce(ctx)) {
+        if ('suppressed' in res) {
+            // an erased subject: counted, nothing listed, staged or written
+            counts.suppressed++;
+            if (res.matchKey) rejectedKeys.add(res.matchKey);
+            continue;
+        }
         if (!res.ok) {
             if (!('related' in res)) {
                 counts.read++;
@@ -354,6 +416,10 @@ async function syncEntity(
     let maxUpdated = '';
     for await (const st of readLines<Staged>(stagePath)) {
         const winner = losers.get(st.s);
+        if (winner !== undefined && spec.supersededIsHistory) {
+            counts.superseded = (counts.superseded ?? 0) + 1;
+            continue;
+        }
         if (winner !== undefined) {
             counts.rejected++;
             rb.reject(
@@ -366,9 +432,14 @@ async function syncEntity(
         counts.valid++;
         if (st.u > maxUpdated) maxUpdated = st.u;
         const hash = syncHash(st.r, spec.fields);
-        const action = decide(unpackExisting(existing.get(st.k)), hash);
+        const org = unpackExisting(existing.get(st.k));
+        const action = decide(org, hash);
         if (action === 'unchanged') {
             counts.unchanged++;
+            continue;
+        }
+        if (org && spec.orgWins?.(org.extra ?? [], st.r)) {
+            counts.conflicts++;
             continue;
         }
         if (action === 'create') counts.created++;
@@ -414,6 +485,11 @@ async function syncEntity(
 
     // 5. load (never in a dry run); once started, a load is finished and counted
     checkStop(o.signal, `before loading ${spec.name}`);
+    async function* changedRecords() {
+        for await (const c of readLines<Change>(changesPath)) yield c.r;
+    }
+    // prerequisites of the changes (e.g. consents: purposes, channels, Individuals, links)
+    if (!o.dryRun && spec.beforeLoad) await spec.beforeLoad(ctx, changedRecords);
     if (!o.dryRun && toLoad > 0) {
         const lo: LoadOptions = {
             bulkThreshold: cfg.bulkThreshold,
@@ -437,8 +513,9 @@ async function syncEntity(
             ...(spec.status && !spec.fields.includes(spec.status.field) ? [spec.status.field] : []),
             ...(spec.hashField ? [spec.hashField] : [])
         ];
-        async function* records() {
-            for await (const c of readLines<Change>(changesPath)) yield c.r;
+        async function* records(pass?: number) {
+            for await (const c of readLines<Change>(changesPath))
+                if (pass === undefined || (spec.pass?.(c.r) ?? 0) === pass) yield c.r;
         }
         log.info(
             {
@@ -450,13 +527,25 @@ async function syncEntity(
             },
             'loading'
         );
-        const stats = await loadRecords(
-            o.client,
-            { object: spec.object, externalId: spec.externalId, columns },
-            records(),
-            toLoad,
-            lo
-        );
+        // in passes when the entity asks (courses before their modules)
+        const passCounts = new Map<number, number>();
+        if (spec.pass) {
+            for await (const c of readLines<Change>(changesPath)) {
+                const p = spec.pass(c.r);
+                passCounts.set(p, (passCounts.get(p) ?? 0) + 1);
+            }
+        } else passCounts.set(0, toLoad);
+        const stats: { failed: LoadStats['failed'] } = { failed: [] };
+        for (const p of [...passCounts.keys()].sort((a, b) => a - b)) {
+            const s = await loadRecords(
+                o.client,
+                { object: spec.object, externalId: spec.externalId, columns },
+                records(spec.pass ? p : undefined),
+                passCounts.get(p)!,
+                lo
+            );
+            stats.failed.push(...s.failed);
+        }
         const failedKeys = new Set<string>();
         for (const f of stats.failed) {
             if (failedKeys.has(f.key)) continue;
