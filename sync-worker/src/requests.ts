@@ -66,7 +66,7 @@ export interface ListenOptions {
 
 interface FayeClient {
     subscribe(channel: string, cb: (m: unknown) => void): PromiseLike<unknown> & { cancel(): void };
-    disconnect(): void;
+    disconnect(): PromiseLike<unknown> | undefined;
 }
 
 /** Subscribes to SyncRequest__e; resolves once the org acknowledged the subscription. */
@@ -156,12 +156,22 @@ export async function listenForSyncRequests(o: ListenOptions): Promise<RequestLi
     return {
         close: async () => {
             closed = true;
+            const c = client;
+            client = undefined;
             try {
-                client?.disconnect();
+                // tell the org (a held long poll ends); do not wait long for an answer
+                const done = c?.disconnect();
+                if (done && typeof done.then === 'function') {
+                    let timer: NodeJS.Timeout | undefined;
+                    await Promise.race([
+                        new Promise((resolve) => done.then(resolve, resolve)),
+                        new Promise((resolve) => (timer = setTimeout(resolve, 2000)))
+                    ]);
+                    clearTimeout(timer);
+                }
             } catch {
                 /* already gone */
             }
-            client = undefined;
         }
     };
 }

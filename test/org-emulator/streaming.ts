@@ -34,6 +34,14 @@ interface EventMessage {
     };
 }
 
+interface BayeuxMessage {
+    channel?: string;
+    id?: string;
+    clientId?: string;
+    subscription?: string;
+    ext?: { replay?: Record<string, unknown> };
+}
+
 interface Subscriber {
     id: string;
     channels: Set<string>;
@@ -224,9 +232,7 @@ export class EventBus {
     /** One HTTP request to /cometd/NN.N (already authenticated). */
     handle(messages: unknown, res: http.ServerResponse): void {
         this.sweep();
-        const list = (Array.isArray(messages) ? messages : [messages]) as Array<
-            Record<string, any>
-        >;
+        const list = (Array.isArray(messages) ? messages : [messages]) as BayeuxMessage[];
         const replies: unknown[] = [];
         let hold: { c: Subscriber; reply: Record<string, unknown> } | undefined;
         for (const m of list) {
@@ -377,7 +383,7 @@ function send(res: http.ServerResponse, status: number, body: unknown): void {
 
 /** The Bayeux answer to a request whose session is invalid (reconnect none). */
 export function authFailure(messages: unknown): Record<string, unknown>[] {
-    const list = (Array.isArray(messages) ? messages : [messages]) as Array<Record<string, any>>;
+    const list = (Array.isArray(messages) ? messages : [messages]) as BayeuxMessage[];
     return list.map((m) => ({
         channel: m?.channel,
         id: m?.id,

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- wire JSON read in assertions */
 // Platform events and the CometD endpoint of the org emulator, driven through jsforce's own
 // streaming client (faye long polling) and raw Bayeux messages.
 import { Connection } from 'jsforce';
@@ -7,6 +8,7 @@ import { startOrgEmulator, type OrgEmulator } from '../index.ts';
 jest.setTimeout(30_000);
 
 const CHANNEL = '/event/SyncRequest__e';
+const json = async (r: Response): Promise<any> => r.json();
 
 describe('org emulator: platform events and Streaming API', () => {
     let em: OrgEmulator;
@@ -58,7 +60,7 @@ describe('org emulator: platform events and Streaming API', () => {
     it('publishing through REST answers 201 with OPERATION_ENQUEUED and the event UUID', async () => {
         const res = await publish({ Mode__c: 'Full', Entities__c: 'organizations' });
         expect(res.status).toBe(201);
-        const body = await res.json();
+        const body = await json(res);
         expect(body).toMatchObject({ success: true, id: expect.stringMatching(/^e00/) });
         expect(body.errors[0]).toMatchObject({ statusCode: 'OPERATION_ENQUEUED', fields: [] });
         expect(body.errors[0].message).toMatch(/^[0-9a-f-]{36}$/);
@@ -67,10 +69,10 @@ describe('org emulator: platform events and Streaming API', () => {
     it('refuses unknown fields and text too long, like an insert; events are not queryable', async () => {
         const bad = await publish({ Nope__c: 1 });
         expect(bad.status).toBe(400);
-        expect((await bad.json())[0]).toMatchObject({ errorCode: 'INVALID_FIELD' });
+        expect((await json(bad))[0]).toMatchObject({ errorCode: 'INVALID_FIELD' });
         const long = await publish({ Mode__c: 'x'.repeat(21) });
         expect(long.status).toBe(400);
-        expect((await long.json())[0]).toMatchObject({ errorCode: 'STRING_TOO_LONG' });
+        expect((await json(long))[0]).toMatchObject({ errorCode: 'STRING_TOO_LONG' });
         const q = await fetch(
             `${em.instanceUrl}/services/data/v62.0/query?q=${encodeURIComponent('SELECT Id FROM SyncRequest__e')}`,
             { headers: { Authorization: `Bearer ${em.accessToken}` } }
@@ -125,7 +127,7 @@ describe('org emulator: platform events and Streaming API', () => {
     });
 
     it('speaks Bayeux: handshake advice, invalid replay ids, unknown channels and clients, bad sessions', async () => {
-        const [hs] = await (
+        const [hs] = await json(
             await bayeux([
                 {
                     channel: '/meta/handshake',
@@ -134,7 +136,7 @@ describe('org emulator: platform events and Streaming API', () => {
                     id: '1'
                 }
             ])
-        ).json();
+        );
         expect(hs).toMatchObject({
             channel: '/meta/handshake',
             successful: true,
@@ -145,7 +147,7 @@ describe('org emulator: platform events and Streaming API', () => {
         const clientId = hs.clientId;
         const sub = async (subscription: string, replay?: number) =>
             (
-                await (
+                await json(
                     await bayeux([
                         {
                             channel: '/meta/subscribe',
@@ -157,7 +159,7 @@ describe('org emulator: platform events and Streaming API', () => {
                                 : { ext: { replay: { [subscription]: replay } } })
                         }
                     ])
-                ).json()
+                )
             )[0];
         expect(await sub('/event/Nope__e')).toMatchObject({
             successful: false,
@@ -175,13 +177,13 @@ describe('org emulator: platform events and Streaming API', () => {
             bayeux([
                 { channel: '/meta/connect', clientId, connectionType: 'long-polling', id: '3' }
             ]);
-        expect((await (await connect()).json())[0]).toMatchObject({ successful: true });
+        expect((await json(await connect()))[0]).toMatchObject({ successful: true });
         const t0 = Date.now();
-        expect((await (await connect()).json())[0]).toMatchObject({ successful: true });
+        expect((await json(await connect()))[0]).toMatchObject({ successful: true });
         expect(Date.now() - t0).toBeGreaterThanOrEqual(1500);
-        const [unknown] = await (
+        const [unknown] = await json(
             await bayeux([{ channel: '/meta/connect', clientId: 'nope', id: '4' }])
-        ).json();
+        );
         expect(unknown).toMatchObject({
             successful: false,
             error: '403::Unknown client',
@@ -189,7 +191,7 @@ describe('org emulator: platform events and Streaming API', () => {
         });
         const denied = await bayeux([{ channel: '/meta/handshake', id: '5' }], 'expired');
         expect(denied.status).toBe(401);
-        expect((await denied.json())[0]).toMatchObject({
+        expect((await json(denied))[0]).toMatchObject({
             successful: false,
             error: '401::Authentication invalid',
             advice: { reconnect: 'none' }
