@@ -1,7 +1,8 @@
 // `npm start`: the embedded default. Generates (if absent) a deterministic synthetic registry of
-// 5,000 professionals, starts the org emulator in-process, runs a full sync, changes a few
-// registry records (updates, a ceased professional, new ones), syncs incrementally and prints
-// both reports.
+// 5,000 professionals with their consents (3 purposes x 2 channels), starts the org emulator
+// in-process, runs a full sync of professionals, consents and the sample training content
+// (config/content-sample), changes a few registry records (updates, a ceased professional, new
+// ones), syncs incrementally and prints both reports.
 import { cp, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -15,11 +16,11 @@ const work = join(root, '.demo', 'run');
 const reports = join(root, '.demo', 'reports');
 
 async function demo(): Promise<number> {
-    if (!existsSync(join(pristine, 'generator-summary.json'))) {
+    if (!existsSync(join(pristine, 'Consent.ndjson'))) {
         process.stdout.write(
-            'Generating a synthetic registry of 5,000 professionals in .demo/registry ...\n'
+            'Generating a synthetic registry of 5,000 professionals with their consents in .demo/registry ...\n'
         );
-        await generateRegistry({ count: 5000, out: pristine, seed: 1 });
+        await generateRegistry({ count: 5000, out: pristine, seed: 1, consents: true });
     }
     await rm(work, { recursive: true, force: true });
     await cp(pristine, work, { recursive: true });
@@ -29,12 +30,20 @@ async function demo(): Promise<number> {
     const io = {
         stdout: process.stdout,
         stderr: process.stderr,
-        env: { ...process.env, FSE_SYNC_LOG_LEVEL: process.env.FSE_SYNC_LOG_LEVEL ?? 'warn' }
+        env: {
+            ...process.env,
+            FSE_SYNC_LOG_LEVEL: process.env.FSE_SYNC_LOG_LEVEL ?? 'warn',
+            // a demo-only key for the subject hashes (consents, tombstones); never use it for real
+            FSE_SUBJECT_HASH_KEY:
+                process.env.FSE_SUBJECT_HASH_KEY ?? 'demo-only-subject-key-not-a-secret'
+        }
     };
     const base = [
         'run',
         '--source',
         `ndjson:${work}`,
+        '--source',
+        `content:${join(root, 'config', 'content-sample')}`,
         '--instance-url',
         em.instanceUrl,
         '--access-token',
@@ -47,7 +56,7 @@ async function demo(): Promise<number> {
         const full = await main([...base, '--full', '--report', join(reports, 'full.json')], io);
         const s1 = em.stats();
         process.stdout.write(
-            `   exit code ${full}; org now holds ${s1.records.Account ?? 0} Accounts and ${s1.records.Contact ?? 0} Contacts\n\n`
+            `   exit code ${full}; org now holds ${s1.records.Account ?? 0} Accounts, ${s1.records.Contact ?? 0} Contacts, ${s1.records.Individual ?? 0} Individuals, ${s1.records.ContactPointTypeConsent ?? 0} consents and ${s1.records.LearningContent__c ?? 0} training contents\n\n`
         );
 
         const changes = await applyChanges(work, {
