@@ -42,6 +42,8 @@ export interface SizeResult {
     change: { update: number; cease: number; add: number; at: string; seed: number };
     csv: { contactsBase: number; contactsChanged: number; bytesBase: number; bytesChanged: number };
     commands: Record<string, string[]>;
+    /** cases copied from an earlier measurement of the same size: case -> "commit date" */
+    carriedOver?: Record<string, string>;
     medians: Record<string, CaseMedian>;
     runs: CaseRun[];
 }
@@ -102,9 +104,12 @@ function sizeSection(s: SizeResult): string[] {
         '| Case | Wall s | CPU s | Peak RSS MB | API calls | Uploaded MB | Downloaded MB | Records written | Counts in the org |',
         '|---|---:|---:|---:|---:|---:|---:|---:|---|'
     );
-    for (const [id, m] of Object.entries(s.medians)) {
+    const order = Object.keys(CASE_TEXT).filter((id) => s.medians[id]);
+    for (const id of order) {
+        const m = s.medians[id];
+        const carried = s.carriedOver?.[id] ? ` (measured at ${s.carriedOver[id]})` : '';
         out.push(
-            `| ${CASE_TEXT[id] ?? id} | ${sec(m.wallMs)} | ${sec(m.cpuMs)} | ${int(m.peakRssMb)} | ` +
+            `| ${CASE_TEXT[id] ?? id}${carried} | ${sec(m.wallMs)} | ${sec(m.cpuMs)} | ${int(m.peakRssMb)} | ` +
                 `${int(m.apiCalls)} | ${mb(m.bytesUploaded)} | ${mb(m.bytesDownloaded)} | ${int(m.recordsWritten)} | ` +
                 `${m.allCountsOk ? 'exact in every run' : '**WRONG** (see JSON)'}${m.allExitZero ? '' : ', non-zero exit'} |`
         );
