@@ -4,7 +4,9 @@ import { randomUUID } from 'node:crypto';
 import { ConfigError } from './config.ts';
 import { runSync, type RunOptions } from './engine.ts';
 import { Lease } from './lease.ts';
-import type { Report } from './report.ts';
+import { ReportBuilder, type Report } from './report.ts';
+import { BudgetExceededError } from './budget.ts';
+import { SfHttpError } from './retry.ts';
 
 export { LeaseConflictError } from './lease.ts';
 
@@ -22,7 +24,7 @@ export async function runWithLease(o: Omit<RunOptions, 'leased'>): Promise<Repor
         );
     }
     const runId = o.runId ?? randomUUID();
-    const lease = await Lease.acquire(o.client, {
+    const acquiring = Lease.acquire(o.client, {
         runId,
         entities: o.entities,
         mode: o.reconcile ? 'Reconcile' : o.mode === 'full' ? 'Full' : 'Incremental',
@@ -32,6 +34,19 @@ export async function runWithLease(o: Omit<RunOptions, 'leased'>): Promise<Repor
         now: o.now,
         logger: o.logger
     });
+    let lease: Lease;
+    try {
+        lease = await acquiring;
+    } catch (err) {
+        // the org refuses requests (daily allocation used up): stop cleanly as the engine would
+        if (
+            err instanceof BudgetExceededError ||
+            (err instanceof SfHttpError && err.errorCode === 'REQUEST_LIMIT_EXCEEDED')
+        ) {
+            return stoppedBeforeStart(o, runId, err);
+        }
+        throw err;
+    }
     try {
         const report = await runSync({ ...o, runId, leased: true });
         if (lease.takenOverFrom) {
@@ -43,4 +58,27 @@ export async function runWithLease(o: Omit<RunOptions, 'leased'>): Promise<Repor
     } finally {
         await lease.stop();
     }
+}
+
+/** The report of a run that could not even take its lease because the org refused requests. */
+function stoppedBeforeStart(o: Omit<RunOptions, 'leased'>, runId: string, err: Error): Report {
+    const now = (o.now ?? (() => new Date()))().toISOString();
+    const rb = new ReportBuilder(
+        {
+            runId,
+            mode: o.mode,
+            dryRun: false,
+            reconcile: o.reconcile,
+            startedAt: now,
+            source: o.source.description
+        },
+        o.config.maxListed
+    );
+    rb.report.status = 'Stopped';
+    rb.report.finishedAt = now;
+    rb.report.apiCalls = o.client.calls;
+    rb.warn(
+        `the org refused further API requests (${err instanceof SfHttpError ? err.errorCode : err.message}) before the run could take its lease: nothing was done; the next run does it`
+    );
+    return rb.report;
 }
