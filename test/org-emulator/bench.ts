@@ -10,19 +10,32 @@ const emu = await startOrgEmulator({
 const api = `${emu.instanceUrl}/services/data/v62.0`;
 const auth = { Authorization: `Bearer ${emu.accessToken}` };
 
-async function call(
+/** The parts of a Bulk API 2.0 job's info that the benchmark reads. */
+interface JobInfo {
+    id: string;
+    state: string;
+    numberRecordsFailed: number;
+}
+
+/** A REST query result. */
+interface QueryResult {
+    totalSize: number;
+}
+
+/** Calls the REST API; `T` is the JSON answer expected (text when the answer is not JSON). */
+async function call<T = unknown>(
     method: string,
     path: string,
     body?: string,
     type = 'application/json'
-): Promise<any> {
+): Promise<T> {
     const res = await fetch(api + path, {
         method,
         headers: { ...auth, 'Content-Type': type },
         body
     });
     const text = await res.text();
-    return text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text;
+    return (text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text) as T;
 }
 
 function csv(from: number, n: number, suffix: string): string {
@@ -35,9 +48,9 @@ function csv(from: number, n: number, suffix: string): string {
     return lines.join('\n') + '\n';
 }
 
-async function upsert(data: string): Promise<{ ms: number; info: any }> {
+async function upsert(data: string): Promise<{ ms: number; info: JobInfo }> {
     const t = performance.now();
-    const job = await call(
+    const job = await call<JobInfo>(
         'POST',
         '/jobs/ingest',
         JSON.stringify({
@@ -48,9 +61,9 @@ async function upsert(data: string): Promise<{ ms: number; info: any }> {
     );
     await call('PUT', `/jobs/ingest/${job.id}/batches`, data, 'text/csv');
     await call('PATCH', `/jobs/ingest/${job.id}`, JSON.stringify({ state: 'UploadComplete' }));
-    let info;
+    let info: JobInfo;
     for (;;) {
-        info = await call('GET', `/jobs/ingest/${job.id}`);
+        info = await call<JobInfo>('GET', `/jobs/ingest/${job.id}`);
         if (['JobComplete', 'Failed', 'Aborted'].includes(info.state)) break;
         await new Promise((r) => setTimeout(r, 50));
     }
@@ -82,7 +95,7 @@ console.log(
     `loaded to ${emu.stats().records.Contact.toLocaleString('en')} Contacts in ${((performance.now() - t) / 1000).toFixed(1)} s; heap ${(heap / 2 ** 20).toFixed(0)} MiB (+${((heap - before) / 2 ** 20).toFixed(0)} MiB for 900,000 rows)`
 );
 let q = performance.now();
-const one = await call(
+const one = await call<QueryResult>(
     'GET',
     '/query?q=' +
         encodeURIComponent(
@@ -91,7 +104,7 @@ const one = await call(
 );
 console.log(`indexed query: ${one.totalSize} row in ${(performance.now() - q).toFixed(0)} ms`);
 q = performance.now();
-const scan = await call(
+const scan = await call<QueryResult>(
     'GET',
     '/query?q=' + encodeURIComponent("SELECT COUNT() FROM Contact WHERE LastName LIKE 'Last99%'")
 );

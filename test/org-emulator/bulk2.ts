@@ -8,7 +8,8 @@ import type { Org, Request, Response } from './server.ts';
 import { compileQuery, formatValue, readPath, type CompiledQuery } from './soql.ts';
 import { ApiError, dml, type Operation, type RecordError } from './validate.ts';
 
-const OPERATIONS = ['insert', 'update', 'upsert', 'delete', 'hardDelete'];
+const OPERATIONS: readonly Operation[] = ['insert', 'update', 'upsert', 'delete', 'hardDelete'];
+const isOperation = (v: unknown): v is Operation => (OPERATIONS as readonly unknown[]).includes(v);
 const DELIMITERS: Record<string, string> = {
     COMMA: ',',
     TAB: '\t',
@@ -18,6 +19,18 @@ const DELIMITERS: Record<string, string> = {
     BACKQUOTE: '`'
 };
 const INTERNAL_BATCH = 10000;
+
+/** The JSON body of a job request (create, or PATCH with a state) as a client sends it. */
+interface JobRequest {
+    object?: string;
+    operation?: string;
+    externalIdFieldName?: string;
+    lineEnding?: string;
+    columnDelimiter?: string;
+    contentType?: string;
+    query?: string;
+    state?: string;
+}
 
 type State = 'Open' | 'UploadComplete' | 'InProgress' | 'JobComplete' | 'Failed' | 'Aborted';
 
@@ -153,7 +166,7 @@ export class BulkJobs {
         throw jobError(404, 'NOT_FOUND', 'The requested resource does not exist');
     }
 
-    private base(req: Request, body: any, prefix: string): JobBase {
+    private base(req: Request, body: JobRequest, prefix: string): JobBase {
         const lineEnding = body.lineEnding ?? 'LF';
         const columnDelimiter = body.columnDelimiter ?? 'COMMA';
         if (!['LF', 'CRLF'].includes(lineEnding))
@@ -180,7 +193,7 @@ export class BulkJobs {
 
     private createIngest(req: Request): Response {
         const body = parseBody(req);
-        if (!OPERATIONS.includes(body.operation))
+        if (!isOperation(body.operation))
             throw jobError(400, 'INVALIDJOB', `InvalidJob : Invalid operation: ${body.operation}`);
         const obj = this.org.schema.get(String(body.object ?? ''));
         if (!obj) throw jobError(400, 'INVALIDJOB', `InvalidJob : Invalid object: ${body.object}`);
@@ -541,9 +554,9 @@ export class BulkJobs {
     }
 }
 
-function parseBody(req: Request): any {
+function parseBody(req: Request): JobRequest {
     try {
-        return req.body.length ? JSON.parse(req.body.toString('utf8')) : {};
+        return req.body.length ? (JSON.parse(req.body.toString('utf8')) as JobRequest) : {};
     } catch {
         throw new ApiError(400, 'JSON_PARSER_ERROR', 'The request body is not valid JSON');
     }

@@ -22,9 +22,18 @@ function tokenResponse(org: Org, withRefresh: boolean): Response {
     return { status: 200, body };
 }
 
-function decodeJwtPart(part: string): any {
+/** The claims of a JWT bearer assertion that the token endpoint looks at. */
+interface JwtClaims {
+    sub?: unknown;
+    iss?: unknown;
+    exp?: unknown;
+}
+
+function decodeJwtPart(part: string): JwtClaims | null {
     try {
-        return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+        const claims: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+        // a payload that is not an object has no claims (and so is refused, as before)
+        return typeof claims === 'object' && claims !== null ? claims : null;
     } catch {
         return null;
     }

@@ -663,9 +663,55 @@ const xml = new XMLParser({
 const asBool = (v: unknown) => String(v).trim() === 'true';
 const asNum = (v: unknown, d: number) => (v === undefined || v === '' ? d : Number(v));
 
-function readXml(path: string): Record<string, any> | null {
+/** A picklist value in a field's valueSetDefinition or a global value set. */
+interface PicklistValueXml {
+    fullName?: string;
+    default?: string;
+}
+
+/** A CustomField document (fast-xml-parser output: every leaf is a string). */
+export interface CustomFieldXml {
+    fullName?: string;
+    type?: string;
+    label?: string;
+    required?: string;
+    unique?: string;
+    caseSensitive?: string;
+    externalId?: string;
+    formula?: string;
+    precision?: string;
+    scale?: string;
+    length?: string;
+    defaultValue?: string;
+    valueSet?: {
+        valueSetName?: string;
+        restricted?: string;
+        valueSetDefinition?: { value?: PicklistValueXml[] };
+    };
+    referenceTo?: string[];
+    deleteConstraint?: string;
+    reparentableMasterDetail?: string;
+    relationshipName?: string;
+}
+
+/** The parts of a CustomObject document that the emulator reads. */
+interface CustomObjectXml {
+    label?: string;
+    pluralLabel?: string;
+    sharingModel?: string;
+    nameField?: { type?: string; label?: string; displayFormat?: string };
+}
+
+/** A metadata file: one root element. */
+interface MetadataXml {
+    CustomField?: CustomFieldXml;
+    CustomObject?: CustomObjectXml;
+    GlobalValueSet?: { customValue?: PicklistValueXml[] };
+}
+
+function readXml(path: string): MetadataXml | null {
     try {
-        return xml.parse(readFileSync(path, 'utf8'));
+        return xml.parse(readFileSync(path, 'utf8')) as MetadataXml;
     } catch {
         return null;
     }
@@ -674,11 +720,11 @@ function readXml(path: string): Record<string, any> | null {
 function globalValues(root: string, setName: string): string[] {
     const path = join(root, 'globalValueSets', `${setName}.globalValueSet-meta.xml`);
     const doc = readXml(path)?.GlobalValueSet;
-    return (doc?.customValue ?? []).map((v: any) => String(v.fullName));
+    return (doc?.customValue ?? []).map((v) => String(v.fullName));
 }
 
 /** Converts a CustomField document into a FieldDef; null for what the emulator cannot store. */
-export function customField(doc: Record<string, any>, root: string): FieldDef | null {
+export function customField(doc: CustomFieldXml, root: string): FieldDef | null {
     const name = String(doc.fullName ?? '').trim();
     if (!name) return null;
     const type = String(doc.type ?? '');
@@ -765,7 +811,7 @@ export function customField(doc: Record<string, any>, root: string): FieldDef | 
         }
         case 'Lookup':
         case 'MasterDetail': {
-            const to = [].concat(doc.referenceTo ?? []).map(String);
+            const to = ([] as string[]).concat(doc.referenceTo ?? []).map(String);
             const md = type === 'MasterDetail';
             const f = ref(name, to, {
                 ...base,

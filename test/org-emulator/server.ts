@@ -57,10 +57,27 @@ const json = (status: number, body?: unknown, headers?: Record<string, string>):
     headers
 });
 
-function parseJson(req: Request): any {
+/** A JSON request body: a record's fields, or an envelope such as `{allOrNone, records}`. */
+type JsonBody = Record<string, unknown>;
+
+/** One record in an sObject Collections request. */
+interface CollectionRecord {
+    attributes?: { type?: string };
+    [field: string]: unknown;
+}
+
+/** A `columnMetadata` entry for a relationship column, nested one level per hop. */
+interface JoinColumn {
+    aggregate: boolean;
+    columnName: string | null;
+    displayName: string | null;
+    joinColumns: JoinColumn[];
+}
+
+function parseJson(req: Request): JsonBody {
     if (req.body.length === 0) return {};
     try {
-        return JSON.parse(req.body.toString('utf8'));
+        return JSON.parse(req.body.toString('utf8')) as JsonBody;
     } catch (e) {
         throw new ApiError(
             400,
@@ -243,7 +260,7 @@ export class Org {
                     };
                 }
                 // nested: Account.Name -> {columnName: Account, joinColumns: [{columnName: Name}]}
-                const build = (i: number): any => {
+                const build = (i: number): JoinColumn => {
                     if (i === c.hops.length)
                         return {
                             aggregate: false,
@@ -468,7 +485,7 @@ export class Org {
             }
             if (req.method === 'GET') return this.collectionRetrieve(req, parts);
             const body = parseJson(req);
-            const records: any[] = body.records ?? [];
+            const records = (body.records ?? []) as CollectionRecord[];
             if (!Array.isArray(records))
                 throw new ApiError(400, 'JSON_PARSER_ERROR', 'records must be an array');
             if (records.length > 200) throw tooMany();
@@ -499,7 +516,7 @@ export class Org {
             const obj = this.schema.get(parts[0]);
             if (!obj) throw invalidTypeRest(parts[0]);
             const body = parseJson(req);
-            const records: any[] = body.records ?? [];
+            const records = (body.records ?? []) as CollectionRecord[];
             if (records.length > 200) throw tooMany();
             const items = records.map((rec) => {
                 const type = rec?.attributes?.type;

@@ -1,6 +1,15 @@
 // SOQL through @jetstreamapp/soql-parser-js, evaluated over the in-memory store. What is not
 // supported is refused with MALFORMED_QUERY rather than answered wrongly.
-import { parseQuery } from '@jetstreamapp/soql-parser-js';
+import {
+    parseQuery,
+    type FunctionExp,
+    type LiteralType,
+    type LogicalOperator,
+    type Operator,
+    type OptionalParentheses,
+    type Query,
+    type Subquery
+} from '@jetstreamapp/soql-parser-js';
 import { normaliseId } from './ids.ts';
 import type { FieldDef, ObjectDef } from './schema.ts';
 import type { Store, Table, Value } from './store.ts';
@@ -89,9 +98,29 @@ export function readPath(store: Store, table: Table, row: number, col: Column): 
 // ---- WHERE -------------------------------------------------------------------------------
 
 type Pred = (table: Table, row: number) => boolean;
-type Token = '(' | ')' | 'AND' | 'OR' | 'NOT' | { cond: any };
+/**
+ * A WHERE condition as the parser emits it, read loosely: the union of the parser's condition
+ * shapes (value, date literal, function, semi-join, bare negation) with every part optional.
+ */
+interface WhereCondition extends OptionalParentheses {
+    field?: string;
+    fn?: FunctionExp;
+    valueQuery?: Query;
+    operator?: Operator;
+    value?: string | string[];
+    literalType?: LiteralType | LiteralType[];
+}
 
-function flatten(node: any, out: Token[]): void {
+/** The parser's WHERE tree: a condition, then an operator and the rest of the chain. */
+interface WhereNode {
+    left?: WhereCondition | null;
+    operator?: LogicalOperator;
+    right?: WhereNode;
+}
+
+type Token = '(' | ')' | LogicalOperator | { cond: WhereCondition };
+
+function flatten(node: WhereNode | undefined, out: Token[]): void {
     if (!node) return;
     const left = node.left;
     if (left) {
@@ -100,7 +129,7 @@ function flatten(node: any, out: Token[]): void {
             out.push({ cond: left });
         for (let i = 0; i < (left.closeParen ?? 0); i++) out.push(')');
     }
-    if (node.operator) out.push(node.operator.toUpperCase());
+    if (node.operator) out.push(node.operator.toUpperCase() as LogicalOperator);
     if (node.right) flatten(node.right, out);
 }
 
@@ -166,7 +195,12 @@ export function dateLiteral(value: string, n: number | undefined, now = Date.now
     }
 }
 
-function literal(col: Column, literalType: string, raw: string, soql: string): Value | Range {
+function literal(
+    col: Column,
+    literalType: WhereCondition['literalType'],
+    raw: string,
+    soql: string
+): Value | Range {
     const f = col.field;
     const bad = () =>
         new ApiError(
@@ -234,7 +268,7 @@ function compileCondition(
     store: Store,
     soql: string,
     obj: ObjectDef,
-    cond: any
+    cond: WhereCondition
 ): { pred: Pred; col: Column; op: string; values: Value[] } {
     if (
         cond.fn ||
@@ -246,10 +280,10 @@ function compileCondition(
             'functions, semi-joins and bind variables in WHERE are not supported by the emulator'
         );
     }
-    const col = resolvePath(store, soql, obj, cond.field);
+    const col = resolvePath(store, soql, obj, cond.field!);
     const op = String(cond.operator).toUpperCase();
-    const rawValues: string[] = Array.isArray(cond.value) ? cond.value : [cond.value];
-    const types: string[] = Array.isArray(cond.literalType)
+    const rawValues = Array.isArray(cond.value) ? cond.value : [cond.value];
+    const types = Array.isArray(cond.literalType)
         ? cond.literalType
         : rawValues.map(() => cond.literalType);
     const lits = rawValues.map((v, i) =>
@@ -360,7 +394,7 @@ interface WhereResult {
     keys: { col: Column; values: Value[] }[];
 }
 
-function compileWhere(store: Store, soql: string, obj: ObjectDef, where: any): WhereResult {
+function compileWhere(store: Store, soql: string, obj: ObjectDef, where: WhereNode): WhereResult {
     const tokens: Token[] = [];
     flatten(where, tokens);
     let pos = 0;
@@ -426,8 +460,11 @@ function compileWhere(store: Store, soql: string, obj: ObjectDef, where: any): W
 
 // ---- SELECT --------------------------------------------------------------------------------
 
+/** A parsed query; `sObjectPrefix` (a subquery's) is listed so that it can be refused. */
+type ParsedQuery = Query & Pick<Subquery, 'sObjectPrefix'>;
+
 export function compileQuery(store: Store, soql: string, includeDeleted: boolean): CompiledQuery {
-    let q: any;
+    let q: ParsedQuery;
     try {
         q = parseQuery(soql);
     } catch (e) {
@@ -445,7 +482,7 @@ export function compileQuery(store: Store, soql: string, includeDeleted: boolean
         'withDataCategory',
         'usingScope',
         'sObjectPrefix'
-    ]) {
+    ] as const) {
         if (q[k] !== undefined) throw malformed(`${k} is not supported by the emulator`);
     }
     const table = store.table(obj);
@@ -457,7 +494,8 @@ export function compileQuery(store: Store, soql: string, includeDeleted: boolean
                 f.type === 'Field'
                     ? f.field
                     : (f.rawValue ?? [...f.relationships, f.field].join('.'));
-            if (f.alias) throw malformed('field aliases are not supported by the emulator');
+            if ('alias' in f && f.alias)
+                throw malformed('field aliases are not supported by the emulator');
             columns.push(resolvePath(store, soql, obj, path));
         } else if (
             f.type === 'FieldFunctionExpression' &&
@@ -467,7 +505,7 @@ export function compileQuery(store: Store, soql: string, includeDeleted: boolean
             countOnly = true;
         } else {
             throw malformed(
-                `${f.rawValue ?? f.type} is not supported by the emulator (functions, FIELDS(), subqueries, TYPEOF)`
+                `${('rawValue' in f ? f.rawValue : undefined) ?? f.type} is not supported by the emulator (functions, FIELDS(), subqueries, TYPEOF)`
             );
         }
     }
@@ -505,8 +543,9 @@ export function compileQuery(store: Store, soql: string, includeDeleted: boolean
     if (candidates) for (const r of candidates) visit(r);
     else for (let r = 0; r < table.size; r++) visit(r);
     if (q.orderBy) {
-        const orders = (Array.isArray(q.orderBy) ? q.orderBy : [q.orderBy]).map((o: any) => {
-            if (o.fn) throw malformed('ORDER BY functions are not supported by the emulator');
+        const orders = (Array.isArray(q.orderBy) ? q.orderBy : [q.orderBy]).map((o) => {
+            // the parser sets `fn` only on function clauses
+            if ('fn' in o) throw malformed('ORDER BY functions are not supported by the emulator');
             const col = resolvePath(store, soql, obj, o.field);
             const desc = String(o.order ?? 'ASC').toUpperCase() === 'DESC';
             const nullsLast = o.nulls ? String(o.nulls).toUpperCase() === 'LAST' : desc;
@@ -514,7 +553,7 @@ export function compileQuery(store: Store, soql: string, includeDeleted: boolean
         });
         const keyed = rows.map((r) => ({
             r,
-            k: orders.map((o: any) => readPath(store, table, r, o.col))
+            k: orders.map((o) => readPath(store, table, r, o.col))
         }));
         keyed.sort((a, b) => {
             for (let i = 0; i < orders.length; i++) {

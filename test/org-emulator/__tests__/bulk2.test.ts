@@ -1,4 +1,4 @@
-import jsforce from 'jsforce';
+import jsforce, { type Record as SfRecord } from 'jsforce';
 import { startOrgEmulator, type OrgEmulator } from '../index.ts';
 
 const FIXTURE = 'test/org-emulator/__tests__/fixtures/force-app';
@@ -19,26 +19,57 @@ beforeEach(() => {
     emu.setFaults({});
 });
 
+/** The parts of a job's info (Bulk API 2.0) that the tests read. */
+interface JobInfo {
+    id: string;
+    state: string;
+    errorMessage?: string;
+}
+
+/** A save result as the REST API sends it (jsforce's SaveError calls the code `errorCode`). */
+interface RestSaveResult {
+    id?: string;
+    success: boolean;
+    errors: { statusCode: string; message: string; fields: string[] }[];
+}
+
+/** The OAuth token endpoint's answer. */
+interface TokenResponse {
+    access_token: string;
+}
+
+/** An entry of a REST error response. */
+interface ErrorItem {
+    errorCode: string;
+    message: string;
+}
+
 const api = (path: string) => `/services/data/v62.0${path}`;
-async function call(method: string, path: string, body?: string, type = 'application/json') {
+/** Calls the API; `T` is the answer expected: parsed JSON, or the text (CSV) when not JSON. */
+async function call<T = unknown>(
+    method: string,
+    path: string,
+    body?: string,
+    type = 'application/json'
+) {
     const res = await fetch(emu.instanceUrl + api(path), {
         method,
         headers: { Authorization: `Bearer ${emu.accessToken}`, 'Content-Type': type },
         body
     });
     const text = await res.text();
-    let parsed: any = text;
+    let parsed: unknown = text;
     try {
         parsed = JSON.parse(text);
     } catch {
         /* CSV */
     }
-    return { status: res.status, headers: res.headers, body: parsed };
+    return { status: res.status, headers: res.headers, body: parsed as T };
 }
 
 async function waitFor(id: string, kind = 'ingest') {
     for (let i = 0; i < 200; i++) {
-        const info = await call('GET', `/jobs/${kind}/${id}`);
+        const info = await call<JobInfo>('GET', `/jobs/${kind}/${id}`);
         if (['JobComplete', 'Failed', 'Aborted'].includes(info.body.state)) return info.body;
         await new Promise((r) => setTimeout(r, 10));
     }
@@ -61,7 +92,7 @@ describe('Bulk API 2.0 ingest', () => {
             'x'.repeat(81) +
             ',,,\r\n' +
             'NRIPLA60D04F205W,Neri,,,NOPE\r\n';
-        const job = await call(
+        const job = await call<JobInfo>(
             'POST',
             '/jobs/ingest',
             JSON.stringify({
@@ -83,7 +114,7 @@ describe('Bulk API 2.0 ingest', () => {
         ).toBe(201);
         const again = await call('PUT', `/jobs/ingest/${job.body.id}/batches`, csv, 'text/csv');
         expect(again.status).toBe(400);
-        const closed = await call(
+        const closed = await call<JobInfo>(
             'PATCH',
             `/jobs/ingest/${job.body.id}`,
             JSON.stringify({ state: 'UploadComplete' })
@@ -96,7 +127,7 @@ describe('Bulk API 2.0 ingest', () => {
             numberRecordsFailed: 2,
             jobType: 'V2Ingest'
         });
-        const ok = await call('GET', `/jobs/ingest/${job.body.id}/successfulResults`);
+        const ok = await call<string>('GET', `/jobs/ingest/${job.body.id}/successfulResults`);
         expect(ok.body.split('\r\n')[0]).toBe(
             'sf__Id,sf__Created,FiscalCode__c,LastName,Description,Email,Account.OrgCode__c'
         );
@@ -130,7 +161,7 @@ describe('Bulk API 2.0 ingest', () => {
             pollInterval: 20
         });
         expect(res.successfulResults).toHaveLength(3);
-        const ids = res.successfulResults.map((r: any) => r.sf__Id);
+        const ids = res.successfulResults.map((r) => r.sf__Id);
         const del = await conn.bulk2.loadAndWaitForResults({
             object: 'Contact',
             operation: 'delete',
@@ -150,13 +181,13 @@ describe('Bulk API 2.0 ingest', () => {
     });
 
     test('state machine: abort, delete rules, unknown column fails the job, bad external id field', async () => {
-        const job = await call(
+        const job = await call<JobInfo>(
             'POST',
             '/jobs/ingest',
             JSON.stringify({ object: 'Contact', operation: 'insert' })
         );
         expect((await call('DELETE', `/jobs/ingest/${job.body.id}`)).status).toBe(400);
-        const aborted = await call(
+        const aborted = await call<JobInfo>(
             'PATCH',
             `/jobs/ingest/${job.body.id}`,
             JSON.stringify({ state: 'Aborted' })
@@ -165,7 +196,7 @@ describe('Bulk API 2.0 ingest', () => {
         expect((await call('DELETE', `/jobs/ingest/${job.body.id}`)).status).toBe(204);
         expect((await call('GET', `/jobs/ingest/${job.body.id}`)).status).toBe(404);
 
-        const bad = await call(
+        const bad = await call<JobInfo>(
             'POST',
             '/jobs/ingest',
             JSON.stringify({ object: 'Contact', operation: 'insert' })
@@ -210,7 +241,7 @@ describe('Bulk API 2.0 ingest', () => {
             pollInterval: 20
         });
         expect(res.successfulResults).toHaveLength(20000 - 1);
-        expect(res.failedResults.map((r: any) => r.sf__Error)).toEqual([
+        expect(res.failedResults.map((r) => r.sf__Error)).toEqual([
             'DUPLICATE_EXTERNAL_ID:Duplicate external id specified: CF00000001:FiscalCode__c --',
             'DUPLICATE_EXTERNAL_ID:Duplicate external id specified: CF00000001:FiscalCode__c --'
         ]);
@@ -227,7 +258,7 @@ describe('Bulk API 2.0 query', () => {
             input: lines.join('\n'),
             pollInterval: 20
         });
-        const job = await call(
+        const job = await call<JobInfo>(
             'POST',
             '/jobs/query',
             JSON.stringify({
@@ -237,7 +268,7 @@ describe('Bulk API 2.0 query', () => {
         );
         expect(job.status).toBe(200);
         await waitFor(job.body.id, 'query');
-        const p1 = await call('GET', `/jobs/query/${job.body.id}/results?maxRecords=10`);
+        const p1 = await call<string>('GET', `/jobs/query/${job.body.id}/results?maxRecords=10`);
         expect(p1.headers.get('sforce-numberofrecords')).toBe('10');
         const locator = p1.headers.get('sforce-locator')!;
         expect(locator).not.toBe('null');
@@ -258,7 +289,7 @@ describe('Bulk API 2.0 query', () => {
             JSON.stringify({ operation: 'query', query: 'SELECT Nope FROM Contact' })
         );
         expect(badSoql.status).toBe(400);
-        const rows: any[] = [];
+        const rows: SfRecord[] = [];
         for await (const r of await conn.bulk2.query('SELECT Id FROM Contact', {
             pollInterval: 20
         }))
@@ -286,7 +317,7 @@ describe('faults', () => {
             headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
             body: 'grant_type=client_credentials&client_id=x&client_secret=y'
         });
-        const body: any = await res.json();
+        const body = (await res.json()) as TokenResponse;
         expect(body.access_token).toMatch(/^00D[a-zA-Z0-9]{12}!/);
         const c2 = new jsforce.Connection({
             instanceUrl: emu.instanceUrl,
@@ -303,9 +334,11 @@ describe('faults', () => {
         emu.setFaults({ lockRowFraction: 0.3 });
         const run = async () => {
             emu.setFaults({ lockRowFraction: 0.3 });
-            const res: any[] = await conn
+            const res = (await conn
                 .sobject('Contact')
-                .update(created.map((c: any) => ({ Id: c.id, FirstName: 'X' })));
+                .update(
+                    created.map((c) => ({ Id: c.id as string, FirstName: 'X' }))
+                )) as RestSaveResult[];
             return res.map((r) => (r.success ? '.' : r.errors[0].statusCode)).join(',');
         };
         const first = await run();
@@ -322,7 +355,9 @@ describe('faults', () => {
         for (let i = 0; i < 6; i++) statuses.push((await call('GET', '/limits')).status);
         expect(statuses).toEqual([200, 200, 503, 200, 200, 503]);
         emu.setFaults({ requestLimitExceeded: true });
-        expect((await call('GET', '/limits')).body[0].errorCode).toBe('REQUEST_LIMIT_EXCEEDED');
+        expect((await call<ErrorItem[]>('GET', '/limits')).body[0].errorCode).toBe(
+            'REQUEST_LIMIT_EXCEEDED'
+        );
         emu.setFaults({ bulkFailJobs: 1 });
         await expect(
             conn.bulk2.loadAndWaitForResults({
@@ -352,7 +387,9 @@ describe('faults', () => {
         const t = Date.now();
         await call('GET', '/limits');
         expect(Date.now() - t).toBeGreaterThanOrEqual(140);
-        const stats: any = await (await fetch(`${emu.instanceUrl}/__emulator/stats`)).json();
+        const stats = (await (
+            await fetch(`${emu.instanceUrl}/__emulator/stats`)
+        ).json()) as ReturnType<OrgEmulator['stats']>;
         expect(stats.calls['fault-reset']).toBe(1);
     });
 });

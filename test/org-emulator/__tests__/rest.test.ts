@@ -15,14 +15,41 @@ beforeAll(async () => {
 afterAll(() => emu.stop());
 beforeEach(() => emu.reset());
 
-async function raw(method: string, path: string, body?: unknown) {
+/** A save result as the REST API sends it (jsforce's SaveError calls the code `errorCode`). */
+interface RestSaveResult {
+    id?: string;
+    success: boolean;
+    errors: { statusCode: string; message: string; fields: string[] }[];
+    created?: boolean;
+}
+
+/** A page of a REST query. */
+interface QueryPage {
+    totalSize: number;
+    done: boolean;
+    records: Record<string, unknown>[];
+    nextRecordsUrl?: string;
+}
+
+/** An entry of a REST error response. */
+interface ErrorItem {
+    errorCode: string;
+    message: string;
+}
+
+/** Calls the API; `T` is the JSON answer expected (undefined when the body is empty). */
+async function raw<T = unknown>(method: string, path: string, body?: unknown) {
     const res = await fetch(emu.instanceUrl + path, {
         method,
         headers: { Authorization: `Bearer ${emu.accessToken}`, 'Content-Type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body)
     });
     const text = await res.text();
-    return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+    return {
+        status: res.status,
+        headers: res.headers,
+        body: (text ? JSON.parse(text) : undefined) as T
+    };
 }
 
 describe('single-record sObject resources', () => {
@@ -31,11 +58,11 @@ describe('single-record sObject resources', () => {
         expect(created.success).toBe(true);
         const id = created.id as string;
         expect(id).toMatch(/^001[a-zA-Z0-9]{15}$/);
-        const rec: any = await conn.sobject('Account').retrieve(id);
+        const rec = await conn.sobject('Account').retrieve(id);
         expect(rec.Name).toBe('ASST Example');
         expect(rec.CreatedDate).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$/);
         await conn.sobject('Account').update({ Id: id, Name: 'ASST Renamed' });
-        const again: any = await conn.sobject('Account').retrieve(id.slice(0, 15));
+        const again = await conn.sobject('Account').retrieve(id.slice(0, 15));
         expect(again.Name).toBe('ASST Renamed');
         await conn.sobject('Account').destroy(id);
         await expect(conn.sobject('Account').retrieve(id)).rejects.toMatchObject({
@@ -93,7 +120,10 @@ describe('single-record sObject resources', () => {
 
     test('upsert by external id: 201 created, then 200 updated; DUPLICATE_VALUE; NOT_FOUND field', async () => {
         const path = '/services/data/v62.0/sobjects/Contact/FiscalCode__c/PLLDSR80E47A462P';
-        const first = await raw('PATCH', path, { LastName: 'Pellegrini', Role__c: 'APR' });
+        const first = await raw<RestSaveResult>('PATCH', path, {
+            LastName: 'Pellegrini',
+            Role__c: 'APR'
+        });
         expect(first.status).toBe(201);
         expect(first.body).toMatchObject({ success: true, created: true });
         // external ids are case-insensitive unless declared case sensitive
@@ -116,12 +146,16 @@ describe('single-record sObject resources', () => {
                 FiscalCode__c: 'PLLDSR80E47A462P'
             })
         ]);
-        const bad = await raw('PATCH', '/services/data/v62.0/sobjects/Contact/LastName/x', {
-            FirstName: 'a'
-        });
+        const bad = await raw<ErrorItem[]>(
+            'PATCH',
+            '/services/data/v62.0/sobjects/Contact/LastName/x',
+            {
+                FirstName: 'a'
+            }
+        );
         expect(bad.status).toBe(404);
         expect(bad.body[0].errorCode).toBe('NOT_FOUND');
-        const dup = await raw('POST', '/services/data/v62.0/sobjects/Contact', {
+        const dup = await raw<ErrorItem[]>('POST', '/services/data/v62.0/sobjects/Contact', {
             LastName: 'Other',
             FiscalCode__c: 'plldsr80e47a462p'
         });
@@ -134,10 +168,10 @@ describe('single-record sObject resources', () => {
 
     test('relationship by external id, numbers, and master-detail cascade', async () => {
         await conn.sobject('Account').create({ Name: 'ASST Monza', OrgCode__c: 'ASST-MZ' });
-        const c: any = await conn
+        const c = await conn
             .sobject('Contact')
             .create({ LastName: 'Neri', Account: { OrgCode__c: 'ASST-MZ' }, Hours__c: 12.345 });
-        const got: any = await conn.sobject('Contact').retrieve(c.id);
+        const got = await conn.sobject('Contact').retrieve(c.id as string);
         expect(got.AccountId).toMatch(/^001/);
         expect(got.Hours__c).toBe(12.3);
         await expect(
@@ -150,16 +184,14 @@ describe('single-record sObject resources', () => {
             message:
                 'Foreign key external ID: NOPE not found for field OrgCode__c in entity Account'
         });
-        const e: any = await conn
+        const e = await conn
             .sobject('Enrollment__c')
             .create({ Contact__c: c.id, Course_Code__c: 'FSE-01' });
-        const enr: any = await conn.sobject('Enrollment__c').retrieve(e.id);
+        const enr = await conn.sobject('Enrollment__c').retrieve(e.id as string);
         expect(enr.Name).toBe('ENR-000001');
-        const q = await conn.query<any>(
-            `SELECT Name, Contact__r.Account.OrgCode__c FROM Enrollment__c`
-        );
+        const q = await conn.query(`SELECT Name, Contact__r.Account.OrgCode__c FROM Enrollment__c`);
         expect(q.records[0].Contact__r.Account.OrgCode__c).toBe('ASST-MZ');
-        await conn.sobject('Contact').destroy(c.id);
+        await conn.sobject('Contact').destroy(c.id as string);
         expect(emu.stats().records.Enrollment__c).toBe(0);
     });
 
@@ -196,7 +228,7 @@ describe('single-record sObject resources', () => {
 
 describe('sObject Collections', () => {
     test('POST creates with per-record errors; allOrNone rolls everything back', async () => {
-        const res: any = await raw('POST', '/services/data/v62.0/composite/sobjects', {
+        const res = await raw<RestSaveResult[]>('POST', '/services/data/v62.0/composite/sobjects', {
             allOrNone: false,
             records: [
                 { attributes: { type: 'Contact' }, LastName: 'Ok' },
@@ -215,7 +247,7 @@ describe('sObject Collections', () => {
                 }
             ]
         });
-        const all: any = await raw('POST', '/services/data/v62.0/composite/sobjects', {
+        const all = await raw<RestSaveResult[]>('POST', '/services/data/v62.0/composite/sobjects', {
             allOrNone: true,
             records: [
                 { attributes: { type: 'Contact' }, LastName: 'Rolled' },
@@ -231,7 +263,9 @@ describe('sObject Collections', () => {
             attributes: { type: 'Contact' },
             LastName: 'x'
         }));
-        const res = await raw('POST', '/services/data/v62.0/composite/sobjects', { records });
+        const res = await raw<ErrorItem[]>('POST', '/services/data/v62.0/composite/sobjects', {
+            records
+        });
         expect(res.status).toBe(400);
         expect(res.body[0].errorCode).toBe('EXCEEDED_ID_LIMIT');
     });
@@ -239,7 +273,7 @@ describe('sObject Collections', () => {
     test('PATCH update and DELETE ?ids=', async () => {
         const ids = (
             await conn.sobject('Contact').create([{ LastName: 'A' }, { LastName: 'B' }])
-        ).map((r: any) => r.id);
+        ).map((r) => r.id as string);
         const upd = await conn.sobject('Contact').update([
             { Id: ids[0], FirstName: 'Anna' },
             { Id: '003000000000000', FirstName: 'Ghost' }
@@ -247,24 +281,24 @@ describe('sObject Collections', () => {
         expect(upd[0].success).toBe(true);
         expect(upd[1].success).toBe(false);
         const del = await conn.sobject('Contact').destroy(ids);
-        expect(del.every((d: any) => d.success)).toBe(true);
+        expect(del.every((d) => d.success)).toBe(true);
         expect(emu.stats().records.Contact).toBe(0);
     });
 
     test('upsert by Id through jsforce (PATCH /composite/sobjects/Contact/Id)', async () => {
         const { id } = await conn.sobject('Contact').create({ LastName: 'Before' });
-        const res: any = await conn.sobject('Contact').upsert(
+        const res = (await conn.sobject('Contact').upsert(
             [
                 { Id: id, LastName: 'After' },
                 { Id: id, LastName: 'Twice' }
             ],
             'Id'
-        );
-        expect(res.map((r: any) => r.errors[0]?.statusCode)).toEqual([
+        )) as RestSaveResult[];
+        expect(res.map((r) => r.errors[0]?.statusCode)).toEqual([
             'DUPLICATE_EXTERNAL_ID',
             'DUPLICATE_EXTERNAL_ID'
         ]);
-        const ok: any = await conn.sobject('Contact').upsert([{ Id: id, LastName: 'After' }], 'Id');
+        const ok = await conn.sobject('Contact').upsert([{ Id: id, LastName: 'After' }], 'Id');
         expect(ok[0]).toMatchObject({ id, success: true, created: false });
         expect(emu.records('Contact')[0].LastName).toBe('After');
     });
@@ -278,14 +312,14 @@ describe('query', () => {
         }));
         for (let i = 0; i < 13; i++)
             await raw('POST', '/services/data/v62.0/composite/sobjects', { records: batch });
-        const first = await raw(
+        const first = await raw<QueryPage>(
             'GET',
             '/services/data/v62.0/query?q=' + encodeURIComponent('SELECT Id FROM Contact')
         );
         expect(first.body.totalSize).toBe(2600);
         expect(first.body.records).toHaveLength(2000);
         expect(first.body.done).toBe(false);
-        const next = await raw('GET', first.body.nextRecordsUrl);
+        const next = await raw<QueryPage>('GET', first.body.nextRecordsUrl as string);
         expect(next.body.records).toHaveLength(600);
         expect(next.body.done).toBe(true);
         const all = await conn.query('SELECT Id FROM Contact', { autoFetch: true, maxFetch: 5000 });
@@ -299,7 +333,7 @@ describe('query', () => {
             { LastName: 'Rossi', FirstName: 'Marco', Birthdate: '1975-01-02' },
             { LastName: 'Verdi', Email: 'v@example.org' }
         ]);
-        const q = await conn.query<any>(
+        const q = await conn.query(
             "SELECT LastName, Account.Name FROM Contact WHERE (Birthdate > 1976-01-01 OR Email != null) AND NOT LastName LIKE 'R%' ORDER BY LastName DESC LIMIT 5"
         );
         expect(q.records.map((r) => r.LastName)).toEqual(['Verdi', 'Bianchi']);
@@ -309,7 +343,7 @@ describe('query', () => {
             "SELECT COUNT() FROM Contact WHERE LastName IN ('Rossi','Verdi')"
         );
         expect(c.totalSize).toBe(2);
-        const off = await conn.query<any>(
+        const off = await conn.query(
             'SELECT LastName FROM Contact ORDER BY LastName LIMIT 1 OFFSET 1'
         );
         expect(off.records[0].LastName).toBe('Rossi');
@@ -350,12 +384,17 @@ describe('limits', () => {
             expect(versions.headers.get('sforce-limit-info')).toBeNull();
             const r1 = await call('/services/data/v62.0/limits');
             expect(r1.headers.get('sforce-limit-info')).toBe('api-usage=1/3');
-            expect(((await r1.json()) as any).DailyApiRequests).toEqual({ Max: 3, Remaining: 2 });
+            expect(
+                ((await r1.json()) as { DailyApiRequests: { Max: number; Remaining: number } })
+                    .DailyApiRequests
+            ).toEqual({ Max: 3, Remaining: 2 });
             await call('/services/data/v62.0/sobjects');
             await call('/services/data/v62.0/sobjects');
             const spent = await call('/services/data/v62.0/sobjects');
             expect(spent.status).toBe(403);
-            expect(((await spent.json()) as any)[0].errorCode).toBe('REQUEST_LIMIT_EXCEEDED');
+            expect(((await spent.json()) as ErrorItem[])[0].errorCode).toBe(
+                'REQUEST_LIMIT_EXCEEDED'
+            );
             expect(small.stats().apiUsage).toEqual({ used: 3, max: 3 });
         } finally {
             await small.stop();

@@ -26,7 +26,23 @@ afterAll(async () => {
     rmSync(home, { recursive: true, force: true });
 });
 
-function sf(args: string[]): Promise<{ code: number; json: any }> {
+/**
+ * The CLI's `--json` output: `result` (R) on success; `name`, `message` and `data` (D) on
+ * failure; `raw` holds stdout when it is not JSON.
+ */
+interface SfJson<R, D> {
+    status?: number;
+    result: R;
+    name?: string;
+    message?: string;
+    data: D;
+    raw?: string;
+}
+
+/** Runs `sf ... --json`; `code` is the exit code (or the spawn error's code). */
+function sf<R = unknown, D = unknown>(
+    args: string[]
+): Promise<{ code: number | string; json: SfJson<R, D> }> {
     return new Promise((done) => {
         execFile(
             NODE,
@@ -46,20 +62,20 @@ function sf(args: string[]): Promise<{ code: number; json: any }> {
                 maxBuffer: 10 * 1024 * 1024
             },
             (err, stdout) => {
-                let json: any = null;
+                let json: SfJson<R, D>;
                 try {
-                    json = JSON.parse(stdout);
+                    json = JSON.parse(stdout) as SfJson<R, D>;
                 } catch {
-                    json = { raw: stdout };
+                    json = { raw: stdout } as SfJson<R, D>;
                 }
-                done({ code: err ? ((err as any).code ?? 1) : 0, json });
+                done({ code: err ? (err.code ?? 1) : 0, json });
             }
         );
     });
 }
 
 test('sf org login access-token, data query, data upsert bulk, data bulk results', async () => {
-    const login = await sf([
+    const login = await sf<{ orgId: string }>([
         'org',
         'login',
         'access-token',
@@ -82,7 +98,7 @@ test('sf org login access-token, data query, data upsert bulk, data bulk results
         ],
         true
     );
-    const query = await sf([
+    const query = await sf<{ totalSize: number; records: { LastName: string }[] }>([
         'data',
         'query',
         '--query',
@@ -100,7 +116,7 @@ test('sf org login access-token, data query, data upsert bulk, data bulk results
         file,
         `FiscalCode__c,LastName\nBNCNNA80A41F205X,Bianchi-Rossi\nVRDGPP70A01F205Y,${'x'.repeat(81)}\nNRILCU75A01F205Z,Neri\n`
     );
-    const upsert = await sf([
+    const upsert = await sf<unknown, { jobId: string }>([
         'data',
         'upsert',
         'bulk',
