@@ -199,6 +199,50 @@ for (const file of walk(root)) {
     }
 }
 
+// LWC → Apex: every `@salesforce/apex/Class.method` a component imports is an @AuraEnabled
+// method of a class in force-app, and every `@salesforce/schema/Object.Field` names a field
+// that exists (custom fields from force-app; standard fields are not checked). A deploy
+// fails on either; Jest does not notice because tests mock these imports.
+const apexMethods = new Map<string, Set<string>>();
+const auraEnabled =
+    /@AuraEnabled\b[^\n]*\n(?:\s*@\w+[^\n]*\n)*\s*(?:public|global)\s+static\s+[\w<>,\s.]+?\s+(\w+)\s*\(/gi;
+for (const file of walk(root)) {
+    if (!file.endsWith('.cls')) continue;
+    const methods = new Set<string>();
+    for (const m of readFileSync(file, 'utf8').matchAll(auraEnabled))
+        methods.add(m[1].toLowerCase());
+    apexMethods.set(path.basename(file, '.cls').toLowerCase(), methods);
+}
+const customFields = new Set<string>();
+for (const file of walk(root)) {
+    if (file.endsWith('.field-meta.xml')) {
+        const object = path.basename(path.dirname(path.dirname(file)));
+        customFields.add(`${object}.${path.basename(file, '.field-meta.xml')}`.toLowerCase());
+    }
+}
+const lwcImport = /from\s+['"]@salesforce\/(apex|schema)\/([A-Za-z0-9_]+)\.([A-Za-z0-9_]+)['"]/g;
+for (const file of walk(path.join(root, 'main/default/lwc'))) {
+    if (!file.endsWith('.js')) continue;
+    for (const m of readFileSync(file, 'utf8').matchAll(lwcImport)) {
+        const [, kind, owner, member] = m;
+        const where = path.relative(process.cwd(), file);
+        if (kind === 'apex') {
+            const methods = apexMethods.get(owner.toLowerCase());
+            if (!methods)
+                problems.push(`${where}: imports Apex class ${owner}, which does not exist`);
+            else if (!methods.has(member.toLowerCase()))
+                problems.push(
+                    `${where}: imports ${owner}.${member}, which is not an @AuraEnabled static method`
+                );
+        } else if (
+            member.toLowerCase().endsWith('__c') &&
+            !customFields.has(`${owner}.${member}`.toLowerCase())
+        ) {
+            problems.push(`${where}: imports field ${owner}.${member}, which does not exist`);
+        }
+    }
+}
+
 rmSync(path.dirname(outputDir), { recursive: true, force: true });
 if (problems.length > 0) {
     console.error(`metadata-check: ${problems.length} problem(s):`);
