@@ -73,6 +73,13 @@ interface QueryJob extends JobBase {
 }
 
 const fmt = (t: number) => new Date(t).toISOString().replace('Z', '+0000');
+/** A Bulk API 2.0 upload over the per-job limit (also answered while reading the body). */
+export const uploadTooLarge = () =>
+    new ApiError(
+        400,
+        'INVALIDJOB',
+        'Upload exceeds the 150 MB limit for one job (measured after base64 encoding)'
+    );
 const jobError = (status: number, code: string, message: string) =>
     new ApiError(status, code, message);
 
@@ -300,13 +307,7 @@ export class BulkJobs {
                 `Unsupported content type: ${type}; only text/csv is accepted`
             );
         // the 150 MB limit is measured after base64 encoding (4/3 of the raw size)
-        if (Math.ceil(req.body.length / 3) * 4 > 150 * 1024 * 1024) {
-            throw jobError(
-                400,
-                'INVALIDJOB',
-                'Upload exceeds the 150 MB limit for one job (measured after base64 encoding)'
-            );
-        }
+        if (Math.ceil(req.body.length / 3) * 4 > this.org.bulkUploadLimit) throw uploadTooLarge();
         job.data = req.body;
         return { status: 201 };
     }
@@ -323,6 +324,7 @@ export class BulkJobs {
                 );
             }
             clearTimeout(job.timer);
+            if (job.kind === 'ingest') this.keepUnprocessed(job);
             job.state = 'Aborted';
             job.systemModstamp = Date.now();
             return { status: 200, body: this.info(job, false) };
@@ -341,6 +343,25 @@ export class BulkJobs {
             return { status: 200, body: this.info(job, false) };
         }
         throw jobError(400, 'INVALIDJOBSTATE', `Invalid state transition to ${target}`);
+    }
+
+    /** On abort: the uploaded rows no batch has processed yet become the unprocessed records. */
+    private keepUnprocessed(job: IngestJob): void {
+        if (!job.data || job.data.length === 0) return;
+        let rows: string[][];
+        try {
+            rows = parse(job.data, {
+                delimiter: DELIMITERS[job.columnDelimiter],
+                bom: true,
+                skip_empty_lines: true
+            }) as string[][];
+        } catch {
+            return; // unparsable data: nothing a client could resubmit row by row
+        }
+        if (rows.length === 0) return;
+        if (job.header.length === 0) job.header = rows[0].map((h) => h.trim());
+        const done = job.successful.length + job.failed.length + job.unprocessed.length;
+        job.unprocessed.push(...rows.slice(1 + done));
     }
 
     private fail(job: IngestJob, message: string): void {

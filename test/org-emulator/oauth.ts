@@ -56,10 +56,19 @@ export function oauth(
                 if (!form.get('client_id') && !headers.authorization)
                     return oauthError(400, 'invalid_client', 'invalid client credentials');
                 return tokenResponse(org, false);
-            case 'password':
-                if (!form.get('username') || !form.get('password'))
+            case 'password': {
+                // only the integration user exists; a password set in the options must match
+                const users = org.store.table('User');
+                const username = users.get(0, users.obj.byName.get('username')!) as string;
+                const password = form.get('password') ?? '';
+                if (
+                    (form.get('username') ?? '').toLowerCase() !== username.toLowerCase() ||
+                    !password ||
+                    (org.options.password !== undefined && password !== org.options.password)
+                )
                     return oauthError(400, 'invalid_grant', 'authentication failure');
                 return tokenResponse(org, false);
+            }
             case 'refresh_token': {
                 const rt = form.get('refresh_token') ?? '';
                 if (!org.refreshTokens.has(rt))

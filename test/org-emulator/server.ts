@@ -3,10 +3,10 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BulkJobs } from './bulk2.ts';
+import { BulkJobs, uploadTooLarge } from './bulk2.ts';
 import { basicInfo, describeGlobal, describeSObject } from './describe.ts';
 import { FaultState, type Faults } from './faults.ts';
-import { makeId } from './ids.ts';
+import { makeId, normaliseId } from './ids.ts';
 import { loadSchema, type ObjectDef, type Schema } from './schema.ts';
 import {
     compileQuery,
@@ -30,6 +30,10 @@ export interface EmulatorOptions {
     bulkStepMs?: number;
     /** how long a CometD /meta/connect is held without events (ms, default 110,000 as in an org) */
     streamingTimeoutMs?: number;
+    /** the integration user's password for the OAuth password grant (default: any non-empty one) */
+    password?: string;
+    /** Bulk API 2.0 upload limit per job, measured after base64 (default 150 MB, for tests) */
+    bulkUploadLimitBytes?: number;
 }
 
 export const API_VERSIONS = Array.from({ length: 64 - 31 + 1 }, (_, i) => `${31 + i}.0`);
@@ -115,9 +119,12 @@ export class Org {
     bytesReceived = 0;
     bytesSent = 0;
     instanceUrl = '';
+    /** Bulk API 2.0 upload limit per job in bytes, measured after base64 */
+    readonly bulkUploadLimit: number;
 
     constructor(options: EmulatorOptions) {
         this.options = options;
+        this.bulkUploadLimit = options.bulkUploadLimitBytes ?? 150 * 1024 * 1024;
         this.schema = loadSchema(options.metadataDir ?? 'force-app');
         this.store = new Store(this.schema);
         this.faults = new FaultState(options.faults ?? {}, options.seed ?? 1);
@@ -372,6 +379,18 @@ export class Org {
         if (parts.length === 2) {
             const loc = this.store.locate(parts[1]);
             const table = this.store.table(obj);
+            // an id-shaped value that is not an id of this object (another key prefix, a bad
+            // case-safe suffix) is 400 MALFORMED_ID, as in an org; a plain miss is NOT_FOUND
+            const id18 = normaliseId(parts[1]);
+            if (
+                /^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/.test(parts[1]) &&
+                (!id18 || id18.slice(0, 3) !== obj.keyPrefix)
+            )
+                throw new ApiError(
+                    400,
+                    'MALFORMED_ID',
+                    `${obj.label} ID: id value of incorrect type: ${parts[1]}`
+                );
             if (!loc || loc.table !== table)
                 throw new ApiError(404, 'NOT_FOUND', 'The requested resource does not exist');
             if (req.method === 'GET') {
@@ -643,19 +662,27 @@ function errorBody(e: ApiError): unknown {
     ];
 }
 
-export async function readBody(req: http.IncomingMessage, max: number): Promise<Buffer> {
+export async function readBody(
+    req: http.IncomingMessage,
+    max: number,
+    tooLarge: () => ApiError = () =>
+        new ApiError(
+            413,
+            'REQUEST_ENTITY_TOO_LARGE',
+            `Request entity too large: the maximum upload is ${max} bytes`
+        )
+): Promise<Buffer> {
     const chunks: Buffer[] = [];
     let size = 0;
+    let over = false;
+    // read to the end even past the limit (dropping the bytes): leaving the loop early would
+    // destroy the socket and the client would see a connection reset instead of the answer
     for await (const c of req) {
         size += (c as Buffer).length;
-        if (size > max)
-            throw new ApiError(
-                413,
-                'REQUEST_ENTITY_TOO_LARGE',
-                `Request entity too large: the maximum upload is ${max} bytes`
-            );
-        chunks.push(c as Buffer);
+        if (size > max) over = true;
+        if (!over) chunks.push(c as Buffer);
     }
+    if (over) throw tooLarge();
     return Buffer.concat(chunks);
 }
 
@@ -806,8 +833,11 @@ export async function handle(
                       ];
             return send(res, json(fault, body), org.limitHeader());
         }
-        const max = rest[0] === 'jobs' ? 150 * 1024 * 1024 : 50 * 1024 * 1024;
-        const body = await readBody(req, max);
+        // raw bytes over the job upload limit are over it after base64 too: the same answer
+        const body =
+            rest[0] === 'jobs'
+                ? await readBody(req, org.bulkUploadLimit, uploadTooLarge)
+                : await readBody(req, 50 * 1024 * 1024);
         org.bytesReceived += body.length;
         const r: Request = {
             method,
