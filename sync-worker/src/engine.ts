@@ -18,7 +18,8 @@ import {
     indexRow,
     absentActive,
     countStatus,
-    unpackExisting,
+    existingOf,
+    CompactIndex,
     type ExistingIndex
 } from './diff.ts';
 import {
@@ -28,6 +29,7 @@ import {
     type EntitySpec,
     type ProduceContext
 } from './entities.ts';
+import { KeyTable, grow } from './compact.ts';
 import { syncHash } from './hash.ts';
 import { loadRecords, RUN_STOPPED, type LoadOptions, type LoadStats } from './load.ts';
 import { mapOrganization, type MapResult, type SfRecord } from './mapping.ts';
@@ -310,8 +312,77 @@ async function syncEntity(
     await mkdir(dir, { recursive: true });
     await spec.prepare?.(ctx);
 
-    // 1. what the org has: one Bulk API 2.0 query per object
-    const existing: ExistingIndex = new Map();
+    // 2. extract, validate, map, stage; keep the most recently updated record per key
+    const stagePath = join(dir, 'staged.ndjson');
+    const stage = new LineWriter(stagePath);
+    // key -> slot; by slot: the winner's sequence number and updatedAt (ms). ~40 bytes a record.
+    const winners = new KeyTable(1 << 16);
+    let winnerSeq = new Uint32Array(1 << 16);
+    let winnerAt = new Float64Array(1 << 16);
+    // loser's seq -> the winner's source id, or the winner's seq (its source id is read back
+    // from the staging file, where the winner comes first)
+    const losers = new Map<number, string | number>();
+    const rejectedKeys = new Set<string>();
+    let seq = 0;
+    o.progress?.start(`${spec.name}: reading`, 0);
+    for await (const res of spec.produce(ctx)) {
+        if ('suppressed' in res) {
+            // an erased subject: counted, nothing listed, staged or written
+            counts.suppressed++;
+            if (res.matchKey) rejectedKeys.add(res.matchKey);
+            continue;
+        }
+        if (!res.ok) {
+            if (!('related' in res)) {
+                counts.read++;
+                counts.rejected++;
+            }
+            if ('matchKey' in res && res.matchKey) rejectedKeys.add(res.matchKey);
+            rb.reject(spec.name, res.key, res.reason);
+            continue;
+        }
+        counts.read++;
+        seq++;
+        if (seq % 5000 === 0) {
+            o.progress?.update(seq);
+            checkStop(o.signal, `while reading ${spec.name} (nothing of it written yet)`);
+        }
+        const parsed = res.updatedAt ? Date.parse(res.updatedAt) : NaN;
+        const at = Number.isNaN(parsed) ? -Infinity : parsed;
+        const known = winners.size;
+        const slot = winners.add(res.key);
+        if (slot >= winnerSeq.length) {
+            winnerSeq = grow(winnerSeq, slot + 1);
+            winnerAt = grow(winnerAt, slot + 1);
+        }
+        if (slot < known) {
+            // a duplicate key: the most recently updated record wins, the first on a tie
+            if (at > winnerAt[slot]) {
+                losers.set(winnerSeq[slot], res.sourceId);
+                winnerSeq[slot] = seq;
+                winnerAt[slot] = at;
+            } else {
+                losers.set(seq, winnerSeq[slot]);
+            }
+        } else {
+            winnerSeq[slot] = seq;
+            winnerAt[slot] = at;
+        }
+        await stage.write({
+            s: seq,
+            k: res.key,
+            u: res.updatedAt,
+            i: res.sourceId,
+            r: res.record
+        } satisfies Staged);
+    }
+    await stage.close();
+    o.progress?.stop();
+    for (const [k, v] of Object.entries(ctx.counters)) counts[k] = v;
+
+    // 2b. what the org has: one Bulk API 2.0 query per object. Read after the source, so the
+    // join's role table is already freed when the org index is built (peak memory at 1M).
+    const existing: ExistingIndex = new CompactIndex();
     const compareValues = o.reconcile || !spec.hashField;
     const queryFields = compareValues
         ? [
@@ -357,65 +428,18 @@ async function syncEntity(
         if (typeof remaining === 'number') o.client.budget.setRemaining(remaining + o.client.calls);
     }
 
-    // 2. extract, validate, map, stage; keep the most recently updated record per key
-    const stagePath = join(dir, 'staged.ndjson');
-    const stage = new LineWriter(stagePath);
-    const winners = new Map<string, string>(); // key -> "updatedAt\tseq\tsourceId"
-    const losers = new Map<number, string>(); // seq -> winner's source id
-    const rejectedKeys = new Set<string>();
-    let seq = 0;
-    o.progress?.start(`${spec.name}: reading`, 0);
-    for await (const res of spec.produce(ctx)) {
-        if ('suppressed' in res) {
-            // an erased subject: counted, nothing listed, staged or written
-            counts.suppressed++;
-            if (res.matchKey) rejectedKeys.add(res.matchKey);
-            continue;
-        }
-        if (!res.ok) {
-            if (!('related' in res)) {
-                counts.read++;
-                counts.rejected++;
-            }
-            if ('matchKey' in res && res.matchKey) rejectedKeys.add(res.matchKey);
-            rb.reject(spec.name, res.key, res.reason);
-            continue;
-        }
-        counts.read++;
-        seq++;
-        if (seq % 5000 === 0) {
-            o.progress?.update(seq);
-            checkStop(o.signal, `while reading ${spec.name} (nothing of it written yet)`);
-        }
-        const prev = winners.get(res.key);
-        if (prev !== undefined) {
-            const [pu, ps, pid] = prev.split('\t');
-            if (res.updatedAt > pu) {
-                losers.set(Number(ps), res.sourceId);
-                winners.set(res.key, `${res.updatedAt}\t${seq}\t${res.sourceId}`);
-            } else {
-                losers.set(seq, pid);
-            }
-        } else winners.set(res.key, `${res.updatedAt}\t${seq}\t${res.sourceId}`);
-        await stage.write({
-            s: seq,
-            k: res.key,
-            u: res.updatedAt,
-            i: res.sourceId,
-            r: res.record
-        } satisfies Staged);
-    }
-    await stage.close();
-    o.progress?.stop();
-    for (const [k, v] of Object.entries(ctx.counters)) counts[k] = v;
-
     // 3. diff: write only new or changed records
     const changesPath = join(dir, 'changes.ndjson');
     const changes = new LineWriter(changesPath);
     let toLoad = 0;
     let maxUpdated = '';
+    // source ids of the winners named in duplicate rejects (only those are kept)
+    const sourceOf = new Map<number, string>();
+    for (const w of losers.values()) if (typeof w === 'number') sourceOf.set(w, '');
     for await (const st of readLines<Staged>(stagePath)) {
-        const winner = losers.get(st.s);
+        if (sourceOf.has(st.s)) sourceOf.set(st.s, st.i);
+        const lostTo = losers.get(st.s);
+        const winner = typeof lostTo === 'number' ? sourceOf.get(lostTo) : lostTo;
         if (winner !== undefined && spec.supersededIsHistory) {
             counts.superseded = (counts.superseded ?? 0) + 1;
             continue;
@@ -432,7 +456,7 @@ async function syncEntity(
         counts.valid++;
         if (st.u > maxUpdated) maxUpdated = st.u;
         const hash = syncHash(st.r, spec.fields);
-        const org = unpackExisting(existing.get(st.k));
+        const org = existingOf(existing, st.k);
         const action = decide(org, hash);
         if (action === 'unchanged') {
             counts.unchanged++;

@@ -1,12 +1,12 @@
 // Entity definitions: source stream + schema/mapper + target object/external id + hashed
 // fields + load order. Consents (consents.ts) and content (content.ts) plug in the same way.
+import { RoleTable } from './compact.ts';
 import { maskFiscalCode } from './mask.ts';
 import {
     betterRole,
     fiscalCodeOfRaw,
     mapPractitioner,
     parseRole,
-    type CompactRole,
     type MapResult
 } from './mapping.ts';
 import { UnparseableResource, type RegistrySource, type ResourceType } from './sources/types.ts';
@@ -116,25 +116,8 @@ function lastUpdatedOf(raw: unknown): string {
     return Number.isNaN(d.getTime()) ? '' : d.toISOString();
 }
 
-// Compact role tuple kept per practitioner during the join: one short string (~60 bytes), so
-// the join map costs roughly 150 bytes per practitioner (~150 MB at 1M practitioners).
-function packRole(r: CompactRole): string {
-    return [r.active ? '1' : '0', r.start, r.orgId, r.role ?? '', r.category ?? '', r.updated].join(
-        '\t'
-    );
-}
-function unpackRole(s: string | undefined): CompactRole | undefined {
-    if (s === undefined) return undefined;
-    const [a, start, orgId, role, category, updated] = s.split('\t');
-    return {
-        active: a === '1',
-        start,
-        orgId,
-        role: role || null,
-        category: category || null,
-        updated
-    };
-}
+// The best role per practitioner is kept during the join in a RoleTable (compact.ts): about
+// 55 bytes a practitioner (~55 MB at 1M), instead of ~150 for a Map of packed strings.
 
 export const PROFESSIONALS: EntitySpec = {
     name: 'professionals',
@@ -161,7 +144,7 @@ export const PROFESSIONALS: EntitySpec = {
     maskKey: maskFiscalCode,
     async *produce(ctx) {
         // 1. roles -> best role per practitioner (bounded: one packed string each)
-        const roles = new Map<string, string>();
+        const roles = new RoleTable();
         const roleChanged = new Set<string>();
         for await (const raw of ctx.source.read('PractitionerRole')) {
             if (raw instanceof UnparseableResource) {
@@ -174,8 +157,7 @@ export const PROFESSIONALS: EntitySpec = {
                 yield { ok: false, key: r.key, reason: r.reason, sourceId: r.key, related: true };
                 continue;
             }
-            const best = betterRole(unpackRole(roles.get(r.practitionerId)), r.role);
-            roles.set(r.practitionerId, packRole(best));
+            roles.set(r.practitionerId, betterRole(roles.get(r.practitionerId), r.role));
             if (ctx.since && r.role.updated > ctx.since) roleChanged.add(r.practitionerId);
         }
         // 2. practitioners joined with their role
@@ -184,7 +166,7 @@ export const PROFESSIONALS: EntitySpec = {
             const id = (raw as { id?: unknown })?.id;
             return mapPractitioner(
                 raw,
-                typeof id === 'string' ? unpackRole(roles.get(id)) : undefined,
+                typeof id === 'string' ? roles.get(id) : undefined,
                 ctx.orgCodeById
             );
         };

@@ -7,8 +7,21 @@ import type { SfRecord } from './mapping.ts';
  * serialised with JSON.stringify. Field order and missing-vs-null do not change the hash.
  */
 export function canonical(record: SfRecord, fields: readonly string[]): string {
-    const sorted = [...fields].sort();
+    let sorted = SORTED.get(fields);
+    if (!sorted) SORTED.set(fields, (sorted = [...fields].sort()));
     return JSON.stringify(sorted.map((f) => [f, normalizeValue(f, record[f])]));
+}
+
+// hot path (once per record and run): sorted field lists and instant-field tests are cached
+const SORTED = new WeakMap<readonly string[], string[]>();
+const INSTANT_FIELD = new Map<string, boolean>();
+function isInstantField(field: string): boolean {
+    let yes = INSTANT_FIELD.get(field);
+    if (yes === undefined) {
+        yes = /LastUpdated__c$|At__c$|^EffectiveFrom$|^EffectiveTo$|^CaptureDate$/.test(field);
+        INSTANT_FIELD.set(field, yes);
+    }
+    return yes;
 }
 
 export function syncHash(record: SfRecord, fields: readonly string[]): string {
@@ -18,10 +31,7 @@ export function syncHash(record: SfRecord, fields: readonly string[]): string {
 /** Make org-side values (CSV strings) comparable with mapped ones (used by --reconcile). */
 export function normalizeValue(field: string, v: string | null | undefined): string | null {
     if (v === undefined || v === null || v === '') return null;
-    if (
-        /LastUpdated__c$|At__c$|^EffectiveFrom$|^EffectiveTo$|^CaptureDate$/.test(field) &&
-        /^\d{4}-\d{2}-\d{2}T/.test(v)
-    ) {
+    if (isInstantField(field) && /^\d{4}-\d{2}-\d{2}T/.test(v)) {
         const d = new Date(v.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
         return Number.isNaN(d.getTime()) ? v : d.toISOString();
     }

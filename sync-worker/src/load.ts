@@ -1,17 +1,15 @@
 // Load: Bulk API 2.0 upsert by external id for large sets (one job per CSV upload, each upload
 // below maxUploadBytes), sObject Collections (200 records a call) below the threshold.
 // p-queue bounds concurrent collection calls and concurrent bulk jobs.
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { once } from 'node:events';
 import PQueue from 'p-queue';
 import { stringify } from 'csv-stringify/sync';
 import { BudgetExceededError } from './budget.ts';
 import { SfHttpError, defaultSleep, backoffDelay } from './retry.ts';
 import { bulkUpsert, parseBulkError, type PollOptions } from './sf/bulk.ts';
-import type { HttpBody } from './sf/client.ts';
 import type { SfClient } from './sf/client.ts';
 import type { SfRecord } from './mapping.ts';
 import type { Logger } from './log.ts';
@@ -78,6 +76,22 @@ export function toCollectionRecord(object: string, r: SfRecord): Record<string, 
         } else out[k] = v;
     }
     return out;
+}
+
+const NEEDS_QUOTES = /[",\r\n]/;
+/**
+ * One CSV record (RFC 4180, comma, LF), as csv-stringify writes it: a cell is quoted only when
+ * it holds a comma, a double quote or a line break. About 10x faster than calling csv-stringify
+ * once per record, which showed up in the profile of a 1M-record load.
+ */
+export function csvLine(cells: readonly string[]): string {
+    let out = '';
+    for (let i = 0; i < cells.length; i++) {
+        const c = cells[i];
+        if (i) out += ',';
+        out += NEEDS_QUOTES.test(c) ? `"${c.replace(/"/g, '""')}"` : c;
+    }
+    return out + '\n';
 }
 
 /** CSV cell: absent -> '' (left unchanged), null -> #N/A (cleared), relationship null -> ''. */
@@ -188,7 +202,7 @@ async function loadBulk(
     };
     for await (const r of records) {
         stats.sent++;
-        const line = stringify([toCsvRow(t.columns, r)]);
+        const line = csvLine(toCsvRow(t.columns, r));
         const bytes = Buffer.byteLength(line);
         if (cur && cur.bytes + bytes > o.maxUploadBytes) await close();
         if (!cur) {
@@ -224,13 +238,7 @@ async function loadBulk(
             );
             try {
                 stats.bulkJobs++;
-                const res = await bulkUpsert(
-                    client,
-                    t.object,
-                    t.externalId,
-                    () => Readable.toWeb(createReadStream(f.path)) as unknown as HttpBody,
-                    o.poll
-                );
+                const res = await bulkUpsert(client, t.object, t.externalId, f.path, o.poll);
                 for (const row of res.failed) {
                     const { errorCode, message } = parseBulkError(row.sf__Error ?? '');
                     if (RETRY_RECORD_CODES.has(errorCode))

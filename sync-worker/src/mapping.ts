@@ -71,9 +71,21 @@ export type MapResult =
           matchKey?: string;
       };
 
+// per object: field -> max length, built once (this runs for every record)
+const LENGTHS_BY_OBJECT = new Map<string, Map<string, number>>();
 function tooLong(object: string, record: SfRecord): string | undefined {
-    for (const [field, value] of Object.entries(record)) {
-        const max = FIELD_LENGTHS[`${object}.${field}`];
+    let limits = LENGTHS_BY_OBJECT.get(object);
+    if (!limits) {
+        limits = new Map(
+            Object.entries(FIELD_LENGTHS)
+                .filter(([k]) => k.startsWith(`${object}.`))
+                .map(([k, max]) => [k.slice(object.length + 1), max])
+        );
+        LENGTHS_BY_OBJECT.set(object, limits);
+    }
+    for (const field in record) {
+        const max = limits.get(field);
+        const value = record[field];
         if (max !== undefined && value !== null && value.length > max) {
             return `${field}: longer than ${max} characters (got ${value.length})`;
         }

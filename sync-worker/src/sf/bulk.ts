@@ -1,5 +1,8 @@
 // Bulk API 2.0 over the low-level client, so we control polling, splitting and results.
 import { parse } from 'csv-parse/sync';
+import { parse as parseStream } from 'csv-parse';
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { defaultSleep } from '../retry.ts';
 import type { HttpBody, SfClient } from './client.ts';
 
@@ -76,16 +79,16 @@ export async function bulkQuery(
             accept: 'text/csv'
         });
         const next = res.headers.get('sforce-locator');
-        const text = await res.text();
         locator = next && next !== 'null' ? next : null;
-        if (!text.trim()) continue;
-        const records = parse(text, {
-            columns: true,
-            skip_empty_lines: true,
-            relax_column_count: true
-        }) as Record<string, string>[];
-        for (const r of records) onRow(r);
-        rows += records.length;
+        if (!res.body) continue;
+        // streamed: a page (up to pageSize rows, ~10 MB of CSV) is never held whole in memory
+        const parser = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>).pipe(
+            parseStream({ columns: true, skip_empty_lines: true, relax_column_count: true })
+        );
+        for await (const r of parser as AsyncIterable<Record<string, string>>) {
+            onRow(r);
+            rows++;
+        }
     } while (locator);
     return rows;
 }
@@ -101,7 +104,8 @@ export async function bulkUpsert(
     client: SfClient,
     object: string,
     externalIdFieldName: string,
-    csvBody: () => HttpBody,
+    /** the CSV: a file path (streamed from disk) or a body factory (called once per attempt) */
+    csvBody: string | (() => HttpBody),
     o: PollOptions
 ): Promise<IngestResult> {
     const base = `${client.dataPath}/jobs/ingest`;
@@ -114,7 +118,7 @@ export async function bulkUpsert(
         lineEnding: 'LF'
     });
     await client.request('PUT', `${base}/${job.id}/batches`, {
-        body: csvBody,
+        ...(typeof csvBody === 'string' ? { file: csvBody } : { body: csvBody }),
         contentType: 'text/csv'
     });
     await client.json('PATCH', `${base}/${job.id}`, { state: 'UploadComplete' });

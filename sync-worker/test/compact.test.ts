@@ -1,0 +1,163 @@
+import { stringify } from 'csv-stringify/sync';
+import { csvLine } from '../src/load.ts';
+import { KeyTable, RoleTable } from '../src/compact.ts';
+import { CompactIndex, absentActive, countStatus, existingOf, indexRow } from '../src/diff.ts';
+
+const HASH = 'ab'.repeat(32);
+
+describe('KeyTable', () => {
+    it('gives dense slots in insertion order, finds every key again after growing', () => {
+        const t = new KeyTable(4);
+        const keys = Array.from({ length: 5000 }, (_, i) => `K${i * 7919}`);
+        keys.forEach((k, i) => expect(t.add(k)).toBe(i));
+        expect(t.size).toBe(5000);
+        expect(t.add('K0')).toBe(0);
+        expect(t.size).toBe(5000);
+        keys.forEach((k, i) => expect(t.get(k)).toBe(i));
+        expect(t.get('missing')).toBe(-1);
+        expect(t.has('K7919')).toBe(true);
+        expect(t.key(3)).toBe(keys[3]);
+        expect([...t.keys()].slice(0, 2)).toEqual(keys.slice(0, 2));
+    });
+
+    it('keeps non-ASCII keys and keys that differ only in length', () => {
+        const t = new KeyTable();
+        t.add('Noè');
+        t.add('No');
+        t.add('');
+        expect(t.get('Noè')).toBe(0);
+        expect(t.get('No')).toBe(1);
+        expect(t.get('')).toBe(2);
+        expect(t.key(0)).toBe('Noè');
+    });
+});
+
+describe('CompactIndex', () => {
+    const opts = {
+        externalId: 'FiscalCode__c',
+        fields: ['FiscalCode__c', 'LastName'],
+        statusField: 'RegistryStatus__c',
+        hashField: 'SyncHash__c',
+        reconcile: false
+    };
+
+    it('answers like the Map of packed strings, whatever the hash looks like', () => {
+        const idx = new CompactIndex();
+        const rows = [
+            {
+                Id: '003Hp000000001AAAA',
+                FiscalCode__c: 'A',
+                SyncHash__c: HASH,
+                RegistryStatus__c: 'Active'
+            },
+            {
+                Id: '003Hp000000002AAAA',
+                FiscalCode__c: 'B',
+                SyncHash__c: 'deactivated',
+                RegistryStatus__c: 'Ceased'
+            },
+            {
+                Id: '003Hp000000003',
+                FiscalCode__c: 'C',
+                SyncHash__c: '',
+                RegistryStatus__c: 'Active'
+            }
+        ];
+        for (const r of rows) indexRow(idx, r, opts);
+        expect(idx.size).toBe(3);
+        expect(existingOf(idx, 'A')).toEqual({
+            id: '003Hp000000001AAAA',
+            hash: HASH,
+            status: 'Active'
+        });
+        expect(existingOf(idx, 'B')).toEqual({
+            id: '003Hp000000002AAAA',
+            hash: 'deactivated',
+            status: 'Ceased'
+        });
+        expect(existingOf(idx, 'C')).toEqual({ id: '003Hp000000003', hash: '', status: 'Active' });
+        expect(existingOf(idx, 'D')).toBeUndefined();
+        // the same key again replaces the entry
+        indexRow(
+            idx,
+            { ...rows[1], SyncHash__c: HASH.toUpperCase(), RegistryStatus__c: 'Active' },
+            opts
+        );
+        expect(existingOf(idx, 'B')).toEqual({
+            id: '003Hp000000002AAAA',
+            hash: HASH.toUpperCase(),
+            status: 'Active'
+        });
+        expect(idx.size).toBe(3);
+        expect(countStatus(idx, 'Active')).toBe(3);
+        expect([...absentActive(idx, (k) => k === 'A', 'Active')]).toEqual(['B', 'C']);
+    });
+
+    it('keeps extra org fields and grows past its initial capacity', () => {
+        const idx = new CompactIndex();
+        for (let i = 0; i < 70000; i++)
+            indexRow(
+                idx,
+                {
+                    Id: `003Hp${String(i).padStart(13, '0')}`,
+                    FiscalCode__c: `K${i}`,
+                    SyncHash__c: HASH,
+                    RegistryStatus__c: i % 2 ? 'Active' : 'Ceased',
+                    CaptureSource: 'web\tform'
+                },
+                { ...opts, extraFields: ['CaptureSource'] }
+            );
+        expect(idx.size).toBe(70000);
+        expect(existingOf(idx, 'K69999')).toEqual({
+            id: '003Hp0000000069999',
+            hash: HASH,
+            status: 'Active',
+            extra: ['web form']
+        });
+        expect(countStatus(idx, ['Active', 'Ceased'])).toBe(70000);
+    });
+});
+
+describe('RoleTable', () => {
+    it('returns the stored role tuple, nulls and odd instants included', () => {
+        const t = new RoleTable();
+        const a = {
+            active: true,
+            start: '2020-01-01',
+            orgId: 'org-001',
+            role: 'INF',
+            category: 'Infermiere',
+            updated: '2025-03-01T10:00:00.000Z'
+        };
+        const b = {
+            active: false,
+            start: '',
+            orgId: 'org-002',
+            role: null,
+            category: null,
+            updated: ''
+        };
+        const c = { ...a, updated: 'yesterday' };
+        t.set('prac-1', a);
+        t.set('prac-2', b);
+        t.set('prac-3', c);
+        expect(t.get('prac-1')).toEqual(a);
+        expect(t.get('prac-2')).toEqual(b);
+        expect(t.get('prac-3')).toEqual(c);
+        expect(t.get('prac-4')).toBeUndefined();
+        t.set('prac-1', b);
+        expect(t.get('prac-1')).toEqual(b);
+        expect(t.size).toBe(3);
+    });
+});
+
+describe('csvLine', () => {
+    it('writes exactly what csv-stringify writes, quoting only when needed', () => {
+        const rows = [
+            ['PLLDSR80E47A462P', "D'Ingresso", 'Noè', '', '#N/A'],
+            ['a,b', 'say "hi"', 'two\nlines', 'cr\r', ' spaced ']
+        ];
+        for (const r of rows) expect(csvLine(r)).toBe(stringify([r]));
+        expect(csvLine(['a,b', 'c"d'])).toBe('"a,b","c""d"\n');
+    });
+});
