@@ -41,7 +41,10 @@ const HEX64 = /^[0-9a-f]{64}$/;
  * small side maps. About 85 bytes a record with the key table, against ~250 for a Map.
  */
 export class CompactIndex {
-    private readonly keys = new KeyTable(1 << 16);
+    private readonly keys: KeyTable;
+    /** 1 where the org has the key (the key table may be shared with the engine's winners) */
+    private present = new Uint8Array(1 << 16);
+    private count = 0;
     private ids = Buffer.alloc(18 << 16);
     private idLen = new Uint8Array(1 << 16);
     private hashes = Buffer.alloc(32 << 16);
@@ -53,18 +56,29 @@ export class CompactIndex {
     private readonly otherId = new Map<number, string>();
     private readonly extras = new Map<number, string[]>();
 
+    /** `keys`: share the engine's key table, so each fiscal code is stored once */
+    constructor(keys?: KeyTable) {
+        this.keys = keys ?? new KeyTable(1 << 16);
+    }
+
     get size(): number {
-        return this.keys.size;
+        return this.count;
+    }
+
+    private slotOf(key: string): number {
+        const s = this.keys.get(key);
+        return s >= 0 && s < this.present.length && this.present[s] === 1 ? s : -1;
     }
 
     has(key: string): boolean {
-        return this.keys.has(key);
+        return this.slotOf(key) >= 0;
     }
 
     put(key: string, e: Existing): void {
         const slot = this.keys.add(key);
-        if (slot >= this.idLen.length) {
+        if (slot >= this.present.length) {
             const n = this.keys.size;
+            this.present = grow(this.present, n);
             this.idLen = grow(this.idLen, n);
             this.hashMode = grow(this.hashMode, n);
             this.status = grow(this.status, n);
@@ -94,6 +108,10 @@ export class CompactIndex {
         this.status[slot] = this.statuses.id(e.status);
         if (e.extra) this.extras.set(slot, e.extra);
         else this.extras.delete(slot);
+        if (this.present[slot] === 0) {
+            this.present[slot] = 1;
+            this.count++;
+        }
     }
 
     private at(slot: number): Existing {
@@ -114,20 +132,22 @@ export class CompactIndex {
     }
 
     lookup(key: string): Existing | undefined {
-        const slot = this.keys.get(key);
+        const slot = this.slotOf(key);
         return slot < 0 ? undefined : this.at(slot);
     }
 
     /** [key, status] of every record, in insertion order. */
     *statusEntries(): IterableIterator<[string, string]> {
-        for (let s = 0; s < this.keys.size; s++)
-            yield [this.keys.key(s), this.statuses.values[this.status[s]]];
+        for (let s = 0; s < this.keys.size && s < this.present.length; s++)
+            if (this.present[s] === 1)
+                yield [this.keys.key(s), this.statuses.values[this.status[s]]];
     }
 
     countStatus(values: readonly string[]): number {
         const codes = new Set(values.map((v) => this.statuses.id(v)));
         let n = 0;
-        for (let s = 0; s < this.keys.size; s++) if (codes.has(this.status[s])) n++;
+        for (let s = 0; s < this.keys.size && s < this.present.length; s++)
+            if (this.present[s] === 1 && codes.has(this.status[s])) n++;
         return n;
     }
 }

@@ -322,6 +322,11 @@ async function syncEntity(
     // loser's seq -> the winner's source id, or the winner's seq (its source id is read back
     // from the staging file, where the winner comes first)
     const losers = new Map<number, string | number>();
+    // in the snapshot (the key table also holds keys only the org has, added by the index)
+    const isWinner = (k: string) => {
+        const slot = winners.get(k);
+        return slot >= 0 && slot < winnerSeq.length && winnerSeq[slot] > 0;
+    };
     const rejectedKeys = new Set<string>();
     let seq = 0;
     o.progress?.start(`${spec.name}: reading`, 0);
@@ -382,7 +387,8 @@ async function syncEntity(
 
     // 2b. what the org has: one Bulk API 2.0 query per object. Read after the source, so the
     // join's role table is already freed when the org index is built (peak memory at 1M).
-    const existing: ExistingIndex = new CompactIndex();
+    // the org index shares the winners' key table: each fiscal code is stored once
+    const existing: ExistingIndex = new CompactIndex(winners);
     const compareValues = o.reconcile || !spec.hashField;
     const queryFields = compareValues
         ? [
@@ -478,7 +484,7 @@ async function syncEntity(
     if (full && spec.status) {
         const st = spec.status;
         const absent = [
-            ...absentActive(existing, (k) => winners.has(k) || rejectedKeys.has(k), st.active)
+            ...absentActive(existing, (k) => isWinner(k) || rejectedKeys.has(k), st.active)
         ];
         const active = countStatus(existing, st.active);
         if (
@@ -576,7 +582,7 @@ async function syncEntity(
             failedKeys.add(f.key);
             counts.failed++;
             if (!existing.has(f.key)) counts.created--;
-            else if (winners.has(f.key)) counts.updated--;
+            else if (isWinner(f.key)) counts.updated--;
             else counts.deactivated--;
             rb.failure(spec.name, spec.maskKey(f.key), f.errorCode, f.message);
         }

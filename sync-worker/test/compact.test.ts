@@ -118,6 +118,24 @@ describe('CompactIndex', () => {
     });
 });
 
+describe('CompactIndex over a shared key table', () => {
+    it('knows only the keys put into it, and adds org-only keys to the table', () => {
+        const keys = new KeyTable();
+        keys.add('SNAPSHOT-ONLY');
+        keys.add('BOTH');
+        const idx = new CompactIndex(keys);
+        idx.put('BOTH', { id: '003Hp000000001AAAA', hash: HASH, status: 'Active' });
+        idx.put('ORG-ONLY', { id: '003Hp000000002AAAA', hash: HASH, status: 'Active' });
+        expect(idx.size).toBe(2);
+        expect(idx.has('SNAPSHOT-ONLY')).toBe(false);
+        expect(existingOf(idx, 'SNAPSHOT-ONLY')).toBeUndefined();
+        expect(existingOf(idx, 'BOTH')!.id).toBe('003Hp000000001AAAA');
+        expect(keys.get('ORG-ONLY')).toBe(2);
+        expect(countStatus(idx, 'Active')).toBe(2);
+        expect([...absentActive(idx, (k) => k === 'BOTH', 'Active')]).toEqual(['ORG-ONLY']);
+    });
+});
+
 describe('RoleTable', () => {
     it('returns the stored role tuple, nulls and odd instants included', () => {
         const t = new RoleTable();
