@@ -1,7 +1,8 @@
 // Load: Bulk API 2.0 upsert by external id for large sets (one job per CSV upload, each upload
 // below maxUploadBytes), sObject Collections (200 records a call) below the threshold.
 // p-queue bounds concurrent collection calls and concurrent bulk jobs.
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { parse as parseCsv } from 'csv-parse';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -76,6 +77,15 @@ export function toCollectionRecord(object: string, r: SfRecord): Record<string, 
         } else out[k] = v;
     }
     return out;
+}
+
+/** The external ids in one of our upload files (read back when its whole job failed). */
+export async function keysOf(path: string, externalId: string): Promise<string[]> {
+    const keys: string[] = [];
+    const parser = createReadStream(path).pipe(parseCsv({ columns: true }));
+    for await (const row of parser as AsyncIterable<Record<string, string>>)
+        keys.push(row[externalId]);
+    return keys;
 }
 
 const NEEDS_QUOTES = /[",\r\n]/;
@@ -189,15 +199,15 @@ async function loadBulk(
 ): Promise<void> {
     await mkdir(o.tmpDir, { recursive: true });
     const header = stringify([t.columns as string[]]);
-    const files: { path: string; rows: number; keys: string[] }[] = [];
-    let cur:
-        | { path: string; rows: number; keys: string[]; bytes: number; out: NodeJS.WritableStream }
-        | undefined;
+    // the keys of a file are read back from it only when a whole job fails (rare): keeping them
+    // in memory cost ~40 MB at 1M records
+    const files: { path: string; rows: number }[] = [];
+    let cur: { path: string; rows: number; bytes: number; out: NodeJS.WritableStream } | undefined;
     const close = async () => {
         if (!cur) return;
         cur.out.end();
         await once(cur.out, 'finish');
-        files.push({ path: cur.path, rows: cur.rows, keys: cur.keys });
+        files.push({ path: cur.path, rows: cur.rows });
         cur = undefined;
     };
     for await (const r of records) {
@@ -210,7 +220,6 @@ async function loadBulk(
             cur = {
                 path,
                 rows: 0,
-                keys: [],
                 bytes: Buffer.byteLength(header),
                 out: createWriteStream(path)
             };
@@ -219,14 +228,13 @@ async function loadBulk(
         if (!cur.out.write(line)) await once(cur.out, 'drain');
         cur.bytes += bytes;
         cur.rows++;
-        cur.keys.push(String(r[t.externalId]));
     }
     await close();
     const queue = new PQueue({ concurrency: o.maxConcurrentJobs });
     for (const f of files) {
         void queue.add(async () => {
             if (o.signal?.aborted) {
-                for (const key of f.keys)
+                for (const key of await keysOf(f.path, t.externalId))
                     stats.failed.push({ key, errorCode: RUN_STOPPED, message: STOPPED_MESSAGE });
                 await rm(f.path, { force: true });
                 return;
@@ -248,7 +256,8 @@ async function loadBulk(
                 for (const row of res.unprocessed) retryLater.push(fromCsvRow(t.columns, row));
             } catch (err) {
                 const { errorCode, message } = errorCodeOf(err);
-                for (const key of f.keys) stats.failed.push({ key, errorCode, message });
+                for (const key of await keysOf(f.path, t.externalId))
+                    stats.failed.push({ key, errorCode, message });
             } finally {
                 await rm(f.path, { force: true });
             }

@@ -1,5 +1,8 @@
 import { stringify } from 'csv-stringify/sync';
-import { csvLine } from '../src/load.ts';
+import { csvLine, keysOf } from '../src/load.ts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { KeyTable, RoleTable } from '../src/compact.ts';
 import { CompactIndex, absentActive, countStatus, existingOf, indexRow } from '../src/diff.ts';
 
@@ -177,5 +180,21 @@ describe('csvLine', () => {
         ];
         for (const r of rows) expect(csvLine(r)).toBe(stringify([r]));
         expect(csvLine(['a,b', 'c"d'])).toBe('"a,b","c""d"\n');
+    });
+});
+
+describe('keysOf', () => {
+    it('reads the external ids back from an upload file (a failed job reports them)', async () => {
+        const file = join(mkdtempSync(join(tmpdir(), 'keys-')), 'Contact.csv');
+        writeFileSync(
+            file,
+            csvLine(['LastName', 'FiscalCode__c', 'Account.OrgCode__c']) +
+                csvLine(['Rossi, Anna', 'PLLDSR80E47A462P', '030ASST711']) +
+                csvLine(['say "hi"\nthere', 'RSSMRA80A01F205X', ''])
+        );
+        expect(await keysOf(file, 'FiscalCode__c')).toEqual([
+            'PLLDSR80E47A462P',
+            'RSSMRA80A01F205X'
+        ]);
     });
 });
