@@ -102,3 +102,51 @@ export async function exportSnapshot(
     );
     return { accountsCsv, contactsCsv, accounts, contacts };
 }
+
+/**
+ * Splits a CSV into files of at most `maxBytes` (each with the header), at record boundaries
+ * (a line break outside quotes). The sf CLI uploads one file per job and Bulk API 2.0 refuses
+ * uploads above 150 MB after base64 (about 112 MB raw), so a user has to split a large file.
+ */
+export async function splitCsv(file: string, maxBytes: number): Promise<string[]> {
+    const { createReadStream } = await import('node:fs');
+    const { createInterface } = await import('node:readline');
+    const rl = createInterface({
+        input: createReadStream(file, { encoding: 'utf8' }),
+        crlfDelay: Infinity
+    });
+    const parts: string[] = [];
+    let header: string | undefined;
+    let out: ReturnType<typeof createWriteStream> | undefined;
+    let size = 0;
+    let pending = ''; // a record spanning several lines (quoted line breaks)
+    const close = async () => {
+        if (!out) return;
+        out.end();
+        await once(out, 'finish');
+        out = undefined;
+    };
+    for await (const line of rl) {
+        pending = pending ? `${pending}\n${line}` : line;
+        if ((pending.match(/"/g)?.length ?? 0) % 2 === 1) continue; // inside quotes
+        const record = pending + '\n';
+        pending = '';
+        if (header === undefined) {
+            header = record;
+            continue;
+        }
+        const bytes = Buffer.byteLength(record);
+        if (out && size + bytes > maxBytes) await close();
+        if (!out) {
+            const path = file.replace(/\.csv$/, `-${parts.length + 1}.csv`);
+            parts.push(path);
+            out = createWriteStream(path, { encoding: 'utf8' });
+            out.write(header);
+            size = Buffer.byteLength(header);
+        }
+        if (!out.write(record)) await once(out, 'drain');
+        size += bytes;
+    }
+    await close();
+    return parts;
+}

@@ -29,7 +29,7 @@ import {
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { applyChanges } from '../sync-worker/src/generator/generator.ts';
-import { exportSnapshot } from './baseline-csv.ts';
+import { exportSnapshot, splitCsv } from './baseline-csv.ts';
 import { hasGnuTime, measure, median, type Measured } from './measure.ts';
 import { renderMarkdown, type BenchFile, type CaseRun, type SizeResult } from './report.ts';
 
@@ -38,6 +38,10 @@ const NODE = process.execPath;
 const SF = join(ROOT, 'node_modules/@salesforce/cli/bin/run.js');
 const GENERATOR = join(ROOT, 'sync-worker/src/generator/cli.ts');
 /** meta.lastUpdated of the 1% change: after every generated date (2025-01-01 + 300 days). */
+/** the largest CSV given to one `sf data upsert bulk`: 40 MB. Bulk API 2.0 refuses more than 150
+ *  MB after base64 (~112 MB raw), and with a 100 MB part (~670k rows) the sf CLI ran out of heap
+ *  (exit 134) reading the job results back: a user has to split smaller. */
+const CLI_MAX_FILE = 40 * 1024 * 1024;
 const CHANGE_AT = '2025-11-01T00:00:00.000Z';
 export const CASES = [
     'sync-full',
@@ -299,7 +303,7 @@ async function benchSize(n: number, emu: Emulator, home: string): Promise<SizeRe
         seed: number;
         change: typeof change;
         generated: Record<string, unknown> & { expectedValid: number; expectedActive: number };
-        applied: { updated: number; ceased: number; added: number };
+        applied: { updated: number; ceased: number; added: number; addedDistinct?: number };
         csv?: SizeResult['csv'];
         /** Active Contacts after the preparation runs (see below) */
         activeBase?: number;
@@ -318,7 +322,17 @@ async function benchSize(n: number, emu: Emulator, home: string): Promise<SizeRe
         const t0 = Date.now();
         execFileSync(
             NODE,
-            [GENERATOR, '--count', String(n), '--out', base, '--seed', String(seed)],
+            // no Consent.ndjson: the benchmark syncs organisations and professionals only
+            [
+                GENERATOR,
+                '--count',
+                String(n),
+                '--out',
+                base,
+                '--seed',
+                String(seed),
+                '--no-consents'
+            ],
             { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] }
         );
         const generated = {
@@ -343,6 +357,23 @@ async function benchSize(n: number, emu: Emulator, home: string): Promise<SizeRe
         };
         writeFileSync(marker, JSON.stringify(prep) + '\n');
     }
+    // the change helper draws new fiscal codes at random: a few can collide (the worker then
+    // keeps one of them), so count the distinct ones
+    if (prep.applied.addedDistinct === undefined) {
+        const codes = new Set<string>();
+        const rl = createInterface({
+            input: createReadStream(join(changed, 'Practitioner.ndjson'))
+        });
+        for await (const line of rl) {
+            if (!line.includes('"id":"new-')) continue;
+            const p = JSON.parse(line) as { identifier: { value: string }[] };
+            codes.add(p.identifier[0].value);
+        }
+        prep.applied.addedDistinct = codes.size;
+        writeFileSync(marker, JSON.stringify(prep) + '\n');
+    }
+    const added = prep.applied.addedDistinct;
+
     // 2. the CLI's CSVs: exported from the org after an unmeasured run of ours on each snapshot
     const csvBase = join(work, 'csv-base');
     const csvChanged = join(work, 'csv-changed');
@@ -366,9 +397,9 @@ async function benchSize(n: number, emu: Emulator, home: string): Promise<SizeRe
         await prepRun(workerStep(emu, changed, '--incremental'), 'prepare-changed');
         const c = await exportSnapshot(conn, csvChanged);
         const g = prep.generated;
-        if (b.contacts !== g.expectedValid || c.contacts !== g.expectedValid + prep.applied.added)
+        if (b.contacts !== g.expectedValid || c.contacts !== g.expectedValid + added)
             throw new Error(
-                `${n}: exported ${b.contacts}/${c.contacts} Contacts, expected ${g.expectedValid} + ${prep.applied.added} new`
+                `${n}: exported ${b.contacts}/${c.contacts} Contacts, expected ${g.expectedValid} + ${added} new`
             );
         prep.activeBase = await countActiveRows(b.contactsCsv);
         prep.activeChanged = await countActiveRows(c.contactsCsv);
@@ -397,12 +428,26 @@ async function benchSize(n: number, emu: Emulator, home: string): Promise<SizeRe
         accounts: Number(g.organizations)
     };
     const after: Expected = {
-        total: g.expectedValid + prep.applied.added,
+        total: g.expectedValid + added,
         active: prep.activeChanged!,
         accounts: Number(g.organizations)
     };
     const csvInfo = prep.csv;
     const generated = prep.generated;
+
+    // one file per `sf data upsert bulk`: Bulk API 2.0 takes at most 150 MB per job after base64
+    // (~112 MB raw), which the CLI does not split; above that, split it as a user would have to
+    const contactFiles = async (dir: string) => {
+        const file = join(dir, 'Contact.csv');
+        if (statSync(file).size <= CLI_MAX_FILE) return [file];
+        const parts = join(dir, 'parts.json');
+        if (existsSync(parts)) return JSON.parse(readFileSync(parts, 'utf8')) as string[];
+        const list = await splitCsv(file, CLI_MAX_FILE);
+        writeFileSync(parts, JSON.stringify(list));
+        return list;
+    };
+    const baseParts = await contactFiles(csvBase);
+    const changedParts = await contactFiles(csvChanged);
 
     const plan: Record<CaseId, { steps: Step[]; expect: Expected; resetFirst: boolean }> = {
         'sync-full': { steps: [workerStep(emu, base, '--full')], expect: before, resetFirst: true },
@@ -419,7 +464,7 @@ async function benchSize(n: number, emu: Emulator, home: string): Promise<SizeRe
         'cli-full': {
             steps: [
                 cliStep(emu, home, 'Account', join(csvBase, 'Account.csv'), 'OrgCode__c'),
-                cliStep(emu, home, 'Contact', join(csvBase, 'Contact.csv'), 'FiscalCode__c')
+                ...baseParts.map((f) => cliStep(emu, home, 'Contact', f, 'FiscalCode__c'))
             ],
             expect: before,
             resetFirst: true
@@ -427,7 +472,7 @@ async function benchSize(n: number, emu: Emulator, home: string): Promise<SizeRe
         'cli-reload': {
             steps: [
                 cliStep(emu, home, 'Account', join(csvChanged, 'Account.csv'), 'OrgCode__c'),
-                cliStep(emu, home, 'Contact', join(csvChanged, 'Contact.csv'), 'FiscalCode__c')
+                ...changedParts.map((f) => cliStep(emu, home, 'Contact', f, 'FiscalCode__c'))
             ],
             expect: after,
             resetFirst: false
