@@ -331,6 +331,27 @@ export const CONSENTS: EntitySpec = {
         const st = ctx.state.consents as ConsentState;
         const counts = ctx.report.entity('consents');
         const lo = loadOptions(ctx, ctx.tmpDir);
+        /** Creates the reference records (purposes, channels) the org does not have yet. */
+        const createMissing = async (
+            object: string,
+            codeField: string,
+            codes: Set<string>,
+            fields: (code: string) => SfRecord
+        ): Promise<void> => {
+            const have = await existingCodes(ctx, object, codeField);
+            const missing = [...codes].filter((c) => !have.has(c));
+            if (missing.length === 0) return;
+            const records: SfRecord[] = missing.map((c) => ({ [codeField]: c, ...fields(c) }));
+            const s = await loadRecords(
+                ctx.client,
+                { object, externalId: codeField, columns: Object.keys(records[0]) },
+                records,
+                missing.length,
+                { ...lo, bulkThreshold: Number.MAX_SAFE_INTEGER }
+            );
+            for (const f of s.failed)
+                ctx.report.failure('consents', `${object} ${f.key}`, f.errorCode, f.message);
+        };
         // 1. purposes and channels used by the records to write, created when missing
         const purposes = new Set<string>();
         const channels = new Set<string>();
@@ -341,64 +362,16 @@ export const CONSENTS: EntitySpec = {
             channels.add(r['EngagementChannelType.ChannelCode__c']!);
         }
         if (changes > 0) {
-            const havePurposes = await existingCodes(ctx, 'DataUsePurpose', 'PurposeCode__c');
-            const missingPurposes = [...purposes].filter((c) => !havePurposes.has(c));
-            if (missingPurposes.length) {
-                const s = await loadRecords(
-                    ctx.client,
-                    {
-                        object: 'DataUsePurpose',
-                        externalId: 'PurposeCode__c',
-                        columns: ['PurposeCode__c', 'Name', 'Description', 'CanDataSubjectOptOut']
-                    },
-                    missingPurposes.map((c) => ({
-                        PurposeCode__c: c,
-                        Name: PURPOSES[c].name,
-                        Description: PURPOSES[c].description,
-                        CanDataSubjectOptOut: 'true'
-                    })),
-                    missingPurposes.length,
-                    { ...lo, bulkThreshold: Number.MAX_SAFE_INTEGER }
-                );
-                for (const f of s.failed)
-                    ctx.report.failure(
-                        'consents',
-                        `DataUsePurpose ${f.key}`,
-                        f.errorCode,
-                        f.message
-                    );
-            }
-            const haveChannels = await existingCodes(
-                ctx,
-                'EngagementChannelType',
-                'ChannelCode__c'
-            );
-            const missingChannels = [...channels].filter((c) => !haveChannels.has(c));
-            if (missingChannels.length) {
-                const s = await loadRecords(
-                    ctx.client,
-                    {
-                        object: 'EngagementChannelType',
-                        externalId: 'ChannelCode__c',
-                        columns: ['ChannelCode__c', 'Name', 'ContactPointType', 'IsActive']
-                    },
-                    missingChannels.map((c) => ({
-                        ChannelCode__c: c,
-                        Name: CHANNELS[c].name,
-                        ContactPointType: CHANNELS[c].contactPointType,
-                        IsActive: 'true'
-                    })),
-                    missingChannels.length,
-                    { ...lo, bulkThreshold: Number.MAX_SAFE_INTEGER }
-                );
-                for (const f of s.failed)
-                    ctx.report.failure(
-                        'consents',
-                        `EngagementChannelType ${f.key}`,
-                        f.errorCode,
-                        f.message
-                    );
-            }
+            await createMissing('DataUsePurpose', 'PurposeCode__c', purposes, (c) => ({
+                Name: PURPOSES[c].name,
+                Description: PURPOSES[c].description,
+                CanDataSubjectOptOut: 'true'
+            }));
+            await createMissing('EngagementChannelType', 'ChannelCode__c', channels, (c) => ({
+                Name: CHANNELS[c].name,
+                ContactPointType: CHANNELS[c].contactPointType,
+                IsActive: 'true'
+            }));
         }
         // 2. one Individual per professional with consents, then Contact.IndividualId
         if (st.unlinked.size === 0) return;
