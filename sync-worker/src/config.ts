@@ -47,6 +47,9 @@ export const ConfigSchema = z
         concurrency: z.number().int().min(1).max(25).default(4),
         maxConcurrentJobs: z.number().int().min(1).max(10).default(2),
         queryPageSize: z.number().int().min(100).max(500000).default(100000),
+        /** incremental runs: up to this many changed records, the org's copies are read by
+         *  external id (REST queries) instead of one Bulk query of the whole object; 0: never */
+        targetedReadMax: z.number().int().min(0).default(10000),
         requestTimeoutMs: z.number().int().min(1000).default(120000),
         retries: z.number().int().min(0).max(20).default(6),
         retryBaseMs: z.number().int().min(0).default(500),

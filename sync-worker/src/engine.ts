@@ -35,6 +35,7 @@ import { loadRecords, RUN_STOPPED, type LoadOptions, type LoadStats } from './lo
 import { mapOrganization, type MapResult, type SfRecord } from './mapping.ts';
 import { ReportBuilder, type Report } from './report.ts';
 import { bulkQuery } from './sf/bulk.ts';
+import { queryByKeys } from './sf/keyed-query.ts';
 import type { SfClient } from './sf/client.ts';
 import { readPreviousWatermark, writeSyncRun } from './syncrun.ts';
 import type { SyncConfig } from './config.ts';
@@ -401,28 +402,48 @@ async function syncEntity(
           ]
         : ['Id', spec.externalId, spec.hashField!, ...(spec.status ? [spec.status.field] : [])];
     for (const f of spec.orgFields ?? []) if (!queryFields.includes(f)) queryFields.push(f);
-    const soql = `SELECT ${queryFields.join(', ')} FROM ${spec.object} WHERE ${spec.externalId} != null`;
-    const rows = await bulkQuery(
-        o.client,
-        soql,
-        (row) =>
-            indexRow(existing, row, {
-                externalId: spec.externalId,
-                fields: spec.fields,
-                statusField: spec.status?.field,
-                hashField: spec.hashField,
-                reconcile: compareValues,
-                extraFields: spec.orgFields
-            }),
-        {
-            pageSize: cfg.queryPageSize,
-            initialMs: cfg.pollInitialMs,
-            maxMs: cfg.pollMaxMs,
-            timeoutMs: cfg.jobTimeoutMs
-        }
-    );
+    const onRow = (row: Record<string, string>) =>
+        indexRow(existing, row, {
+            externalId: spec.externalId,
+            fields: spec.fields,
+            statusField: spec.status?.field,
+            hashField: spec.hashField,
+            reconcile: compareValues,
+            extraFields: spec.orgFields
+        });
+    // An incremental run only needs the org's copy of the records it read (the changed ones):
+    // when they are few, REST queries on their external ids instead of the whole object. A full
+    // run needs every record (deactivation), --reconcile keeps the Bulk read of the real values.
+    const stagedKeys = winners.size;
+    const targeted =
+        !full && !o.reconcile && !!spec.targetedRead && stagedKeys <= cfg.targetedReadMax;
+    const select = `SELECT ${queryFields.join(', ')} FROM ${spec.object}`;
+    const rows = targeted
+        ? await queryByKeys(
+              o.client,
+              select,
+              spec.externalId,
+              (function* () {
+                  for (let s = 0; s < stagedKeys; s++) yield winners.key(s);
+              })(),
+              onRow,
+              { concurrency: cfg.concurrency }
+          )
+        : await bulkQuery(o.client, `${select} WHERE ${spec.externalId} != null`, onRow, {
+              pageSize: cfg.queryPageSize,
+              initialMs: cfg.pollInitialMs,
+              maxMs: cfg.pollMaxMs,
+              timeoutMs: cfg.jobTimeoutMs
+          });
     log.info(
-        { event: 'org-read', entity: spec.name, object: spec.object, records: rows },
+        {
+            event: 'org-read',
+            entity: spec.name,
+            object: spec.object,
+            records: rows,
+            via: targeted ? 'keys' : 'bulk',
+            ...(targeted ? { keys: stagedKeys } : {})
+        },
         'existing records indexed'
     );
     if (!o.client.budget.known) {

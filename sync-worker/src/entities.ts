@@ -83,6 +83,9 @@ export interface EntitySpec {
     orgWins?(org: readonly string[], record: SfRecord): boolean;
     /** a record superseded by a newer one with the same key is history, not a reject */
     supersededIsHistory?: boolean;
+    /** incremental runs may read the org's copies of the changed records by external id
+     *  (config `targetedReadMax`) instead of the whole object */
+    targetedRead?: boolean;
     /** read what the entity needs from the org before producing (reads only) */
     prepare?(ctx: ProduceContext): Promise<void>;
     /** before loading (never in a dry run): write prerequisites of the changed records */
@@ -98,6 +101,7 @@ export const ORGANIZATIONS: EntitySpec = {
     fields: ['OrgCode__c', 'Name', 'OrgType__c'],
     // Account has no SyncHash__c: organisations are few, their real values are compared
     loadOrder: 10,
+    targetedRead: true,
     requires: 'Practitioner',
     maskKey: (k) => k, // organisation codes are not personal data
     async *produce(ctx) {
@@ -139,6 +143,7 @@ export const PROFESSIONALS: EntitySpec = {
     hashField: 'SyncHash__c',
     status: { field: 'RegistryStatus__c', active: 'Active', ceased: 'Ceased' },
     loadOrder: 20,
+    targetedRead: true,
     requires: 'Practitioner',
     subjectAware: true,
     maskKey: maskFiscalCode,
