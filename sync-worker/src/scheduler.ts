@@ -11,7 +11,8 @@ import type { EntityName } from './entities.ts';
 import type { Logger } from './log.ts';
 import { runWithLease, LeaseConflictError } from './operation.ts';
 import type { Report } from './report.ts';
-import { listenForSyncRequests, type RequestListener, type SyncRequest } from './requests.ts';
+// requests.ts (jsforce's streaming client, ~250 ms to load) is imported only when listening
+import type { RequestListener, SyncRequest } from './requests.ts';
 import { SfClient, describe } from './sf/client.ts';
 import type { RegistrySource } from './sources/types.ts';
 import { scrubText } from './mask.ts';
@@ -200,6 +201,7 @@ export async function schedule(o: ScheduleOptions, prepare: PrepareRun): Promise
     };
     try {
         if (listen) {
+            const { listenForSyncRequests } = await import('./requests.ts');
             listener = await listenForSyncRequests({
                 instanceUrl: o.auth.instanceUrl,
                 accessToken: o.auth.accessToken,

@@ -12,6 +12,7 @@ import { flattenRecord, keyChunks, soqlString } from '../src/sf/keyed-query.ts';
 import { NdjsonSource } from '../src/sources/ndjson.ts';
 import { UnparseableResource } from '../src/sources/types.ts';
 import { chooseAuth } from '../src/auth.ts';
+import { unchangedSince } from '../src/entities.ts';
 
 describe('diff', () => {
     const fields = ['FiscalCode__c', 'LastName'];
@@ -262,5 +263,41 @@ describe('keyed query (incremental runs read the changed records by external id)
                 Account: { attributes: { type: 'Account' }, OrgCode__c: 'ATS1' }
             })
         ).toEqual({ Id: '003', Email: '', Active__c: 'true', 'Account.OrgCode__c': 'ATS1' });
+    });
+});
+
+describe('incremental pre-filter of raw Practitioner lines (unchangedSince)', () => {
+    const since = '2025-06-01T00:00:00.000Z';
+    const line = (lu: string, id = 'p1') =>
+        `{"resourceType":"Practitioner","id":"${id}","meta":{"lastUpdated":"${lu}"},"active":true}`;
+    it('skips only lines certainly at or before the watermark', () => {
+        const skip = unchangedSince(since, new Set());
+        expect(skip(line('2025-05-31T23:59:59.000Z'))).toBe(true);
+        expect(skip(line(since))).toBe(true);
+        expect(skip(line('2025-06-01T00:00:00.001Z'))).toBe(false);
+        // other date forms are normalised as the engine does
+        expect(skip(line('2025-06-01T02:00:00+02:00'))).toBe(true);
+        expect(skip(line('2025-06-01T02:00:01+02:00'))).toBe(false);
+    });
+    it('parses anything unusual', () => {
+        const skip = unchangedSince(since, new Set());
+        expect(skip('{"id":"p1","active":true}')).toBe(false); // no lastUpdated
+        expect(
+            skip(line('2025-01-01T00:00:00.000Z').replace('"lastUpdated":', '"lastUpdated" :'))
+        ).toBe(false);
+        expect(
+            skip(line('2025-01-01T00:00:00.000Z').replace('"active"', '"x":"\\u0041","active"'))
+        ).toBe(false);
+        const twice = line('2025-01-01T00:00:00.000Z').replace(
+            '"active":true',
+            '"extension":[{"lastUpdated":"2025-01-01T00:00:00.000Z"}]'
+        );
+        expect(skip(twice)).toBe(false);
+    });
+    it('parses a practitioner whose role changed', () => {
+        const skip = unchangedSince(since, new Set(['p2']));
+        expect(skip(line('2025-01-01T00:00:00.000Z', 'p1'))).toBe(true);
+        expect(skip(line('2025-01-01T00:00:00.000Z', 'p2'))).toBe(false);
+        expect(skip(line('2025-01-01T00:00:00.000Z').replace('"id":', '"id" :'))).toBe(false);
     });
 });

@@ -37,9 +37,10 @@ export class NdjsonSource implements RegistrySource {
         );
     }
 
-    /** `since`/`ids` are not applied here: the engine filters by meta.lastUpdated itself. */
+    /** `since`/`ids` are not applied here: the engine filters by meta.lastUpdated itself.
+     *  `skipRaw` is: a line it rules out is not parsed. */
     async *read(type: ResourceType, opts?: ReadOptions): AsyncIterable<unknown> {
-        void opts;
+        const skip = opts?.skipRaw;
         const file = join(this.dir, `${type}.ndjson`);
         try {
             await access(file);
@@ -54,6 +55,7 @@ export class NdjsonSource implements RegistrySource {
         for await (const line of rl) {
             n++;
             if (!line.trim()) continue;
+            if (skip?.(line)) continue;
             try {
                 yield JSON.parse(line);
             } catch {

@@ -12,6 +12,11 @@ export interface ReadOptions {
     since?: string;
     /** also return these resources by id (fhir: `_id=`), used by incremental joins */
     ids?: readonly string[];
+    /**
+     * A cheap test on a resource's raw text (line-based sources only): true when the resource is
+     * certainly not wanted, so it is skipped without being parsed. Sources may ignore it.
+     */
+    skipRaw?: (text: string) => boolean;
 }
 
 export interface RegistrySource {
