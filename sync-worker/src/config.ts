@@ -50,6 +50,9 @@ export const ConfigSchema = z
         /** incremental runs: up to this many changed records, the org's copies are read by
          *  external id (REST queries) instead of one Bulk query of the whole object; 0: never */
         targetedReadMax: z.number().int().min(0).default(10000),
+        /** incremental runs over ndjson: parse only the PractitionerRole lines of the
+         *  practitioners the run processes (false: parse every role, as a full run) */
+        incrementalRolePrefilter: z.boolean().default(true),
         requestTimeoutMs: z.number().int().min(1000).default(120000),
         retries: z.number().int().min(0).max(20).default(6),
         retryBaseMs: z.number().int().min(0).default(500),

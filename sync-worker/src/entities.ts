@@ -130,6 +130,24 @@ function stringAt(text: string, at: number, nameLength: number): string | undefi
 }
 
 /**
+ * The ISO instant of a raw line's `meta.lastUpdated` as the engine computes it
+ * (`new Date(value).toISOString()`, '' when not a date), or undefined when the line is at all
+ * unusual: a backslash anywhere, no or several "lastUpdated", another form than `"name":"value"`.
+ */
+export function lastUpdatedOfText(text: string): string | undefined {
+    if (text.includes('\\')) return undefined;
+    const at = text.indexOf('"lastUpdated"');
+    if (at < 0 || text.indexOf('"lastUpdated"', at + 13) >= 0) return undefined;
+    const value = stringAt(text, at, 11);
+    if (value === undefined) return undefined;
+    return value.length === 24 && value[10] === 'T' && value[23] === 'Z'
+        ? value
+        : Number.isNaN(Date.parse(value))
+          ? ''
+          : new Date(value).toISOString();
+}
+
+/**
  * For line-based sources in incremental runs: true when a Practitioner's raw JSON certainly is
  * one the run skips (meta.lastUpdated at or before the watermark, and no role of it changed), so
  * it is not parsed. Anything unusual says false and the record is parsed and tested as before:
@@ -141,19 +159,8 @@ export function unchangedSince(
     roleChanged: ReadonlySet<string>
 ): (text: string) => boolean {
     return (text) => {
-        if (text.includes('\\')) return false;
-        const at = text.indexOf('"lastUpdated"');
-        if (at < 0 || text.indexOf('"lastUpdated"', at + 13) >= 0) return false;
-        const value = stringAt(text, at, 11);
-        if (value === undefined) return false;
-        // the engine compares new Date(value).toISOString() with the watermark
-        const iso =
-            value.length === 24 && value[10] === 'T' && value[23] === 'Z'
-                ? value
-                : Number.isNaN(Date.parse(value))
-                  ? ''
-                  : new Date(value).toISOString();
-        if (iso > since) return false;
+        const iso = lastUpdatedOfText(text);
+        if (iso === undefined || iso > since) return false;
         if (roleChanged.size) {
             for (let i = text.indexOf('"id"'); i >= 0; i = text.indexOf('"id"', i + 4)) {
                 const id = stringAt(text, i, 2);
@@ -162,6 +169,66 @@ export function unchangedSince(
         }
         return true;
     };
+}
+
+/**
+ * The practitioner id a raw PractitionerRole line refers to, when the line is in the plain form
+ * the generator and Bulk Data exports write: no backslash, exactly one `"practitioner"` and it
+ * is exactly `"practitioner":{"reference":"Practitioner/<id>"}`. Otherwise undefined (the line
+ * must be parsed).
+ */
+export function rolePractitionerOfText(text: string): string | undefined {
+    if (text.includes('\\')) return undefined;
+    const at = text.indexOf('"practitioner"');
+    if (at < 0 || text.indexOf('"practitioner"', at + 14) >= 0) return undefined;
+    const head = '"practitioner":{"reference":"Practitioner/';
+    if (!text.startsWith(head, at)) return undefined;
+    const start = at + head.length;
+    const end = text.indexOf('"', start);
+    if (end <= start || text.charCodeAt(end + 1) !== 125 /* } */) return undefined;
+    return text.slice(start, end);
+}
+
+/**
+ * For line-based sources in incremental runs: true when a PractitionerRole line certainly need
+ * not be parsed: its own meta.lastUpdated is at or before the watermark and it refers to a
+ * practitioner not in `needed`. Anything unusual (see lastUpdatedOfText, rolePractitionerOfText)
+ * says false.
+ */
+export function roleUnneeded(
+    since: string,
+    needed: ReadonlySet<string>
+): (text: string) => boolean {
+    return (text) => {
+        const practitioner = rolePractitionerOfText(text);
+        if (practitioner === undefined || needed.has(practitioner)) return false;
+        const iso = lastUpdatedOfText(text);
+        return iso !== undefined && iso <= since;
+    };
+}
+
+/** Above this many changed practitioners, an incremental run parses every role as a full run. */
+export const ROLE_PREFILTER_MAX = 200_000;
+
+/**
+ * Incremental runs over a line-based source: the ids of the practitioners whose own
+ * meta.lastUpdated is after the watermark (unchanged lines skipped before JSON.parse, as in the
+ * main read). Undefined when there are more than ROLE_PREFILTER_MAX: every role is then parsed.
+ */
+async function changedPractitioners(
+    source: RegistrySource,
+    since: string
+): Promise<Set<string> | undefined> {
+    const ids = new Set<string>();
+    const skipRaw = unchangedSince(since, new Set());
+    for await (const raw of source.read('Practitioner', { since, skipRaw })) {
+        if (raw instanceof UnparseableResource || lastUpdatedOf(raw) <= since) continue;
+        const id = (raw as { id?: unknown })?.id;
+        if (typeof id !== 'string') continue;
+        ids.add(id);
+        if (ids.size > ROLE_PREFILTER_MAX) return undefined;
+    }
+    return ids;
 }
 
 // The best role per practitioner is kept during the join in a RoleTable (compact.ts): about
@@ -195,7 +262,16 @@ export const PROFESSIONALS: EntitySpec = {
         // 1. roles -> best role per practitioner (bounded: one packed string each)
         const roles = new RoleTable();
         const roleChanged = new Set<string>();
-        for await (const raw of ctx.source.read('PractitionerRole')) {
+        const since = ctx.since;
+        // Incremental run over a line-based source: only the roles of the practitioners the run
+        // processes are needed (those changed since the watermark, found by a cheap pre-scan,
+        // and those with a changed role); the other role lines are skipped before JSON.parse.
+        const needed =
+            since && ctx.source.readsLines && ctx.config.incrementalRolePrefilter
+                ? await changedPractitioners(ctx.source, since)
+                : undefined;
+        const skipRole = since && needed ? roleUnneeded(since, needed) : undefined;
+        for await (const raw of ctx.source.read('PractitionerRole', { skipRaw: skipRole })) {
             if (raw instanceof UnparseableResource) {
                 yield { ...unparseable(raw), related: true } as Produced;
                 continue;
@@ -207,7 +283,47 @@ export const PROFESSIONALS: EntitySpec = {
                 continue;
             }
             roles.set(r.practitionerId, betterRole(roles.get(r.practitionerId), r.role));
-            if (ctx.since && r.role.updated > ctx.since) roleChanged.add(r.practitionerId);
+            if (since && r.role.updated > since) roleChanged.add(r.practitionerId);
+        }
+        // practitioners unchanged themselves whose role changed: the first pass skipped their
+        // other roles, so their best role is recomputed from all their lines, in file order
+        const extra = needed
+            ? new Set([...roleChanged].filter((id) => !needed.has(id)))
+            : undefined;
+        if (skipRole && extra?.size) {
+            let parsedBefore = false;
+            const skipRaw = (text: string): boolean => {
+                const practitioner = rolePractitionerOfText(text);
+                if (practitioner !== undefined && !extra.has(practitioner)) return true;
+                parsedBefore = !skipRole(text);
+                return false;
+            };
+            const redone = new Set<string>();
+            for await (const raw of ctx.source.read('PractitionerRole', { skipRaw })) {
+                // a line the first pass parsed was reported there already
+                if (raw instanceof UnparseableResource) {
+                    if (!parsedBefore) yield { ...unparseable(raw), related: true } as Produced;
+                    continue;
+                }
+                const r = parseRole(raw, ctx.now);
+                if (!r.ok) {
+                    if (parsedBefore) continue;
+                    ctx.counters.rolesRejected = (ctx.counters.rolesRejected ?? 0) + 1;
+                    yield {
+                        ok: false,
+                        key: r.key,
+                        reason: r.reason,
+                        sourceId: r.key,
+                        related: true
+                    };
+                    continue;
+                }
+                const id = r.practitionerId;
+                if (!extra.has(id)) continue;
+                const previous = redone.has(id) ? roles.get(id) : undefined;
+                redone.add(id);
+                roles.set(id, betterRole(previous, r.role));
+            }
         }
         // 2. practitioners joined with their role
         const seen = new Set<string>();

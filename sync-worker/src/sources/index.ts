@@ -32,12 +32,14 @@ export class CompositeSource implements RegistrySource {
     readonly sources: readonly RegistrySource[];
     readonly description: string;
     readonly filtersSince: boolean;
+    readonly readsLines: boolean;
 
     constructor(sources: readonly RegistrySource[]) {
         this.sources = sources;
         this.description = sources.map((s) => s.description).join(' + ');
         this.filtersSince =
             sources.find((s) => !(s instanceof ContentSource))?.filtersSince ?? false;
+        this.readsLines = sources.find((s) => !(s instanceof ContentSource))?.readsLines ?? false;
     }
 
     async has(type: ResourceType): Promise<boolean> {

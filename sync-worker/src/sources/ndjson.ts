@@ -15,6 +15,7 @@ export class NdjsonSource implements RegistrySource {
     readonly dir: string;
     readonly description: string;
     readonly filtersSince = false;
+    readonly readsLines = true;
 
     constructor(dir: string) {
         this.dir = dir;

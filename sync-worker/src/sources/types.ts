@@ -24,6 +24,8 @@ export interface RegistrySource {
     readonly description: string;
     /** whether `since` is applied by the source itself */
     readonly filtersSince: boolean;
+    /** whether `skipRaw` is applied (a line-based source: ndjson) */
+    readonly readsLines?: boolean;
     read(type: ResourceType, opts?: ReadOptions): AsyncIterable<unknown>;
     /** whether this source holds resources of `type` (decides the default entities) */
     has(type: ResourceType): Promise<boolean>;
