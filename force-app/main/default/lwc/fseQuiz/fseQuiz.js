@@ -2,7 +2,7 @@ import { LightningElement, api, wire } from 'lwc';
 import { CurrentPageReference } from 'lightning/navigation';
 import getQuiz from '@salesforce/apex/FseAssessmentController.getQuiz';
 import submitQuiz from '@salesforce/apex/FseAssessmentController.submitQuiz';
-import { format } from 'c/fsePortalUtils';
+import { format, numericAnswers, questionRows } from 'c/fsePortalUtils';
 import NO_CONTENT from '@salesforce/label/c.FSE_Catalog_NoContent';
 import EMPTY from '@salesforce/label/c.FSE_Assessment_Empty';
 import ANSWER_ALL from '@salesforce/label/c.FSE_Assessment_AnswerAll';
@@ -109,12 +109,7 @@ export default class FseQuiz extends LightningElement {
         );
     }
     get questionRows() {
-        return this.quiz.questions.map((q, index) => ({
-            ...q,
-            label: `${index + 1}. ${q.text}`,
-            value: this.answers[q.id],
-            options: q.options.map((option, i) => ({ label: option, value: String(i) }))
-        }));
+        return questionRows(this.quiz.questions, this.answers);
     }
     get resultTitle() {
         return this.result.passed ? PASSED : FAILED;
@@ -153,14 +148,11 @@ export default class FseQuiz extends LightningElement {
 
     async handleSubmit(event) {
         event.preventDefault();
-        if (this.quiz.questions.some((q) => this.answers[q.id] === undefined)) {
+        const answers = numericAnswers(this.quiz.questions, this.answers);
+        if (!answers) {
             this.validationMessage = ANSWER_ALL;
             return;
         }
-        const answers = {};
-        Object.keys(this.answers).forEach((id) => {
-            answers[id] = Number(this.answers[id]);
-        });
         this.submitting = true;
         this.submitError = undefined;
         try {

@@ -3,7 +3,7 @@ import { refreshApex } from '@salesforce/apex';
 import { NavigationMixin } from 'lightning/navigation';
 import getSelfAssessment from '@salesforce/apex/FseAssessmentController.getSelfAssessment';
 import submitSelfAssessment from '@salesforce/apex/FseAssessmentController.submitSelfAssessment';
-import { format } from 'c/fsePortalUtils';
+import { format, numericAnswers, questionRows } from 'c/fsePortalUtils';
 import TITLE from '@salesforce/label/c.FSE_Assessment_Title';
 import INTRO from '@salesforce/label/c.FSE_Assessment_Intro';
 import EMPTY from '@salesforce/label/c.FSE_Assessment_Empty';
@@ -66,12 +66,7 @@ export default class FseSelfAssessment extends NavigationMixin(LightningElement)
         return this.state === 'data' && !this.result;
     }
     get questionRows() {
-        return this.questions.map((q, index) => ({
-            ...q,
-            label: `${index + 1}. ${q.text}`,
-            value: this.answers[q.id],
-            options: q.options.map((option, i) => ({ label: option, value: String(i) }))
-        }));
+        return questionRows(this.questions, this.answers);
     }
     get overallText() {
         return this.result ? format(OVERALL, this.result.overallScore) : '';
@@ -93,15 +88,11 @@ export default class FseSelfAssessment extends NavigationMixin(LightningElement)
 
     async handleSubmit(event) {
         event.preventDefault();
-        const unanswered = this.questions.filter((q) => this.answers[q.id] === undefined);
-        if (unanswered.length) {
+        const answers = numericAnswers(this.questions, this.answers);
+        if (!answers) {
             this.validationMessage = ANSWER_ALL;
             return;
         }
-        const answers = {};
-        Object.keys(this.answers).forEach((id) => {
-            answers[id] = Number(this.answers[id]);
-        });
         this.submitting = true;
         this.submitError = undefined;
         try {
