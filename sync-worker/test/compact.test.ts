@@ -1,10 +1,10 @@
 import { stringify } from 'csv-stringify/sync';
-import { csvLine, keysOf } from '../src/load.ts';
+import { csvLine, keysOf } from '../src/salesforce/upsert.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KeyTable, RoleTable } from '../src/compact.ts';
-import { CompactIndex, absentActive, countStatus, existingOf, indexRow } from '../src/diff.ts';
+import { KeyTable, RoleTable } from '../src/util/key-table.ts';
+import { CompactIndex, absentActive, countStatus, existingOf, indexRow } from '../src/pipeline/org-index.ts';
 
 const HASH = 'ab'.repeat(32);
 

@@ -1,13 +1,13 @@
 // Unit tests of issue 5: subject hash (shared test vector of docs/privacy.md), consent mapping
 // rules, the org-wins rule, Markdown sanitising and content validation.
-import { subjectHash, individualName, Subjects } from '../src/subject.ts';
+import { subjectHash, individualName, Subjects } from '../src/domain/subject-key.ts';
 import {
     consentRecords,
     orgConsentWins,
     parseConsent,
     REGISTRY_CAPTURE_SOURCE
-} from '../src/consents.ts';
-import { mapContent, markdownToHtml } from '../src/content.ts';
+} from '../src/entities/consents/spec.ts';
+import { mapContent, markdownToHtml } from '../src/entities/content/spec.ts';
 
 describe('subject hash', () => {
     it('matches the test vector of docs/privacy.md (also with spaces and lower case)', () => {

@@ -1,18 +1,18 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ApiBudget, BudgetExceededError, parseLimitInfo } from '../src/budget.ts';
-import { parseConfig, ConfigError } from '../src/config.ts';
-import { absentActive, decide, indexRow, unpackExisting, type ExistingIndex } from '../src/diff.ts';
-import { syncHash } from '../src/hash.ts';
-import { fromCsvRow, toCollectionRecord, toCsvRow } from '../src/load.ts';
-import { backoffDelay, isRetryable, SfHttpError, withRetry } from '../src/retry.ts';
-import { parseBulkError } from '../src/sf/bulk.ts';
-import { flattenRecord, keyChunks, soqlString } from '../src/sf/keyed-query.ts';
+import { ApiBudget, BudgetExceededError, parseLimitInfo } from '../src/salesforce/budget.ts';
+import { parseConfig, ConfigError } from '../src/config/schema.ts';
+import { absentActive, decide, indexRow, unpackExisting, type ExistingIndex } from '../src/pipeline/org-index.ts';
+import { syncHash } from '../src/pipeline/sync-hash.ts';
+import { fromCsvRow, toCollectionRecord, toCsvRow } from '../src/salesforce/upsert.ts';
+import { backoffDelay, isRetryable, SfHttpError, withRetry } from '../src/salesforce/retry.ts';
+import { parseBulkError } from '../src/salesforce/bulk2/ingest.ts';
+import { flattenRecord, keyChunks, soqlString } from '../src/salesforce/query.ts';
 import { NdjsonSource } from '../src/sources/ndjson.ts';
 import { UnparseableResource } from '../src/sources/types.ts';
-import { chooseAuth } from '../src/auth.ts';
-import { roleUnneeded, rolePractitionerOfText, unchangedSince } from '../src/entities.ts';
+import { chooseAuth } from '../src/salesforce/auth.ts';
+import { roleUnneeded, rolePractitionerOfText, unchangedSince } from '../src/entities/registry.ts';
 
 describe('diff', () => {
     const fields = ['FiscalCode__c', 'LastName'];

@@ -7,9 +7,9 @@ import {
     parseRole,
     TARGET_CATEGORIES,
     type CompactRole
-} from '../src/mapping.ts';
-import { canonical, syncHash } from '../src/hash.ts';
-import { PROFESSIONALS } from '../src/entities.ts';
+} from '../src/entities/professionals/map.ts';
+import { canonical, syncHash } from '../src/pipeline/sync-hash.ts';
+import { PROFESSIONALS } from '../src/entities/registry.ts';
 
 const NOW = '2026-01-01T00:00:00.000Z';
 const orgs = new Map([['org-1', '030ASST701']]);

@@ -7,7 +7,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { buildFiscalCode, nameCode, omocodicVariant, surnameCode } from '../fiscal-code.ts';
+import { buildFiscalCode, nameCode, omocodicVariant, surnameCode } from '../domain/fiscal-code.ts';
 import { GIVEN, ORGANIZATIONS, PLACES, ROLES, SURNAMES } from './data.ts';
 
 /** mulberry32: small, fast, deterministic. */

@@ -1,6 +1,6 @@
 // `fhir:<baseUrl>`: FHIR REST search with Bundle paging (link next), _count,
 // `_lastUpdated=gt<watermark>` for incremental runs, bearer token, retries.
-import { withRetry, SfHttpError, type RetryOptions } from '../retry.ts';
+import { withRetry, SfHttpError, type RetryOptions } from '../salesforce/retry.ts';
 import type { ReadOptions, RegistrySource, ResourceType } from './types.ts';
 
 export interface FhirSourceOptions {

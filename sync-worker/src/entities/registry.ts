@@ -1,24 +1,24 @@
 // Entity definitions: source stream + schema/mapper + target object/external id + hashed
 // fields + load order. Consents (consents.ts) and content (content.ts) plug in the same way.
-import { RoleTable } from './compact.ts';
-import { maskFiscalCode } from './mask.ts';
+import { RoleTable } from '../util/key-table.ts';
+import { maskFiscalCode } from '../domain/mask.ts';
 import {
     betterRole,
     fiscalCodeOfRaw,
     mapPractitioner,
     parseRole,
     type MapResult
-} from './mapping.ts';
-import { UnparseableResource, type RegistrySource, type ResourceType } from './sources/types.ts';
-import type { SfRecord } from './mapping.ts';
-import type { Subjects } from './subject.ts';
-import type { SfClient } from './sf/client.ts';
-import type { SyncConfig } from './config.ts';
-import type { ReportBuilder } from './report.ts';
-import type { Logger } from './log.ts';
-import { ConfigError } from './config.ts';
-import { CONSENTS } from './consents.ts';
-import { CONTENT } from './content.ts';
+} from './professionals/map.ts';
+import { UnparseableResource, type RegistrySource, type ResourceType } from '../sources/types.ts';
+import type { SfRecord } from './professionals/map.ts';
+import type { Subjects } from '../domain/subject-key.ts';
+import type { SfClient } from '../salesforce/http.ts';
+import type { SyncConfig } from '../config/schema.ts';
+import type { ReportBuilder } from '../pipeline/report.ts';
+import type { Logger } from '../util/log.ts';
+import { ConfigError } from '../config/schema.ts';
+import { CONSENTS } from './consents/spec.ts';
+import { CONTENT } from './content/spec.ts';
 
 export type EntityName = 'organizations' | 'professionals' | 'consents' | 'content';
 export const ENTITY_NAMES: readonly EntityName[] = [

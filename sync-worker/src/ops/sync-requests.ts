@@ -5,7 +5,7 @@
 // was listening is not replayed hours later).
 import { Connection } from 'jsforce';
 import { StreamingExtension } from 'jsforce/lib/api/streaming.js';
-import type { Logger } from './log.ts';
+import type { Logger } from '../util/log.ts';
 
 export const SYNC_REQUEST_CHANNEL = '/event/SyncRequest__e';
 

@@ -6,9 +6,9 @@ import { stat } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
 import { pipeline } from 'node:stream/promises';
-import { ApiBudget } from '../budget.ts';
-import { SfHttpError, withRetry, type RetryOptions } from '../retry.ts';
-import type { Logger } from '../log.ts';
+import { ApiBudget } from './budget.ts';
+import { SfHttpError, withRetry, type RetryOptions } from './retry.ts';
+import type { Logger } from '../util/log.ts';
 
 export interface SfClientOptions {
     instanceUrl: string;

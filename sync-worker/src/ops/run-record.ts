@@ -1,7 +1,7 @@
 // The SyncRun__c record of a run (force-app/main/default/objects/SyncRun__c), and the previous
 // successful run's watermark for incremental runs.
-import type { Report } from './report.ts';
-import type { SfClient } from './sf/client.ts';
+import type { Report } from '../pipeline/report.ts';
+import type { SfClient } from '../salesforce/http.ts';
 
 const REPORT_MAX = 131072; // Report__c is a LongTextArea(131072)
 

@@ -7,11 +7,11 @@
 import { z } from 'zod';
 import { marked } from 'marked';
 import sanitizeHtml from 'sanitize-html';
-import { TARGET_CATEGORIES, type MapResult, type SfRecord } from './mapping.ts';
-import { parseWith } from './schemas.ts';
-import { UnparseableResource } from './sources/types.ts';
-import type { RawContent } from './sources/content.ts';
-import type { EntitySpec, Produced } from './entities.ts';
+import { TARGET_CATEGORIES, type MapResult, type SfRecord } from '../professionals/map.ts';
+import { parseWith } from '../fhir-schemas.ts';
+import { UnparseableResource } from '../../sources/types.ts';
+import type { RawContent } from '../../sources/content-dir.ts';
+import type { EntitySpec, Produced } from '../registry.ts';
 
 /** Values of the global value set FseMacroCategory (the 9 training macro-categories). */
 export const MACRO_CATEGORIES = [

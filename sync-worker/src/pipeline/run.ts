@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { randomUUID } from 'node:crypto';
-import { BudgetExceededError } from './budget.ts';
-import { ConfigError } from './config.ts';
-import { loadSubjects, Subjects } from './subject.ts';
-import { SfHttpError } from './retry.ts';
+import { BudgetExceededError } from '../salesforce/budget.ts';
+import { ConfigError } from '../config/schema.ts';
+import { loadSubjects, Subjects } from '../domain/subject-key.ts';
+import { SfHttpError } from '../salesforce/retry.ts';
 import {
     decide,
     indexRow,
@@ -21,26 +21,26 @@ import {
     existingOf,
     CompactIndex,
     type ExistingIndex
-} from './diff.ts';
+} from './org-index.ts';
 import {
     ENTITIES,
     resolveEntities,
     type EntityName,
     type EntitySpec,
     type ProduceContext
-} from './entities.ts';
-import { KeyTable, grow } from './compact.ts';
-import { syncHash } from './hash.ts';
-import { loadRecords, RUN_STOPPED, type LoadOptions, type LoadStats } from './load.ts';
-import { mapOrganization, type MapResult, type SfRecord } from './mapping.ts';
+} from '../entities/registry.ts';
+import { KeyTable, grow } from '../util/key-table.ts';
+import { syncHash } from './sync-hash.ts';
+import { loadRecords, RUN_STOPPED, type LoadOptions, type LoadStats } from '../salesforce/upsert.ts';
+import { mapOrganization, type MapResult, type SfRecord } from '../entities/professionals/map.ts';
 import { ReportBuilder, type Report } from './report.ts';
-import { bulkQuery } from './sf/bulk.ts';
-import { queryByKeys } from './sf/keyed-query.ts';
-import type { SfClient } from './sf/client.ts';
-import { readPreviousWatermark, writeSyncRun } from './syncrun.ts';
-import type { SyncConfig } from './config.ts';
-import type { Logger } from './log.ts';
-import { UnparseableResource, type RegistrySource } from './sources/types.ts';
+import { bulkQuery } from '../salesforce/bulk2/ingest.ts';
+import { queryByKeys } from '../salesforce/query.ts';
+import type { SfClient } from '../salesforce/http.ts';
+import { readPreviousWatermark, writeSyncRun } from '../ops/run-record.ts';
+import type { SyncConfig } from '../config/schema.ts';
+import type { Logger } from '../util/log.ts';
+import { UnparseableResource, type RegistrySource } from '../sources/types.ts';
 
 export interface Progress {
     start(label: string, total: number): void;

@@ -1,5 +1,5 @@
-import { ConfigError } from '../config.ts';
-import { ContentSource } from './content.ts';
+import { ConfigError } from '../config/schema.ts';
+import { ContentSource } from './content-dir.ts';
 import { FhirSource, type FhirSourceOptions } from './fhir.ts';
 import { NdjsonSource } from './ndjson.ts';
 import type { ReadOptions, RegistrySource, ResourceType } from './types.ts';

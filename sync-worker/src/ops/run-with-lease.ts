@@ -1,12 +1,12 @@
 // A run as an operation: the engine wrapped in the single-flight lease (lease.ts). Used by
 // `fse-sync run` and by each job of `fse-sync schedule`.
 import { randomUUID } from 'node:crypto';
-import { ConfigError } from './config.ts';
-import { runSync, type RunOptions } from './engine.ts';
+import { ConfigError } from '../config/schema.ts';
+import { runSync, type RunOptions } from '../pipeline/run.ts';
 import { Lease } from './lease.ts';
-import { ReportBuilder, type Report } from './report.ts';
-import { BudgetExceededError } from './budget.ts';
-import { SfHttpError } from './retry.ts';
+import { ReportBuilder, type Report } from '../pipeline/report.ts';
+import { BudgetExceededError } from '../salesforce/budget.ts';
+import { SfHttpError } from '../salesforce/retry.ts';
 
 export { LeaseConflictError } from './lease.ts';
 

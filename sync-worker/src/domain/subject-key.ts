@@ -3,9 +3,9 @@
 // is the Individual's SubjectKey__c, so no fiscal code is ever copied onto consent objects.
 // The key is a secret: it is never logged, reported or written anywhere.
 import { createHmac } from 'node:crypto';
-import { ConfigError } from './config.ts';
-import { bulkQuery, type PollOptions } from './sf/bulk.ts';
-import type { SfClient } from './sf/client.ts';
+import { ConfigError } from '../config/schema.ts';
+import { bulkQuery, type PollOptions } from '../salesforce/bulk2/ingest.ts';
+import type { SfClient } from '../salesforce/http.ts';
 
 export const MIN_KEY_LENGTH = 16;
 

@@ -2,7 +2,7 @@
 // queries `SELECT ... WHERE <externalId> IN (...)`, the key list split so each request URL stays
 // short. Incremental runs use it instead of a Bulk query of the whole object when few records
 // changed: a few small calls instead of reading (and downloading) every record of the object.
-import type { SfClient } from './client.ts';
+import type { SfClient } from './http.ts';
 
 export interface KeyedQueryOptions {
     /** concurrent queries */

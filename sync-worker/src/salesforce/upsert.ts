@@ -10,10 +10,10 @@ import PQueue from 'p-queue';
 import { stringify } from 'csv-stringify/sync';
 import { BudgetExceededError } from './budget.ts';
 import { SfHttpError, defaultSleep, backoffDelay } from './retry.ts';
-import { bulkUpsert, parseBulkError, type PollOptions } from './sf/bulk.ts';
-import type { SfClient } from './sf/client.ts';
-import type { SfRecord } from './mapping.ts';
-import type { Logger } from './log.ts';
+import { bulkUpsert, parseBulkError, type PollOptions } from './bulk2/ingest.ts';
+import type { SfClient } from './http.ts';
+import type { SfRecord } from '../entities/professionals/map.ts';
+import type { Logger } from '../util/log.ts';
 
 export interface LoadTarget {
     object: string;

@@ -1,6 +1,6 @@
 // SyncHash__c: sha256 (hex) of a canonical serialisation of the mapped registry-owned fields.
 import { createHash } from 'node:crypto';
-import type { SfRecord } from './mapping.ts';
+import type { SfRecord } from '../entities/professionals/map.ts';
 
 /**
  * Canonical form: fields sorted by name, each as [name, value] with empty/undefined -> null,

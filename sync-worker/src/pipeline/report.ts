@@ -1,6 +1,6 @@
 // The run report: a stable JSON shape (docs/sync-worker.md). Keys are masked by the entities;
 // messages are scrubbed once more before they are stored.
-import { scrubText } from './mask.ts';
+import { scrubText } from '../domain/mask.ts';
 
 export interface EntityCounts {
     read: number;

@@ -4,7 +4,7 @@ import { parse as parseStream } from 'csv-parse';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { defaultSleep } from '../retry.ts';
-import type { HttpBody, SfClient } from './client.ts';
+import type { HttpBody, SfClient } from '../http.ts';
 
 export interface PollOptions {
     initialMs: number;

@@ -4,18 +4,18 @@
 // stop between steps (a load already started is finished and counted, so no batch is left
 // half-written and unreported), waits for it and returns.
 import { Cron } from 'croner';
-import { ApiBudget } from './budget.ts';
-import { ConfigError, type ScheduledJob, type SyncConfig } from './config.ts';
-import type { ResolvedAuth } from './auth.ts';
-import type { EntityName } from './entities.ts';
-import type { Logger } from './log.ts';
-import { runWithLease, LeaseConflictError } from './operation.ts';
-import type { Report } from './report.ts';
+import { ApiBudget } from '../salesforce/budget.ts';
+import { ConfigError, type ScheduledJob, type SyncConfig } from '../config/schema.ts';
+import type { ResolvedAuth } from '../salesforce/auth.ts';
+import type { EntityName } from '../entities/registry.ts';
+import type { Logger } from '../util/log.ts';
+import { runWithLease, LeaseConflictError } from './run-with-lease.ts';
+import type { Report } from '../pipeline/report.ts';
 // requests.ts (jsforce's streaming client, ~250 ms to load) is imported only when listening
-import type { RequestListener, SyncRequest } from './requests.ts';
-import { SfClient, describe } from './sf/client.ts';
-import type { RegistrySource } from './sources/types.ts';
-import { scrubText } from './mask.ts';
+import type { RequestListener, SyncRequest } from './sync-requests.ts';
+import { SfClient, describe } from '../salesforce/http.ts';
+import type { RegistrySource } from '../sources/types.ts';
+import { scrubText } from '../domain/mask.ts';
 
 export interface JobRun {
     /** job name, or "request" for a SyncRequest__e */
@@ -201,7 +201,7 @@ export async function schedule(o: ScheduleOptions, prepare: PrepareRun): Promise
     };
     try {
         if (listen) {
-            const { listenForSyncRequests } = await import('./requests.ts');
+            const { listenForSyncRequests } = await import('./sync-requests.ts');
             listener = await listenForSyncRequests({
                 instanceUrl: o.auth.instanceUrl,
                 accessToken: o.auth.accessToken,

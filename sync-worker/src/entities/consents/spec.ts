@@ -6,15 +6,15 @@
 // professional x purpose x channel (external id ConsentKey__c = {SubjectKey}-{purpose}-{channel},
 // the same key FseConsentService writes from the portal).
 import { z } from 'zod';
-import { validateFiscalCode } from './fiscal-code.ts';
-import { loadRecords, type LoadOptions } from './load.ts';
-import { fiscalCodeOfRaw, type MapResult, type SfRecord } from './mapping.ts';
-import { maskFiscalCode } from './mask.ts';
-import { parseWith } from './schemas.ts';
-import { bulkQuery } from './sf/bulk.ts';
-import { individualName } from './subject.ts';
-import { UnparseableResource } from './sources/types.ts';
-import type { EntitySpec, ProduceContext, Produced } from './entities.ts';
+import { validateFiscalCode } from '../../domain/fiscal-code.ts';
+import { loadRecords, type LoadOptions } from '../../salesforce/upsert.ts';
+import { fiscalCodeOfRaw, type MapResult, type SfRecord } from '../professionals/map.ts';
+import { maskFiscalCode } from '../../domain/mask.ts';
+import { parseWith } from '../fhir-schemas.ts';
+import { bulkQuery } from '../../salesforce/bulk2/ingest.ts';
+import { individualName } from '../../domain/subject-key.ts';
+import { UnparseableResource } from '../../sources/types.ts';
+import type { EntitySpec, ProduceContext, Produced } from '../registry.ts';
 
 export const SYSTEM_PURPOSE = 'urn:fse2:finalita';
 export const EXT_CHANNEL = 'urn:fse2:canale';

@@ -1,8 +1,8 @@
 // Diff: what exists in the org (Id, external id, SyncHash__c [, RegistryStatus__c]) versus the
 // mapped snapshot. Pure helpers; the engine feeds them from one Bulk API 2.0 query per object.
-import { Interner, KeyTable, grow } from './compact.ts';
-import { syncHash } from './hash.ts';
-import type { SfRecord } from './mapping.ts';
+import { Interner, KeyTable, grow } from '../util/key-table.ts';
+import { syncHash } from './sync-hash.ts';
+import type { SfRecord } from '../entities/professionals/map.ts';
 
 /**
  * The org side of the diff, by external id. A Map of packed strings "id\thash\tstatus[\textra]"

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { Cron } from 'croner';
-import { formatPath } from './schemas.ts';
+import { formatPath } from '../entities/fhir-schemas.ts';
 
 /** One scheduled job of `fse-sync schedule` (croner syntax: 5 fields, or 6 with seconds). */
 export const JobSchema = z

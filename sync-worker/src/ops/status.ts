@@ -1,5 +1,5 @@
 // `fse-sync status`: the last runs recorded in the org (SyncRun__c) with their outcome.
-import type { SfClient } from './sf/client.ts';
+import type { SfClient } from '../salesforce/http.ts';
 import { lastSeen } from './lease.ts';
 
 export interface RunStatus {

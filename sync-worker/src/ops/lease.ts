@@ -8,8 +8,8 @@
 // first (then the smaller RunId__c) keeps the lease and the other one marks itself Failed.
 //
 // Lease writes go to SyncRun__c only: a run that changes nothing still writes no synced object.
-import type { SfClient } from './sf/client.ts';
-import type { Logger } from './log.ts';
+import type { SfClient } from '../salesforce/http.ts';
+import type { Logger } from '../util/log.ts';
 
 export class LeaseConflictError extends Error {
     readonly holder: LeaseHolder;

@@ -1,13 +1,13 @@
 // The mapping contract (docs/anagrafe-contract.md): registry FHIR resources -> Salesforce records.
 // Pure functions: no I/O, no clock (the caller passes `now`).
-import { normalizeFiscalCode, validateFiscalCode } from './fiscal-code.ts';
-import { maskFiscalCode } from './mask.ts';
+import { normalizeFiscalCode, validateFiscalCode } from '../../domain/fiscal-code.ts';
+import { maskFiscalCode } from '../../domain/mask.ts';
 import {
     OrganizationSchema,
     PractitionerRoleSchema,
     PractitionerSchema,
     parseWith
-} from './schemas.ts';
+} from '../fhir-schemas.ts';
 
 export const SYSTEM_ORG_CODE = 'urn:fse2:codice-ente';
 export const SYSTEM_FLS = 'http://hl7.it/sid/fls';
