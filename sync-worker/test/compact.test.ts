@@ -1,10 +1,12 @@
 import { stringify } from 'csv-stringify/sync';
-import { csvLine, keysOf } from '../src/salesforce/upsert.ts';
+import { csvLine, keysOf } from '../src/salesforce/csv.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KeyTable, RoleTable } from '../src/util/key-table.ts';
-import { CompactIndex, absentActive, countStatus, existingOf, indexRow } from '../src/pipeline/org-index.ts';
+import { KeyTable } from '../src/util/key-table.ts';
+import { RoleTable } from '../src/entities/professionals/role-table.ts';
+import { field, FieldSet } from '../src/entities/fields.ts';
+import { OrgIndex, absentActive, countStatus, indexRow } from '../src/pipeline/org-index.ts';
 
 const HASH = 'ab'.repeat(32);
 
@@ -35,17 +37,17 @@ describe('KeyTable', () => {
     });
 });
 
-describe('CompactIndex', () => {
+describe('OrgIndex', () => {
     const opts = {
         externalId: 'FiscalCode__c',
-        fields: ['FiscalCode__c', 'LastName'],
+        fields: new FieldSet([field.text('FiscalCode__c'), field.text('LastName')]),
         statusField: 'RegistryStatus__c',
         hashField: 'SyncHash__c',
         reconcile: false
     };
 
     it('answers like the Map of packed strings, whatever the hash looks like', () => {
-        const idx = new CompactIndex();
+        const idx = new OrgIndex();
         const rows = [
             {
                 Id: '003Hp000000001AAAA',
@@ -68,25 +70,25 @@ describe('CompactIndex', () => {
         ];
         for (const r of rows) indexRow(idx, r, opts);
         expect(idx.size).toBe(3);
-        expect(existingOf(idx, 'A')).toEqual({
+        expect(idx.lookup('A')).toEqual({
             id: '003Hp000000001AAAA',
             hash: HASH,
             status: 'Active'
         });
-        expect(existingOf(idx, 'B')).toEqual({
+        expect(idx.lookup('B')).toEqual({
             id: '003Hp000000002AAAA',
             hash: 'deactivated',
             status: 'Ceased'
         });
-        expect(existingOf(idx, 'C')).toEqual({ id: '003Hp000000003', hash: '', status: 'Active' });
-        expect(existingOf(idx, 'D')).toBeUndefined();
+        expect(idx.lookup('C')).toEqual({ id: '003Hp000000003', hash: '', status: 'Active' });
+        expect(idx.lookup('D')).toBeUndefined();
         // the same key again replaces the entry
         indexRow(
             idx,
             { ...rows[1], SyncHash__c: HASH.toUpperCase(), RegistryStatus__c: 'Active' },
             opts
         );
-        expect(existingOf(idx, 'B')).toEqual({
+        expect(idx.lookup('B')).toEqual({
             id: '003Hp000000002AAAA',
             hash: HASH.toUpperCase(),
             status: 'Active'
@@ -97,7 +99,7 @@ describe('CompactIndex', () => {
     });
 
     it('keeps extra org fields and grows past its initial capacity', () => {
-        const idx = new CompactIndex();
+        const idx = new OrgIndex();
         for (let i = 0; i < 70000; i++)
             indexRow(
                 idx,
@@ -111,7 +113,7 @@ describe('CompactIndex', () => {
                 { ...opts, extraFields: ['CaptureSource'] }
             );
         expect(idx.size).toBe(70000);
-        expect(existingOf(idx, 'K69999')).toEqual({
+        expect(idx.lookup('K69999')).toEqual({
             id: '003Hp0000000069999',
             hash: HASH,
             status: 'Active',
@@ -121,18 +123,18 @@ describe('CompactIndex', () => {
     });
 });
 
-describe('CompactIndex over a shared key table', () => {
+describe('OrgIndex over a shared key table', () => {
     it('knows only the keys put into it, and adds org-only keys to the table', () => {
         const keys = new KeyTable();
         keys.add('SNAPSHOT-ONLY');
         keys.add('BOTH');
-        const idx = new CompactIndex(keys);
+        const idx = new OrgIndex(keys);
         idx.put('BOTH', { id: '003Hp000000001AAAA', hash: HASH, status: 'Active' });
         idx.put('ORG-ONLY', { id: '003Hp000000002AAAA', hash: HASH, status: 'Active' });
         expect(idx.size).toBe(2);
         expect(idx.has('SNAPSHOT-ONLY')).toBe(false);
-        expect(existingOf(idx, 'SNAPSHOT-ONLY')).toBeUndefined();
-        expect(existingOf(idx, 'BOTH')!.id).toBe('003Hp000000001AAAA');
+        expect(idx.lookup('SNAPSHOT-ONLY')).toBeUndefined();
+        expect(idx.lookup('BOTH')!.id).toBe('003Hp000000001AAAA');
         expect(keys.get('ORG-ONLY')).toBe(2);
         expect(countStatus(idx, 'Active')).toBe(2);
         expect([...absentActive(idx, (k) => k === 'BOTH', 'Active')]).toEqual(['ORG-ONLY']);

@@ -6,8 +6,9 @@ import {
     orgConsentWins,
     parseConsent,
     REGISTRY_CAPTURE_SOURCE
-} from '../src/entities/consents/spec.ts';
-import { mapContent, markdownToHtml } from '../src/entities/content/spec.ts';
+} from '../src/entities/consents/map.ts';
+import { mapContent } from '../src/entities/content/map.ts';
+import { markdownToHtml } from '../src/entities/content/sanitize.ts';
 
 describe('subject hash', () => {
     it('matches the test vector of docs/privacy.md (also with spaces and lower case)', () => {

@@ -2,20 +2,29 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiBudget, BudgetExceededError, parseLimitInfo } from '../src/salesforce/budget.ts';
-import { parseConfig, ConfigError } from '../src/config/schema.ts';
-import { absentActive, decide, indexRow, unpackExisting, type ExistingIndex } from '../src/pipeline/org-index.ts';
+import { parseConfig } from '../src/config/schema.ts';
+import { ConfigError } from '../src/config/errors.ts';
+import { absentActive, indexRow, OrgIndex } from '../src/pipeline/org-index.ts';
+import { decide } from '../src/pipeline/plan.ts';
+import { field, FieldSet } from '../src/entities/fields.ts';
 import { syncHash } from '../src/pipeline/sync-hash.ts';
-import { fromCsvRow, toCollectionRecord, toCsvRow } from '../src/salesforce/upsert.ts';
-import { backoffDelay, isRetryable, SfHttpError, withRetry } from '../src/salesforce/retry.ts';
-import { parseBulkError } from '../src/salesforce/bulk2/ingest.ts';
-import { flattenRecord, keyChunks, soqlString } from '../src/salesforce/query.ts';
+import { fromCsvRow, toCsvRow } from '../src/salesforce/csv.ts';
+import { flattenRecord, toCollectionRecord } from '../src/salesforce/record.ts';
+import { backoffDelay } from '../src/util/backoff.ts';
+import { isRetryable, SfHttpError, withRetry } from '../src/salesforce/retry.ts';
+import { parseBulkError } from '../src/salesforce/bulk2/results.ts';
+import { keyChunks, soqlString } from '../src/salesforce/query.ts';
 import { NdjsonSource } from '../src/sources/ndjson.ts';
 import { UnparseableResource } from '../src/sources/types.ts';
 import { chooseAuth } from '../src/salesforce/auth.ts';
-import { roleUnneeded, rolePractitionerOfText, unchangedSince } from '../src/entities/registry.ts';
+import {
+    roleUnneeded,
+    rolePractitionerOfText,
+    unchangedSince
+} from '../src/entities/professionals/prefilter.ts';
 
 describe('diff', () => {
-    const fields = ['FiscalCode__c', 'LastName'];
+    const fields = new FieldSet([field.text('FiscalCode__c'), field.text('LastName')]);
     it('creates what is missing, updates what changed, skips what did not', () => {
         const h = syncHash({ FiscalCode__c: 'A', LastName: 'Rossi' }, fields);
         expect(decide(undefined, h)).toBe('create');
@@ -24,7 +33,7 @@ describe('diff', () => {
     });
 
     it('trusts SyncHash__c normally and recomputes it from real values when reconciling', () => {
-        const idx: ExistingIndex = new Map();
+        const idx = new OrgIndex();
         const row = {
             Id: '003x',
             FiscalCode__c: 'A',
@@ -38,24 +47,23 @@ describe('diff', () => {
             statusField: 'RegistryStatus__c',
             reconcile: false
         });
-        expect(unpackExisting(idx.get('A'))).toEqual({ id: '003x', hash: 'abc', status: 'Active' });
+        expect(idx.lookup('A')).toEqual({ id: '003x', hash: 'abc', status: 'Active' });
         indexRow(idx, row, {
             externalId: 'FiscalCode__c',
             fields,
             statusField: 'RegistryStatus__c',
             reconcile: true
         });
-        expect(unpackExisting(idx.get('A'))!.hash).toBe(
+        expect(idx.lookup('A')!.hash).toBe(
             syncHash({ FiscalCode__c: 'A', LastName: 'Edited in org' }, fields)
         );
     });
 
     it('lists Active records absent from the snapshot, never Ceased ones', () => {
-        const idx: ExistingIndex = new Map([
-            ['A', '1\th\tActive'],
-            ['B', '2\th\tActive'],
-            ['C', '3\th\tCeased']
-        ]);
+        const idx = new OrgIndex();
+        idx.put('A', { id: '1', hash: 'h', status: 'Active' });
+        idx.put('B', { id: '2', hash: 'h', status: 'Active' });
+        idx.put('C', { id: '3', hash: 'h', status: 'Ceased' });
         expect([...absentActive(idx, (k) => k === 'A', 'Active')]).toEqual(['B']);
     });
 });

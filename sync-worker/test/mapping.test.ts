@@ -1,17 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-    betterRole,
-    mapOrganization,
-    mapPractitioner,
-    parseRole,
-    TARGET_CATEGORIES,
-    type CompactRole
-} from '../src/entities/professionals/map.ts';
+import { mapPractitioner } from '../src/entities/professionals/map.ts';
+import { betterRole, parseRole } from '../src/entities/professionals/roles.ts';
+import type { CompactRole } from '../src/entities/professionals/role-table.ts';
+import { mapOrganization } from '../src/entities/organizations.ts';
+import { TARGET_CATEGORIES } from '../src/entities/codes.ts';
+import { field, FieldSet } from '../src/entities/fields.ts';
 import { canonical, syncHash } from '../src/pipeline/sync-hash.ts';
-import { PROFESSIONALS } from '../src/entities/registry.ts';
+import { PROFESSIONALS } from '../src/entities/professionals/spec.ts';
 
 const NOW = '2026-01-01T00:00:00.000Z';
+const texts = (...names: string[]) => new FieldSet(names.map((name) => field.text(name)));
 const orgs = new Map([['org-1', '030ASST701']]);
 const role: CompactRole = {
     active: true,
@@ -242,31 +241,34 @@ describe('mapping contract: Organization -> Account', () => {
 describe('SyncHash__c', () => {
     const rec = { FiscalCode__c: 'PLLDSR80E47A462P', LastName: 'Rossi', Email: null };
     it('is a sha256 hex of the canonical form, independent of key order and missing-vs-null', () => {
-        const h = syncHash(rec, ['LastName', 'FiscalCode__c', 'Email']);
+        const h = syncHash(rec, texts('LastName', 'FiscalCode__c', 'Email'));
         expect(h).toMatch(/^[0-9a-f]{64}$/);
         expect(
-            syncHash({ LastName: 'Rossi', FiscalCode__c: 'PLLDSR80E47A462P' }, [
-                'FiscalCode__c',
-                'Email',
-                'LastName'
-            ])
+            syncHash(
+                { LastName: 'Rossi', FiscalCode__c: 'PLLDSR80E47A462P' },
+                texts('FiscalCode__c', 'Email', 'LastName')
+            )
         ).toBe(h);
         expect(
-            syncHash({ ...rec, LastName: 'Rossa' }, ['LastName', 'FiscalCode__c', 'Email'])
+            syncHash({ ...rec, LastName: 'Rossa' }, texts('LastName', 'FiscalCode__c', 'Email'))
         ).not.toBe(h);
     });
     it('normalises org-side date-times so --reconcile compares like with like', () => {
-        const mapped = canonical({ RegistryLastUpdated__c: '2025-03-01T09:00:00.000Z' }, [
-            'RegistryLastUpdated__c'
-        ]);
+        const mapped = canonical(
+            { RegistryLastUpdated__c: '2025-03-01T09:00:00.000Z' },
+            new FieldSet([field.datetime('RegistryLastUpdated__c')])
+        );
         expect(
-            canonical({ RegistryLastUpdated__c: '2025-03-01T09:00:00.000+0000' }, [
-                'RegistryLastUpdated__c'
-            ])
+            canonical(
+                { RegistryLastUpdated__c: '2025-03-01T09:00:00.000+0000' },
+                new FieldSet([field.datetime('RegistryLastUpdated__c')])
+            )
         ).toBe(mapped);
     });
     it('covers every mapped professional field', () => {
         const m = mapPractitioner(practitioner(), role, orgs);
-        expect(m.ok && Object.keys(m.record).sort()).toEqual([...PROFESSIONALS.fields].sort());
+        expect(m.ok && Object.keys(m.record).sort()).toEqual(
+            [...PROFESSIONALS.fields.names].sort()
+        );
     });
 });

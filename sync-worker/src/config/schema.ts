@@ -1,8 +1,9 @@
-// config/sync.config.json validated by zod at start-up; command-line flags override it.
-import { readFile } from 'node:fs/promises';
+// The configuration's shape (config/sync.config.json, flags on top), validated by zod at
+// start-up: unknown keys and bad values are ConfigErrors (exit 2).
 import { z } from 'zod';
 import { Cron } from 'croner';
-import { formatPath } from '../entities/fhir-schemas.ts';
+import { formatPath } from '../util/validation.ts';
+import { ConfigError } from './errors.ts';
 
 /** One scheduled job of `fse-sync schedule` (croner syntax: 5 fields, or 6 with seconds). */
 export const JobSchema = z
@@ -102,13 +103,6 @@ export const ConfigSchema = z
 
 export type SyncConfig = z.infer<typeof ConfigSchema>;
 
-export class ConfigError extends Error {
-    constructor(message: string) {
-        super(message);
-        this.name = 'ConfigError';
-    }
-}
-
 export function parseConfig(raw: unknown, origin = 'configuration'): SyncConfig {
     const r = ConfigSchema.safeParse(raw ?? {});
     if (!r.success) {
@@ -118,25 +112,11 @@ export function parseConfig(raw: unknown, origin = 'configuration'): SyncConfig 
     return r.data;
 }
 
-export async function loadConfig(file: string | undefined, required: boolean): Promise<SyncConfig> {
-    if (!file) return parseConfig({});
-    let text: string;
-    try {
-        text = await readFile(file, 'utf8');
-    } catch {
-        if (required) throw new ConfigError(`Cannot read the config file ${file}`);
-        return parseConfig({});
-    }
-    let json: unknown;
-    try {
-        json = JSON.parse(text);
-    } catch (e) {
-        throw new ConfigError(`Config file ${file} is not valid JSON: ${(e as Error).message}`);
-    }
-    // "$schema"/"$comment" keys are documentation only
-    if (json && typeof json === 'object') {
-        for (const k of Object.keys(json))
-            if (k.startsWith('$')) delete (json as Record<string, unknown>)[k];
-    }
-    return parseConfig(json, `config file ${file}`);
+/** The retry options of every request (Salesforce and FHIR), from the configuration. */
+export function retryOptions(config: SyncConfig): {
+    retries: number;
+    baseMs: number;
+    capMs: number;
+} {
+    return { retries: config.retries, baseMs: config.retryBaseMs, capMs: config.retryCapMs };
 }

@@ -3,9 +3,7 @@
 // is the Individual's SubjectKey__c, so no fiscal code is ever copied onto consent objects.
 // The key is a secret: it is never logged, reported or written anywhere.
 import { createHmac } from 'node:crypto';
-import { ConfigError } from '../config/schema.ts';
-import { bulkQuery, type PollOptions } from '../salesforce/bulk2/ingest.ts';
-import type { SfClient } from '../salesforce/http.ts';
+import { ConfigError } from '../config/errors.ts';
 
 export const MIN_KEY_LENGTH = 16;
 
@@ -49,41 +47,4 @@ export class Subjects {
         if (!fiscalCode || this.erased.size === 0 || this.key === undefined) return false;
         return this.erased.has(subjectHash(this.key, fiscalCode));
     }
-}
-
-const TOMBSTONE_SOQL =
-    'SELECT SubjectHash__c FROM ErasureTombstone__c WHERE SubjectHash__c != null';
-
-/**
- * Read every tombstone once per run. Tombstones are usually few: one REST query call reads up to
- * 2,000; when the first page says there are more, the whole set is read with one Bulk API 2.0
- * query instead (3 calls plus pages, whatever the count). Without a key the run may go on only
- * when the org has no tombstone at all (it could not tell whom to skip): otherwise a ConfigError
- * (exit 2) before anything is written.
- */
-export async function loadSubjects(
-    client: SfClient,
-    key: string | undefined,
-    o: PollOptions & { pageSize: number }
-): Promise<Subjects> {
-    const erased = new Set<string>();
-    const add = (h: string | undefined) => {
-        const v = h?.trim().toLowerCase();
-        if (v) erased.add(v);
-    };
-    const first = await client.json<{
-        done?: boolean;
-        records?: Array<{ SubjectHash__c?: string }>;
-    }>('GET', `${client.dataPath}/query?q=${encodeURIComponent(TOMBSTONE_SOQL)}`);
-    if (first?.done === false) {
-        await bulkQuery(client, TOMBSTONE_SOQL, (row) => add(row.SubjectHash__c), o);
-    } else {
-        for (const r of first?.records ?? []) add(r.SubjectHash__c);
-    }
-    if (!key && erased.size > 0) {
-        throw new ConfigError(
-            `the org has ${erased.size} erasure tombstone(s) but no subject hash key is configured: set FSE_SUBJECT_HASH_KEY (or subjectHashKey in the config) so erased professionals are not recreated; nothing was written`
-        );
-    }
-    return new Subjects(key || undefined, erased);
 }

@@ -10,6 +10,8 @@
 // Lease writes go to SyncRun__c only: a run that changes nothing still writes no synced object.
 import type { SfClient } from '../salesforce/http.ts';
 import type { Logger } from '../util/log.ts';
+import { queryFirstPage } from '../salesforce/query.ts';
+import { syncRunPath } from './run-record.ts';
 
 export class LeaseConflictError extends Error {
     readonly holder: LeaseHolder;
@@ -67,26 +69,17 @@ export function isStale(h: LeaseHolder, now: Date, staleAfterMs: number): boolea
     return now.getTime() - lastSeen(h) > staleAfterMs;
 }
 
-function recordPath(client: SfClient, runId: string): string {
-    return `${client.dataPath}/sobjects/SyncRun__c/RunId__c/${encodeURIComponent(runId)}`;
-}
-
 export async function readRunningLeases(client: SfClient): Promise<LeaseHolder[]> {
     const soql =
         "SELECT RunId__c, Entities__c, StartedAt__c, Heartbeat__c FROM SyncRun__c WHERE Status__c = 'Running' AND DryRun__c = false ORDER BY StartedAt__c ASC";
-    const res = await client.json<{ records?: RunningRow[] }>(
-        'GET',
-        `${client.dataPath}/query?q=${encodeURIComponent(soql)}`,
-        undefined,
-        { essential: true }
-    );
-    return (res?.records ?? [])
-        .filter((r) => r.RunId__c)
-        .map((r) => ({
-            runId: String(r.RunId__c),
-            entities: splitEntities(r.Entities__c),
-            startedAt: r.StartedAt__c ?? null,
-            heartbeat: r.Heartbeat__c ?? null
+    const page = await queryFirstPage<RunningRow>(client, soql, { essential: true });
+    return page.records
+        .filter((row) => row.RunId__c)
+        .map((row) => ({
+            runId: String(row.RunId__c),
+            entities: splitEntities(row.Entities__c),
+            startedAt: row.StartedAt__c ?? null,
+            heartbeat: row.Heartbeat__c ?? null
         }));
 }
 
@@ -99,19 +92,49 @@ function conflictMessage(h: LeaseHolder, staleAfterMs: number): string {
     );
 }
 
+/** Closes the SyncRun__c of `runId` as Failed with `warning` (one essential call). */
+function markFailed(client: SfClient, runId: string, warning: string, now: Date): Promise<unknown> {
+    return client.json(
+        'PATCH',
+        syncRunPath(client, runId),
+        {
+            Status__c: 'Failed',
+            FinishedAt__c: now.toISOString(),
+            Report__c: JSON.stringify({ runId, status: 'Failed', warnings: [warning] })
+        },
+        { essential: true }
+    );
+}
+
+/** Among live leases for overlapping entities, the one that started first holds the lease. */
+function holderBefore(
+    others: readonly LeaseHolder[],
+    stale: readonly LeaseHolder[],
+    runId: string,
+    startedAt: string
+): LeaseHolder | undefined {
+    // compared as instants: the org answers "2026-01-10T02:00:00.000+0000"
+    const mineAt = Date.parse(startedAt);
+    return others.find((h) => {
+        if (stale.includes(h)) return false;
+        const at = Date.parse(h.startedAt ?? '');
+        return !(at > mineAt || (at === mineAt && h.runId > runId));
+    });
+}
+
 export class Lease {
     readonly runId: string;
     /** RunId__c of the stale run this one took over, if any */
     takenOverFrom: string | null = null;
     private readonly client: SfClient;
-    private readonly o: LeaseOptions;
+    private readonly options: LeaseOptions;
     private timer: NodeJS.Timeout | undefined;
     private beat: Promise<void> | undefined;
 
-    private constructor(client: SfClient, o: LeaseOptions) {
+    private constructor(client: SfClient, options: LeaseOptions) {
         this.client = client;
-        this.o = o;
-        this.runId = o.runId;
+        this.options = options;
+        this.runId = options.runId;
     }
 
     /**
@@ -121,108 +144,82 @@ export class Lease {
      * runs starting at the same moment cannot both go on. A refused run closes its record as
      * Failed with the reason (one more call); each stale lease taken over costs one call.
      */
-    static async acquire(client: SfClient, o: LeaseOptions): Promise<Lease> {
-        const now = o.now ?? (() => new Date());
-        const lease = new Lease(client, o);
-        const mine = [...o.entities];
+    static async acquire(client: SfClient, options: LeaseOptions): Promise<Lease> {
+        const now = options.now ?? (() => new Date());
+        const lease = new Lease(client, options);
+        const mine = [...options.entities];
         const startedAt = now().toISOString();
         await client.json(
             'PATCH',
-            recordPath(client, o.runId),
+            syncRunPath(client, options.runId),
             {
                 Status__c: 'Running',
-                Mode__c: o.mode,
+                Mode__c: options.mode,
                 DryRun__c: false,
                 StartedAt__c: startedAt,
                 Heartbeat__c: startedAt,
                 Entities__c: mine.join(','),
-                Source__c: o.source.slice(0, 255)
+                Source__c: options.source.slice(0, 255)
             },
             { essential: true }
         );
         const others = (await readRunningLeases(client)).filter(
-            (h) => h.runId !== o.runId && overlaps(mine, h.entities)
+            (h) => h.runId !== options.runId && overlaps(mine, h.entities)
         );
-        const stale = others.filter((h) => isStale(h, now(), o.staleAfterMs));
-        // compared as instants: the org answers "2026-01-10T02:00:00.000+0000"
-        const mineAt = Date.parse(startedAt);
-        const holder = others.find((h) => {
-            if (stale.includes(h)) return false;
-            const at = Date.parse(h.startedAt ?? '');
-            return !(at > mineAt || (at === mineAt && h.runId > o.runId));
-        });
+        const stale = others.filter((h) => isStale(h, now(), options.staleAfterMs));
+        const holder = holderBefore(others, stale, options.runId, startedAt);
         if (holder) {
-            const message = conflictMessage(holder, o.staleAfterMs);
-            await client
-                .json(
-                    'PATCH',
-                    recordPath(client, o.runId),
-                    {
-                        Status__c: 'Failed',
-                        FinishedAt__c: now().toISOString(),
-                        Report__c: JSON.stringify({
-                            runId: o.runId,
-                            status: 'Failed',
-                            warnings: [`did not start: ${message}`]
-                        })
-                    },
-                    { essential: true }
-                )
-                .catch(() => undefined);
+            const message = conflictMessage(holder, options.staleAfterMs);
+            await markFailed(client, options.runId, `did not start: ${message}`, now()).catch(
+                () => undefined
+            );
             throw new LeaseConflictError(message, holder);
         }
-        for (const s of stale) {
-            const reason = `lease taken over by run ${o.runId}: no heartbeat since ${s.heartbeat ?? s.startedAt ?? 'its start'} (stale after ${Math.round(o.staleAfterMs / 1000)} s); the worker probably died. Records it wrote are kept; the next runs converge.`;
-            await client.json(
-                'PATCH',
-                recordPath(client, s.runId),
-                {
-                    Status__c: 'Failed',
-                    FinishedAt__c: now().toISOString(),
-                    Report__c: JSON.stringify({
-                        runId: s.runId,
-                        status: 'Failed',
-                        warnings: [reason]
-                    })
-                },
-                { essential: true }
-            );
-            o.logger?.warn(
-                { event: 'lease-takeover', runId: o.runId, takenOverFrom: s.runId },
-                'took over a stale lease'
-            );
-        }
-        if (stale.length) {
-            lease.takenOverFrom = stale[0].runId;
-            await client.json(
-                'PATCH',
-                recordPath(client, o.runId),
-                { TakenOverFrom__c: lease.takenOverFrom },
-                { essential: true }
-            );
-        }
+        await lease.takeOver(stale);
         lease.start();
         return lease;
     }
 
+    /** Marks the stale leases Failed and records the first on this run's TakenOverFrom__c. */
+    private async takeOver(stale: readonly LeaseHolder[]): Promise<void> {
+        const { client, options } = this;
+        const now = options.now ?? (() => new Date());
+        for (const s of stale) {
+            const reason = `lease taken over by run ${options.runId}: no heartbeat since ${s.heartbeat ?? s.startedAt ?? 'its start'} (stale after ${Math.round(options.staleAfterMs / 1000)} s); the worker probably died. Records it wrote are kept; the next runs converge.`;
+            await markFailed(client, s.runId, reason, now());
+            options.logger?.warn(
+                { event: 'lease-takeover', runId: options.runId, takenOverFrom: s.runId },
+                'took over a stale lease'
+            );
+        }
+        if (!stale.length) return;
+        this.takenOverFrom = stale[0].runId;
+        await client.json(
+            'PATCH',
+            syncRunPath(client, options.runId),
+            { TakenOverFrom__c: this.takenOverFrom },
+            { essential: true }
+        );
+    }
+
     private start(): void {
-        if (this.o.heartbeatMs <= 0) return;
+        if (this.options.heartbeatMs <= 0) return;
         this.timer = setInterval(() => {
             if (this.beat) return; // the previous heartbeat is still in flight
             this.beat = this.heartbeat().finally(() => (this.beat = undefined));
-        }, this.o.heartbeatMs);
+        }, this.options.heartbeatMs);
         this.timer.unref();
     }
 
     /** One heartbeat; failures are logged, never fatal (the lease only goes stale). */
     async heartbeat(): Promise<void> {
-        const now = this.o.now ?? (() => new Date());
+        const now = this.options.now ?? (() => new Date());
         try {
-            await this.client.json('PATCH', recordPath(this.client, this.runId), {
+            await this.client.json('PATCH', syncRunPath(this.client, this.runId), {
                 Heartbeat__c: now().toISOString()
             });
         } catch (err) {
-            this.o.logger?.warn(
+            this.options.logger?.warn(
                 { event: 'heartbeat-failed', runId: this.runId, error: (err as Error)?.name },
                 'could not refresh the lease heartbeat'
             );

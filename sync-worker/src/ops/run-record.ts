@@ -1,5 +1,5 @@
-// The SyncRun__c record of a run (force-app/main/default/objects/SyncRun__c), and the previous
-// successful run's watermark for incremental runs.
+// The SyncRun__c record of a run (force-app/main/default/objects/SyncRun__c): its fields from
+// the report (trimmed to fit Report__c), written once at the end by an upsert on RunId__c.
 import type { Report } from '../pipeline/report.ts';
 import type { SfClient } from '../salesforce/http.ts';
 
@@ -28,8 +28,8 @@ export function reportForOrg(r: Report): string {
 }
 
 export function syncRunFields(r: Report): Record<string, unknown> {
-    const o = r.entities.organizations;
-    const p = r.entities.professionals;
+    const organizations = r.entities.organizations;
+    const professionals = r.entities.professionals;
     return {
         Status__c: statusValue(r),
         Mode__c: r.reconcile ? 'Reconcile' : r.mode === 'full' ? 'Full' : 'Incremental',
@@ -41,22 +41,22 @@ export function syncRunFields(r: Report): Record<string, unknown> {
         Source__c: r.source.slice(0, 255),
         Entities__c: Object.keys(r.entities).join(','),
         Report__c: reportForOrg(r),
-        ...(o
+        ...(organizations
             ? {
-                  OrganizationsWritten__c: o.created + o.updated,
-                  OrganizationsUnchanged__c: o.unchanged,
-                  OrganizationsRejected__c: o.rejected,
-                  OrganizationsFailed__c: o.failed
+                  OrganizationsWritten__c: organizations.created + organizations.updated,
+                  OrganizationsUnchanged__c: organizations.unchanged,
+                  OrganizationsRejected__c: organizations.rejected,
+                  OrganizationsFailed__c: organizations.failed
               }
             : {}),
-        ...(p
+        ...(professionals
             ? {
-                  ProfessionalsCreated__c: p.created,
-                  ProfessionalsUpdated__c: p.updated,
-                  ProfessionalsUnchanged__c: p.unchanged,
-                  ProfessionalsDeactivated__c: p.deactivated,
-                  ProfessionalsRejected__c: p.rejected,
-                  ProfessionalsFailed__c: p.failed
+                  ProfessionalsCreated__c: professionals.created,
+                  ProfessionalsUpdated__c: professionals.updated,
+                  ProfessionalsUnchanged__c: professionals.unchanged,
+                  ProfessionalsDeactivated__c: professionals.deactivated,
+                  ProfessionalsRejected__c: professionals.rejected,
+                  ProfessionalsFailed__c: professionals.failed
               }
             : {})
     };
@@ -64,23 +64,12 @@ export function syncRunFields(r: Report): Record<string, unknown> {
 
 /** One upsert by RunId__c (idempotent if retried). */
 export async function writeSyncRun(client: SfClient, r: Report): Promise<void> {
-    await client.json(
-        'PATCH',
-        `${client.dataPath}/sobjects/SyncRun__c/RunId__c/${encodeURIComponent(r.runId)}`,
-        syncRunFields(r),
-        {
-            essential: true
-        }
-    );
+    await client.json('PATCH', syncRunPath(client, r.runId), syncRunFields(r), {
+        essential: true
+    });
 }
 
-/** Watermark of the latest successful, non-dry run (one REST query). */
-export async function readPreviousWatermark(client: SfClient): Promise<string | null> {
-    const soql =
-        "SELECT SourceWatermark__c FROM SyncRun__c WHERE Status__c = 'Succeeded' AND DryRun__c = false AND SourceWatermark__c != null ORDER BY StartedAt__c DESC LIMIT 1";
-    const res = await client.json<{ records?: Array<{ SourceWatermark__c?: string }> }>(
-        'GET',
-        `${client.dataPath}/query?q=${encodeURIComponent(soql)}`
-    );
-    return res?.records?.[0]?.SourceWatermark__c ?? null;
+/** The REST path of the SyncRun__c record of `runId` (upserts by RunId__c). */
+export function syncRunPath(client: SfClient, runId: string): string {
+    return `${client.dataPath}/sobjects/SyncRun__c/RunId__c/${encodeURIComponent(runId)}`;
 }

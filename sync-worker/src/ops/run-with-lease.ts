@@ -1,54 +1,49 @@
-// A run as an operation: the engine wrapped in the single-flight lease (lease.ts). Used by
-// `fse-sync run` and by each job of `fse-sync schedule`.
+// A run as an operation: the pipeline's run wrapped in the single-flight lease (lease.ts). Used
+// by `fse-sync run` and by each job of `fse-sync schedule`.
 import { randomUUID } from 'node:crypto';
-import { ConfigError } from '../config/schema.ts';
+import { ConfigError } from '../config/errors.ts';
 import { runSync, type RunOptions } from '../pipeline/run.ts';
-import { Lease } from './lease.ts';
 import { ReportBuilder, type Report } from '../pipeline/report.ts';
 import { BudgetExceededError } from '../salesforce/budget.ts';
-import { SfHttpError } from '../salesforce/retry.ts';
-
-export { LeaseConflictError } from './lease.ts';
+import { isDailyLimitRefusal, SfHttpError } from '../salesforce/retry.ts';
+import { Lease } from './lease.ts';
 
 /**
  * Runs the sync holding the lease when the run writes (not in a dry run, and only when
  * SyncRun__c records are written at all). Throws LeaseConflictError when another live run
  * holds the lease for an overlapping entity: nothing is written then.
  */
-export async function runWithLease(o: Omit<RunOptions, 'leased'>): Promise<Report> {
-    const cfg = o.config;
-    if (o.dryRun || !cfg.lease || !cfg.writeSyncRun) return runSync(o);
-    if (cfg.heartbeatMs > 0 && cfg.heartbeatMs * 2 > cfg.leaseStaleAfterMs) {
+export async function runWithLease(options: Omit<RunOptions, 'leased'>): Promise<Report> {
+    const config = options.config;
+    if (options.dryRun || !config.lease || !config.writeSyncRun) return runSync(options);
+    if (config.heartbeatMs > 0 && config.heartbeatMs * 2 > config.leaseStaleAfterMs) {
         throw new ConfigError(
-            `heartbeatMs (${cfg.heartbeatMs}) must be at most half of leaseStaleAfterMs (${cfg.leaseStaleAfterMs}), or a live run would look stale`
+            `heartbeatMs (${config.heartbeatMs}) must be at most half of leaseStaleAfterMs (${config.leaseStaleAfterMs}), or a live run would look stale`
         );
     }
-    const runId = o.runId ?? randomUUID();
-    const acquiring = Lease.acquire(o.client, {
+    const runId = options.runId ?? randomUUID();
+    const acquiring = Lease.acquire(options.client, {
         runId,
-        entities: o.entities,
-        mode: o.reconcile ? 'Reconcile' : o.mode === 'full' ? 'Full' : 'Incremental',
-        source: o.source.description,
-        staleAfterMs: cfg.leaseStaleAfterMs,
-        heartbeatMs: cfg.heartbeatMs,
-        now: o.now,
-        logger: o.logger
+        entities: options.entities,
+        mode: options.reconcile ? 'Reconcile' : options.mode === 'full' ? 'Full' : 'Incremental',
+        source: options.source.description,
+        staleAfterMs: config.leaseStaleAfterMs,
+        heartbeatMs: config.heartbeatMs,
+        now: options.now,
+        logger: options.logger
     });
     let lease: Lease;
     try {
         lease = await acquiring;
     } catch (err) {
-        // the org refuses requests (daily allocation used up): stop cleanly as the engine would
-        if (
-            err instanceof BudgetExceededError ||
-            (err instanceof SfHttpError && err.errorCode === 'REQUEST_LIMIT_EXCEEDED')
-        ) {
-            return stoppedBeforeStart(o, runId, err);
+        // the org refuses requests (daily allocation used up): stop cleanly as the pipeline would
+        if (err instanceof BudgetExceededError || isDailyLimitRefusal(err)) {
+            return stoppedBeforeStart(options, runId, err);
         }
         throw err;
     }
     try {
-        const report = await runSync({ ...o, runId, leased: true });
+        const report = await runSync({ ...options, runId, leased: true });
         if (lease.takenOverFrom) {
             report.warnings.push(
                 `took over the stale lease of run ${lease.takenOverFrom} (marked Failed in the org)`
@@ -61,24 +56,28 @@ export async function runWithLease(o: Omit<RunOptions, 'leased'>): Promise<Repor
 }
 
 /** The report of a run that could not even take its lease because the org refused requests. */
-function stoppedBeforeStart(o: Omit<RunOptions, 'leased'>, runId: string, err: Error): Report {
-    const now = (o.now ?? (() => new Date()))().toISOString();
-    const rb = new ReportBuilder(
+function stoppedBeforeStart(
+    options: Omit<RunOptions, 'leased'>,
+    runId: string,
+    err: Error
+): Report {
+    const now = (options.now ?? (() => new Date()))().toISOString();
+    const builder = new ReportBuilder(
         {
             runId,
-            mode: o.mode,
+            mode: options.mode,
             dryRun: false,
-            reconcile: o.reconcile,
+            reconcile: options.reconcile,
             startedAt: now,
-            source: o.source.description
+            source: options.source.description
         },
-        o.config.maxListed
+        options.config.maxListed
     );
-    rb.report.status = 'Stopped';
-    rb.report.finishedAt = now;
-    rb.report.apiCalls = o.client.calls;
-    rb.warn(
+    builder.report.status = 'Stopped';
+    builder.report.finishedAt = now;
+    builder.report.apiCalls = options.client.calls;
+    builder.warn(
         `the org refused further API requests (${err instanceof SfHttpError ? err.errorCode : err.message}) before the run could take its lease: nothing was done; the next run does it`
     );
-    return rb.report;
+    return builder.report;
 }

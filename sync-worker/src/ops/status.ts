@@ -1,5 +1,6 @@
 // `fse-sync status`: the last runs recorded in the org (SyncRun__c) with their outcome.
 import type { SfClient } from '../salesforce/http.ts';
+import { queryFirstPage } from '../salesforce/query.ts';
 import { lastSeen } from './lease.ts';
 
 export interface RunStatus {
@@ -46,29 +47,27 @@ const n = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ?
 
 export async function readRunStatus(
     client: SfClient,
-    o: { limit: number; staleAfterMs: number; now?: Date }
+    options: { limit: number; staleAfterMs: number; now?: Date }
 ): Promise<RunStatus[]> {
-    const soql = `SELECT ${FIELDS.join(', ')} FROM SyncRun__c ORDER BY StartedAt__c DESC NULLS LAST LIMIT ${Math.max(1, Math.min(200, Math.floor(o.limit)))}`;
-    const res = await client.json<{ records?: Array<Record<string, unknown>> }>(
-        'GET',
-        `${client.dataPath}/query?q=${encodeURIComponent(soql)}`
-    );
-    const now = (o.now ?? new Date()).getTime();
-    return (res?.records ?? []).map((r) => {
-        const startedAt = (r.StartedAt__c as string) ?? null;
-        const finishedAt = (r.FinishedAt__c as string) ?? null;
-        const heartbeat = (r.Heartbeat__c as string) ?? null;
-        const status = String(r.Status__c ?? '');
+    const soql = `SELECT ${FIELDS.join(', ')} FROM SyncRun__c ORDER BY StartedAt__c DESC NULLS LAST LIMIT ${Math.max(1, Math.min(200, Math.floor(options.limit)))}`;
+    const page = await queryFirstPage<Record<string, unknown>>(client, soql);
+    const now = (options.now ?? new Date()).getTime();
+    return page.records.map((record) => {
+        const startedAt = (record.StartedAt__c as string) ?? null;
+        const finishedAt = (record.FinishedAt__c as string) ?? null;
+        const heartbeat = (record.Heartbeat__c as string) ?? null;
+        const status = String(record.Status__c ?? '');
         const start = Date.parse(startedAt ?? '');
         const end = finishedAt ? Date.parse(finishedAt) : status === 'Running' ? now : NaN;
         return {
-            runId: String(r.RunId__c ?? ''),
+            runId: String(record.RunId__c ?? ''),
             status,
             stale:
-                status === 'Running' && now - lastSeen({ heartbeat, startedAt }) > o.staleAfterMs,
-            mode: (r.Mode__c as string) ?? null,
-            dryRun: r.DryRun__c === true,
-            entities: String(r.Entities__c ?? '')
+                status === 'Running' &&
+                now - lastSeen({ heartbeat, startedAt }) > options.staleAfterMs,
+            mode: (record.Mode__c as string) ?? null,
+            dryRun: record.DryRun__c === true,
+            entities: String(record.Entities__c ?? '')
                 .split(',')
                 .filter(Boolean),
             startedAt,
@@ -78,15 +77,15 @@ export async function readRunStatus(
                 Number.isFinite(start) && Number.isFinite(end)
                     ? Math.max(0, Math.round((end - start) / 1000))
                     : null,
-            apiCalls: typeof r.ApiCallsUsed__c === 'number' ? r.ApiCallsUsed__c : null,
+            apiCalls: typeof record.ApiCallsUsed__c === 'number' ? record.ApiCallsUsed__c : null,
             written:
-                n(r.OrganizationsWritten__c) +
-                n(r.ProfessionalsCreated__c) +
-                n(r.ProfessionalsUpdated__c) +
-                n(r.ProfessionalsDeactivated__c),
-            rejected: n(r.OrganizationsRejected__c) + n(r.ProfessionalsRejected__c),
-            failed: n(r.OrganizationsFailed__c) + n(r.ProfessionalsFailed__c),
-            takenOverFrom: (r.TakenOverFrom__c as string) ?? null
+                n(record.OrganizationsWritten__c) +
+                n(record.ProfessionalsCreated__c) +
+                n(record.ProfessionalsUpdated__c) +
+                n(record.ProfessionalsDeactivated__c),
+            rejected: n(record.OrganizationsRejected__c) + n(record.ProfessionalsRejected__c),
+            failed: n(record.OrganizationsFailed__c) + n(record.ProfessionalsFailed__c),
+            takenOverFrom: (record.TakenOverFrom__c as string) ?? null
         };
     });
 }

@@ -69,109 +69,124 @@ interface FayeClient {
     disconnect(): PromiseLike<unknown> | undefined;
 }
 
-/** Subscribes to SyncRequest__e; resolves once the org acknowledged the subscription. */
-export async function listenForSyncRequests(o: ListenOptions): Promise<RequestListener> {
-    let closed = false;
-    let client: FayeClient | undefined;
-    let lastReplay = o.replayId ?? -1;
-
-    const connect = async (accessToken: string): Promise<void> => {
-        const conn = new Connection({
-            instanceUrl: o.instanceUrl,
-            accessToken,
-            version: o.apiVersion
-        });
-        const replay = new StreamingExtension.Replay(SYNC_REQUEST_CHANNEL, lastReplay);
-        const authFailure = new StreamingExtension.AuthFailure(() => {
-            // the org said reconnect=none (session invalid): start over with a fresh token
-            o.logger.warn({ event: 'requests-auth-failure' }, 'streaming session refused');
-            const old = client;
-            client = undefined;
-            try {
-                old?.disconnect();
-            } catch {
-                /* already gone */
-            }
-            if (closed || !o.refresh) {
-                if (!o.refresh)
-                    o.logger.error(
-                        { event: 'requests-stopped' },
-                        'cannot listen for SyncRequest__e any longer: the access token expired and cannot be refreshed'
-                    );
-                return;
-            }
-            o.refresh()
-                .then((t) => connect(t))
-                .catch((err) =>
-                    o.logger.error(
-                        { event: 'requests-stopped', error: (err as Error)?.name },
-                        'cannot resubscribe to SyncRequest__e'
+/** Resolves once the org acknowledged the subscription `sub`; rejects after `timeoutMs`. */
+function acknowledged(sub: PromiseLike<unknown>, timeoutMs: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(
+            () => reject(new Error('the org did not acknowledge the SyncRequest__e subscription')),
+            timeoutMs
+        );
+        sub.then(
+            () => {
+                clearTimeout(timer);
+                resolve();
+            },
+            (err: unknown) => {
+                clearTimeout(timer);
+                reject(
+                    new Error(
+                        `subscription to ${SYNC_REQUEST_CHANNEL} refused: ${(err as Error)?.message ?? String(err)}`
                     )
                 );
-        });
-        const c = conn.streaming.createClient([authFailure, replay]) as unknown as FayeClient;
-        client = c;
-        const sub = c.subscribe(SYNC_REQUEST_CHANNEL, (message) => {
-            const r = parseSyncRequest(message);
-            if ('error' in r) {
-                o.logger.warn(
-                    { event: 'request-ignored', reason: r.error },
-                    'unusable SyncRequest__e'
-                );
-                return;
             }
-            if (r.replayId !== null) lastReplay = r.replayId;
-            o.onRequest(r);
-        });
-        await new Promise<void>((resolve, reject) => {
-            const t = setTimeout(
-                () =>
-                    reject(
-                        new Error('the org did not acknowledge the SyncRequest__e subscription')
-                    ),
-                o.subscribeTimeoutMs ?? 30_000
+        );
+    });
+}
+
+/** Tells the org (a held long poll ends); does not wait long for an answer. */
+async function disconnect(client: FayeClient | undefined): Promise<void> {
+    try {
+        const done = client?.disconnect();
+        if (done && typeof done.then === 'function') {
+            let timer: NodeJS.Timeout | undefined;
+            await Promise.race([
+                new Promise((resolve) => done.then(resolve, resolve)),
+                new Promise((resolve) => (timer = setTimeout(resolve, 2000)))
+            ]);
+            clearTimeout(timer);
+        }
+    } catch {
+        /* already gone */
+    }
+}
+
+/** Subscribes to SyncRequest__e; resolves once the org acknowledged the subscription. */
+export async function listenForSyncRequests(options: ListenOptions): Promise<RequestListener> {
+    const { logger } = options;
+    let closed = false;
+    let client: FayeClient | undefined;
+    let lastReplay = options.replayId ?? -1;
+
+    /** The org said reconnect=none (session invalid): start over with a fresh token. */
+    const onAuthFailure = () => {
+        logger.warn({ event: 'requests-auth-failure' }, 'streaming session refused');
+        const old = client;
+        client = undefined;
+        try {
+            old?.disconnect();
+        } catch {
+            /* already gone */
+        }
+        if (closed || !options.refresh) {
+            if (!options.refresh)
+                logger.error(
+                    { event: 'requests-stopped' },
+                    'cannot listen for SyncRequest__e any longer: the access token expired and cannot be refreshed'
+                );
+            return;
+        }
+        options
+            .refresh()
+            .then((token) => connect(token))
+            .catch((err) =>
+                logger.error(
+                    { event: 'requests-stopped', error: (err as Error)?.name },
+                    'cannot resubscribe to SyncRequest__e'
+                )
             );
-            sub.then(
-                () => {
-                    clearTimeout(t);
-                    resolve();
-                },
-                (err: unknown) => {
-                    clearTimeout(t);
-                    reject(
-                        new Error(
-                            `subscription to ${SYNC_REQUEST_CHANNEL} refused: ${(err as Error)?.message ?? String(err)}`
-                        )
-                    );
-                }
+    };
+
+    const onMessage = (message: unknown) => {
+        const request = parseSyncRequest(message);
+        if ('error' in request) {
+            logger.warn(
+                { event: 'request-ignored', reason: request.error },
+                'unusable SyncRequest__e'
             );
+            return;
+        }
+        if (request.replayId !== null) lastReplay = request.replayId;
+        options.onRequest(request);
+    };
+
+    const connect = async (accessToken: string): Promise<void> => {
+        const connection = new Connection({
+            instanceUrl: options.instanceUrl,
+            accessToken,
+            version: options.apiVersion
         });
-        o.logger.info(
+        const replay = new StreamingExtension.Replay(SYNC_REQUEST_CHANNEL, lastReplay);
+        const authFailure = new StreamingExtension.AuthFailure(onAuthFailure);
+        const created = connection.streaming.createClient([
+            authFailure,
+            replay
+        ]) as unknown as FayeClient;
+        client = created;
+        const sub = created.subscribe(SYNC_REQUEST_CHANNEL, onMessage);
+        await acknowledged(sub, options.subscribeTimeoutMs ?? 30_000);
+        logger.info(
             { event: 'requests-listening', channel: SYNC_REQUEST_CHANNEL },
             'listening for SyncRequest__e'
         );
     };
 
-    await connect(o.accessToken);
+    await connect(options.accessToken);
     return {
         close: async () => {
             closed = true;
-            const c = client;
+            const current = client;
             client = undefined;
-            try {
-                // tell the org (a held long poll ends); do not wait long for an answer
-                const done = c?.disconnect();
-                if (done && typeof done.then === 'function') {
-                    let timer: NodeJS.Timeout | undefined;
-                    await Promise.race([
-                        new Promise((resolve) => done.then(resolve, resolve)),
-                        new Promise((resolve) => (timer = setTimeout(resolve, 2000)))
-                    ]);
-                    clearTimeout(timer);
-                }
-            } catch {
-                /* already gone */
-            }
+            await disconnect(current);
         }
     };
 }

@@ -1,36 +1,23 @@
-// Diff: what exists in the org (Id, external id, SyncHash__c [, RegistryStatus__c]) versus the
-// mapped snapshot. Pure helpers; the engine feeds them from one Bulk API 2.0 query per object.
+// Stage 2, what the org has (OrgIndex): the org's copy of each record by external id (Id,
+// SyncHash__c or the real values, status), read after the source with one Bulk query per object,
+// or by key in small incremental runs; kept in fixed-width columns over the staged key table.
+import type { EntityTarget } from '../entities/types.ts';
+import type { FieldSet } from '../entities/fields.ts';
+import { learnDailyAllowance } from '../salesforce/limits.ts';
+import { bulkQuery, queryByKeys } from '../salesforce/query.ts';
+import type { SfRecord } from '../salesforce/record.ts';
 import { Interner, KeyTable, grow } from '../util/key-table.ts';
+import type { RunContext } from './context.ts';
+import type { StagedFile } from './stage.ts';
 import { syncHash } from './sync-hash.ts';
-import type { SfRecord } from '../entities/professionals/map.ts';
 
-/**
- * The org side of the diff, by external id. A Map of packed strings "id\thash\tstatus[\textra]"
- * works (tests use one) but costs ~250 bytes a record; runs use CompactIndex (~85 bytes).
- */
-export type ExistingIndex = Map<string, string> | CompactIndex;
-
-export interface Existing {
+/** The org's copy of one record. */
+export interface OrgRecord {
     id: string;
     hash: string;
     status: string;
     /** values of the entity's `orgFields` (e.g. a consent's CaptureDate and CaptureSource) */
     extra?: string[];
-}
-
-const SEP = '\u001f';
-
-export function packExisting(e: Existing): string {
-    const base = `${e.id}\t${e.hash}\t${e.status}`;
-    return e.extra?.length ? `${base}\t${e.extra.join(SEP)}` : base;
-}
-
-export function unpackExisting(s: string | undefined): Existing | undefined {
-    if (s === undefined) return undefined;
-    const [id, hash, status, extra] = s.split('\t');
-    return extra === undefined
-        ? { id, hash, status }
-        : { id, hash, status, extra: extra.split(SEP) };
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -40,9 +27,9 @@ const HEX64 = /^[0-9a-f]{64}$/;
  * stored as binary), interned status; anything unusual (other hash formats, extra fields) in
  * small side maps. About 85 bytes a record with the key table, against ~250 for a Map.
  */
-export class CompactIndex {
+export class OrgIndex {
     private readonly keys: KeyTable;
-    /** 1 where the org has the key (the key table may be shared with the engine's winners) */
+    /** 1 where the org has the key (the key table may be shared with the staged winners) */
     private present = new Uint8Array(1 << 16);
     private count = 0;
     private ids = Buffer.alloc(18 << 16);
@@ -56,7 +43,7 @@ export class CompactIndex {
     private readonly otherId = new Map<number, string>();
     private readonly extras = new Map<number, string[]>();
 
-    /** `keys`: share the engine's key table, so each fiscal code is stored once */
+    /** `keys`: share the staged file's key table, so each fiscal code is stored once */
     constructor(keys?: KeyTable) {
         this.keys = keys ?? new KeyTable(1 << 16);
     }
@@ -74,7 +61,7 @@ export class CompactIndex {
         return this.slotOf(key) >= 0;
     }
 
-    put(key: string, e: Existing): void {
+    put(key: string, record: OrgRecord): void {
         const slot = this.keys.add(key);
         if (slot >= this.present.length) {
             const n = this.keys.size;
@@ -89,24 +76,24 @@ export class CompactIndex {
             this.hashes.copy(hashes);
             this.hashes = hashes;
         }
-        if (e.id.length <= 18 && Buffer.byteLength(e.id) === e.id.length) {
-            this.idLen[slot] = this.ids.write(e.id, slot * 18, 'latin1');
+        if (record.id.length <= 18 && Buffer.byteLength(record.id) === record.id.length) {
+            this.idLen[slot] = this.ids.write(record.id, slot * 18, 'latin1');
             this.otherId.delete(slot);
         } else {
             this.idLen[slot] = 0;
-            this.otherId.set(slot, e.id);
+            this.otherId.set(slot, record.id);
         }
         this.otherHash.delete(slot);
-        if (e.hash === '') this.hashMode[slot] = 0;
-        else if (HEX64.test(e.hash)) {
-            this.hashes.write(e.hash, slot * 32, 'hex');
+        if (record.hash === '') this.hashMode[slot] = 0;
+        else if (HEX64.test(record.hash)) {
+            this.hashes.write(record.hash, slot * 32, 'hex');
             this.hashMode[slot] = 1;
         } else {
             this.hashMode[slot] = 2;
-            this.otherHash.set(slot, e.hash);
+            this.otherHash.set(slot, record.hash);
         }
-        this.status[slot] = this.statuses.id(e.status);
-        if (e.extra) this.extras.set(slot, e.extra);
+        this.status[slot] = this.statuses.id(record.status);
+        if (record.extra) this.extras.set(slot, record.extra);
         else this.extras.delete(slot);
         if (this.present[slot] === 0) {
             this.present[slot] = 1;
@@ -114,7 +101,7 @@ export class CompactIndex {
         }
     }
 
-    private at(slot: number): Existing {
+    private at(slot: number): OrgRecord {
         const len = this.idLen[slot];
         const id = len
             ? this.ids.toString('latin1', slot * 18, slot * 18 + len)
@@ -131,7 +118,7 @@ export class CompactIndex {
         return extra ? { id, hash, status, extra } : { id, hash, status };
     }
 
-    lookup(key: string): Existing | undefined {
+    lookup(key: string): OrgRecord | undefined {
         const slot = this.slotOf(key);
         return slot < 0 ? undefined : this.at(slot);
     }
@@ -152,16 +139,14 @@ export class CompactIndex {
     }
 }
 
-/** The org's record for `key`, whichever kind of index holds it. */
-export function existingOf(index: ExistingIndex, key: string): Existing | undefined {
-    return index instanceof CompactIndex ? index.lookup(key) : unpackExisting(index.get(key));
-}
-
-export type Action = 'create' | 'update' | 'unchanged';
-
-export function decide(existing: Existing | undefined, hash: string): Action {
-    if (!existing) return 'create';
-    return existing.hash === hash ? 'unchanged' : 'update';
+export interface IndexRowOptions {
+    externalId: string;
+    fields: FieldSet;
+    statusField?: string;
+    hashField?: string;
+    /** recompute the hash from the real values instead of trusting the hash field */
+    reconcile: boolean;
+    extraFields?: readonly string[];
 }
 
 /**
@@ -169,55 +154,94 @@ export function decide(existing: Existing | undefined, hash: string): Action {
  * real field values, so an edit made in the org shows up as a difference and is repaired.
  */
 export function indexRow(
-    index: ExistingIndex,
+    index: OrgIndex,
     row: Record<string, string>,
-    o: {
-        externalId: string;
-        fields: readonly string[];
-        statusField?: string;
-        hashField?: string;
-        reconcile: boolean;
-        extraFields?: readonly string[];
-    }
+    options: IndexRowOptions
 ): void {
-    const key = row[o.externalId];
+    const key = row[options.externalId];
     if (!key) return;
-    const hash = o.reconcile
-        ? syncHash(row as SfRecord, o.fields)
-        : (row[o.hashField ?? 'SyncHash__c'] ?? '');
-    const e: Existing = {
+    const hash = options.reconcile
+        ? syncHash(row as SfRecord, options.fields)
+        : (row[options.hashField ?? 'SyncHash__c'] ?? '');
+    const record: OrgRecord = {
         id: row.Id,
         hash,
-        status: o.statusField ? (row[o.statusField] ?? '') : ''
+        status: options.statusField ? (row[options.statusField] ?? '') : ''
     };
-    if (o.extraFields)
-        e.extra = o.extraFields.map((f) => (row[f] ?? '').replace(/[\t\u001f]/g, ' '));
-    if (index instanceof CompactIndex) index.put(key, e);
-    else index.set(key, packExisting(e));
+    if (options.extraFields)
+        record.extra = options.extraFields.map((f) => (row[f] ?? '').replace(/[\t\u001f]/g, ' '));
+    index.put(key, record);
 }
 
 /** Keys of existing records in `activeValue` state that the full snapshot no longer contains. */
 export function* absentActive(
-    index: ExistingIndex,
+    index: OrgIndex,
     inSnapshot: (key: string) => boolean,
     activeValue: string | readonly string[]
 ): Iterable<string> {
     const active = typeof activeValue === 'string' ? [activeValue] : activeValue;
-    if (index instanceof CompactIndex) {
-        for (const [key, status] of index.statusEntries())
-            if (active.includes(status) && !inSnapshot(key)) yield key;
-        return;
-    }
-    for (const [key, packed] of index) {
-        if (inSnapshot(key)) continue;
-        if (active.includes(unpackExisting(packed)!.status)) yield key;
-    }
+    for (const [key, status] of index.statusEntries())
+        if (active.includes(status) && !inSnapshot(key)) yield key;
 }
 
-export function countStatus(index: ExistingIndex, value: string | readonly string[]): number {
-    const values = typeof value === 'string' ? [value] : value;
-    if (index instanceof CompactIndex) return index.countStatus(values);
-    let n = 0;
-    for (const packed of index.values()) if (values.includes(unpackExisting(packed)!.status)) n++;
-    return n;
+export function countStatus(index: OrgIndex, value: string | readonly string[]): number {
+    return index.countStatus(typeof value === 'string' ? [value] : value);
+}
+
+/** The fields to read: the hash (or every field when values are compared), status, extras. */
+function queryFields(entity: EntityTarget, compareValues: boolean): string[] {
+    const status = entity.status ? [entity.status.field] : [];
+    const fields = compareValues
+        ? ['Id', ...new Set([entity.externalId, ...entity.fields.names, ...status])]
+        : ['Id', entity.externalId, entity.hashField!, ...status];
+    for (const f of entity.orgFields ?? []) if (!fields.includes(f)) fields.push(f);
+    return fields;
+}
+
+/**
+ * Reads what the org has of `entity` into an OrgIndex sharing the staged key table. An
+ * incremental run only needs the org's copy of the records it read (the changed ones): when
+ * they are few, REST queries on their external ids instead of the whole object. A full run
+ * needs every record (deactivation), --reconcile keeps the Bulk read of the real values.
+ */
+export async function readOrgIndex(
+    entity: EntityTarget,
+    staged: StagedFile,
+    run: RunContext,
+    full: boolean
+): Promise<OrgIndex> {
+    const { client, config } = run;
+    const index = new OrgIndex(staged.keys);
+    const compareValues = run.reconcile || !entity.hashField;
+    const onRow = (row: Record<string, string>) =>
+        indexRow(index, row, {
+            externalId: entity.externalId,
+            fields: entity.fields,
+            statusField: entity.status?.field,
+            hashField: entity.hashField,
+            reconcile: compareValues,
+            extraFields: entity.orgFields
+        });
+    const stagedKeys = staged.keys.size;
+    const targeted =
+        !full && !run.reconcile && !!entity.targetedRead && stagedKeys <= config.targetedReadMax;
+    const select = `SELECT ${queryFields(entity, compareValues).join(', ')} FROM ${entity.object}`;
+    const rows = targeted
+        ? await queryByKeys(client, select, entity.externalId, staged.keys.keys(), onRow, {
+              concurrency: config.concurrency
+          })
+        : await bulkQuery(client, `${select} WHERE ${entity.externalId} != null`, onRow, run.bulk);
+    run.logger.info(
+        {
+            event: 'org-read',
+            entity: entity.name,
+            object: entity.object,
+            records: rows,
+            via: targeted ? 'keys' : 'bulk',
+            ...(targeted ? { keys: stagedKeys } : {})
+        },
+        'existing records indexed'
+    );
+    await learnDailyAllowance(client);
+    return index;
 }

@@ -1,21 +1,9 @@
-// The run report: a stable JSON shape (docs/sync-worker.md). Keys are masked by the entities;
-// messages are scrubbed once more before they are stored.
+// The run report: a stable JSON shape (docs/sync-worker.md), built as the stages count; keys
+// are masked by the entities, messages scrubbed once more before they are stored.
 import { scrubText } from '../domain/mask.ts';
+import type { EntityCounts, EntityTally } from '../entities/types.ts';
 
-export interface EntityCounts {
-    read: number;
-    valid: number;
-    rejected: number;
-    created: number;
-    updated: number;
-    unchanged: number;
-    deactivated: number;
-    failed: number;
-    /** records of subjects erased in the org (ErasureTombstone__c): skipped, never written */
-    suppressed: number;
-    /** records the org changed more recently (e.g. a consent captured in the portal): kept */
-    conflicts: number;
-}
+export type { EntityCounts } from '../entities/types.ts';
 
 export interface Report {
     runId: string;
@@ -27,7 +15,7 @@ export interface Report {
     finishedAt: string;
     source: string;
     watermark: { previous: string | null; current: string | null };
-    entities: Partial<Record<string, EntityCounts & Record<string, number>>>;
+    entities: Partial<Record<string, EntityCounts>>;
     apiCalls: number;
     rejects: Array<{ entity: string; key: string; reason: string }>;
     rejectsNotListed: number;
@@ -75,9 +63,18 @@ export class ReportBuilder {
         };
     }
 
-    entity(name: string): EntityCounts & Record<string, number> {
-        return (this.report.entities[name] ??= emptyCounts() as EntityCounts &
-            Record<string, number>);
+    entity(name: string): EntityCounts {
+        return (this.report.entities[name] ??= emptyCounts());
+    }
+
+    /** The counts and report lines of one entity. */
+    tally(name: string): EntityTally {
+        const counts = this.entity(name);
+        return {
+            counts,
+            reject: (key, reason) => this.reject(name, key, reason),
+            failure: (key, errorCode, message) => this.failure(name, key, errorCode, message)
+        };
     }
 
     reject(entity: string, key: string, reason: string): void {

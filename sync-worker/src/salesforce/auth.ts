@@ -2,7 +2,7 @@
 // token (--instance-url + --access-token or SF_INSTANCE_URL / SF_ACCESS_TOKEN), or the JWT
 // bearer flow for unattended runs (SF_CLIENT_ID, SF_USERNAME, SF_JWT_KEY_FILE, SF_LOGIN_URL).
 // Tokens are never logged.
-import { ConfigError } from '../config/schema.ts';
+import { ConfigError } from '../config/errors.ts';
 
 export interface AuthFlags {
     targetOrg?: string;

@@ -1,14 +1,18 @@
-// Minimal Salesforce REST client over fetch: every call counted against the API budget,
-// retried with backoff, token refreshed once on INVALID_SESSION_ID.
-export type HttpBody = NonNullable<RequestInit['body']>;
+// The Salesforce REST client over fetch: every call counted against the API budget, retried
+// with backoff, token refreshed once on INVALID_SESSION_ID; files uploaded as streams.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
 import { pipeline } from 'node:stream/promises';
 import { ApiBudget } from './budget.ts';
-import { SfHttpError, withRetry, type RetryOptions } from './retry.ts';
+import { SfHttpError, withRetry } from './retry.ts';
 import type { Logger } from '../util/log.ts';
+import { describeError } from '../util/http-error.ts';
+import type { RetryOptions } from '../util/backoff.ts';
+import { retryOptions, type SyncConfig } from '../config/schema.ts';
+
+export type HttpBody = NonNullable<RequestInit['body']>;
 
 export interface SfClientOptions {
     instanceUrl: string;
@@ -100,14 +104,14 @@ export class SfClient {
     private accessToken: string;
     readonly apiVersion: string;
     readonly budget: ApiBudget;
-    private readonly o: SfClientOptions;
+    private readonly options: SfClientOptions;
 
-    constructor(o: SfClientOptions) {
-        this.o = o;
-        this.instanceUrl = o.instanceUrl.replace(/\/+$/, '');
-        this.accessToken = o.accessToken;
-        this.apiVersion = o.apiVersion;
-        this.budget = o.budget;
+    constructor(options: SfClientOptions) {
+        this.options = options;
+        this.instanceUrl = options.instanceUrl.replace(/\/+$/, '');
+        this.accessToken = options.accessToken;
+        this.apiVersion = options.apiVersion;
+        this.budget = options.budget;
     }
 
     get dataPath(): string {
@@ -119,92 +123,113 @@ export class SfClient {
     }
 
     /** One API call (plus retries, each counted). Returns the successful Response. */
-    async request(method: string, path: string, ro: RequestOptions = {}): Promise<Response> {
+    async request(method: string, path: string, request: RequestOptions = {}): Promise<Response> {
         let refreshed = false;
         return withRetry(
             async () => {
                 for (;;) {
-                    this.budget.beforeCall(ro.essential);
-                    const url = path.startsWith('http') ? path : `${this.instanceUrl}${path}`;
-                    const body = typeof ro.body === 'function' ? ro.body() : ro.body;
-                    const res = ro.file
-                        ? await sendFile(
-                              url,
-                              method,
-                              {
-                                  Authorization: `Bearer ${this.accessToken}`,
-                                  Accept: ro.accept ?? 'application/json',
-                                  'Content-Type': ro.contentType ?? 'application/octet-stream',
-                                  ...ro.headers
-                              },
-                              ro.file,
-                              this.o.timeoutMs
-                          )
-                        : await fetch(url, {
-                              method,
-                              headers: {
-                                  Authorization: `Bearer ${this.accessToken}`,
-                                  Accept: ro.accept ?? 'application/json',
-                                  ...(body !== undefined
-                                      ? { 'Content-Type': ro.contentType ?? 'application/json' }
-                                      : {}),
-                                  ...ro.headers
-                              },
-                              body,
-                              signal: AbortSignal.timeout(this.o.timeoutMs),
-                              ...(body !== undefined && typeof body !== 'string'
-                                  ? { duplex: 'half' }
-                                  : {})
-                          } as RequestInit);
-                    this.budget.observe(res.headers.get('sforce-limit-info'));
-                    if (res.ok || ro.okStatuses?.includes(res.status)) return res;
-                    const err = await parseErrorBody(res);
-                    if (res.status === 401 && this.o.refresh && !refreshed) {
+                    this.budget.beforeCall(request.essential);
+                    const response = await this.send(method, path, request);
+                    this.budget.observe(response.headers.get('sforce-limit-info'));
+                    if (response.ok || request.okStatuses?.includes(response.status))
+                        return response;
+                    const err = await parseErrorBody(response);
+                    if (response.status === 401 && this.options.refresh && !refreshed) {
                         refreshed = true;
-                        this.o.logger?.info(
+                        this.options.logger?.info(
                             { event: 'token-refresh' },
                             'session expired, refreshing the access token'
                         );
-                        this.accessToken = await this.o.refresh();
+                        this.accessToken = await this.options.refresh();
                         continue;
                     }
                     throw err;
                 }
             },
-            this.o.retry,
-            undefined,
+            this.options.retry,
             (err, attempt, delay) =>
-                this.o.logger?.warn(
+                this.options.logger?.warn(
                     {
                         event: 'retry',
                         method,
                         path: path.split('?')[0],
                         attempt: attempt + 1,
                         delayMs: delay,
-                        error: describe(err)
+                        error: describeError(err)
                     },
                     'request failed, retrying'
                 )
         );
     }
 
+    /** One attempt: a file upload through node:http(s), anything else through fetch. */
+    private async send(method: string, path: string, request: RequestOptions): Promise<Response> {
+        const url = path.startsWith('http') ? path : `${this.instanceUrl}${path}`;
+        const headers = {
+            Authorization: `Bearer ${this.accessToken}`,
+            Accept: request.accept ?? 'application/json'
+        };
+        if (request.file) {
+            return sendFile(
+                url,
+                method,
+                {
+                    ...headers,
+                    'Content-Type': request.contentType ?? 'application/octet-stream',
+                    ...request.headers
+                },
+                request.file,
+                this.options.timeoutMs
+            );
+        }
+        const body = typeof request.body === 'function' ? request.body() : request.body;
+        return fetch(url, {
+            method,
+            headers: {
+                ...headers,
+                ...(body !== undefined
+                    ? { 'Content-Type': request.contentType ?? 'application/json' }
+                    : {}),
+                ...request.headers
+            },
+            body,
+            signal: AbortSignal.timeout(this.options.timeoutMs),
+            ...(body !== undefined && typeof body !== 'string' ? { duplex: 'half' } : {})
+        } as RequestInit);
+    }
+
     async json<T = unknown>(
         method: string,
         path: string,
         body?: unknown,
-        ro: RequestOptions = {}
+        request: RequestOptions = {}
     ): Promise<T> {
-        const res = await this.request(method, path, {
-            ...ro,
+        const response = await this.request(method, path, {
+            ...request,
             body: body === undefined ? undefined : JSON.stringify(body)
         });
-        const text = await res.text();
+        const text = await response.text();
         return (text ? JSON.parse(text) : undefined) as T;
     }
 }
 
-export function describe(err: unknown): string {
-    if (err instanceof SfHttpError) return `${err.status} ${err.errorCode}`;
-    const e = err as { name?: string; code?: string; cause?: { code?: string } };
-    return [e?.name, e?.code ?? e?.cause?.code].filter(Boolean).join(' ') || String(err);
+/** The org to talk to: an instance, a token, and a way to refresh it when it can be. */
+export interface OrgAuth {
+    instanceUrl: string;
+    accessToken: string;
+    refresh?: () => Promise<string>;
+}
+
+/** A client for one run (its own API budget), configured from the run's configuration. */
+export function clientFor(config: SyncConfig, auth: OrgAuth, logger?: Logger): SfClient {
+    return new SfClient({
+        instanceUrl: auth.instanceUrl,
+        accessToken: auth.accessToken,
+        refresh: auth.refresh,
+        apiVersion: config.apiVersion,
+        budget: new ApiBudget(config.apiBudgetShare),
+        retry: retryOptions(config),
+        timeoutMs: config.requestTimeoutMs,
+        logger
+    });
 }

@@ -1,50 +1,16 @@
-// Exponential backoff with full jitter (delay = random(0, min(cap, base * 2^attempt))).
-// What is retryable follows docs/salesforce-api.md: 5xx, timeouts, connection resets and
-// REQUEST_LIMIT_EXCEEDED caused by concurrency (not the daily allocation).
-
-export interface RetryOptions {
-    retries: number;
-    baseMs: number;
-    capMs: number;
-    /** injectable for tests */
-    random?: () => number;
-    sleep?: (ms: number) => Promise<void>;
-}
-
-export const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-export function backoffDelay(
-    attempt: number,
-    o: Pick<RetryOptions, 'baseMs' | 'capMs' | 'random'>
-): number {
-    const ceiling = Math.min(o.capMs, o.baseMs * 2 ** attempt);
-    return Math.floor((o.random ?? Math.random)() * ceiling);
-}
+// Which Salesforce failures are retried (docs/salesforce-api.md): 5xx, 408/429, timeouts,
+// connection resets, UNABLE_TO_LOCK_ROW and REQUEST_LIMIT_EXCEEDED caused by concurrency (not
+// the daily allocation), with exponential backoff and full jitter (util/backoff.ts).
+import { isNetworkFailure, retryWithBackoff, type RetryOptions } from '../util/backoff.ts';
+import { HttpStatusError } from '../util/http-error.ts';
 
 /** An HTTP error from Salesforce with its parsed error code. */
-export class SfHttpError extends Error {
-    readonly status: number;
-    readonly errorCode: string;
+export class SfHttpError extends HttpStatusError {
     constructor(status: number, errorCode: string, message: string) {
-        super(`${status} ${errorCode}: ${message}`);
+        super(status, errorCode, message);
         this.name = 'SfHttpError';
-        this.status = status;
-        this.errorCode = errorCode;
     }
 }
-
-const NETWORK_CODES = new Set([
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'ETIMEDOUT',
-    'EPIPE',
-    'EAI_AGAIN',
-    'UND_ERR_SOCKET',
-    'UND_ERR_CONNECT_TIMEOUT',
-    'UND_ERR_HEADERS_TIMEOUT',
-    'UND_ERR_BODY_TIMEOUT',
-    'UND_ERR_CLOSED'
-]);
 
 export function isRetryable(err: unknown): boolean {
     if (err instanceof SfHttpError) {
@@ -54,34 +20,19 @@ export function isRetryable(err: unknown): boolean {
         if (err.errorCode === 'UNABLE_TO_LOCK_ROW') return true;
         return false;
     }
-    const e = err as { name?: string; code?: string; cause?: { code?: string; name?: string } };
-    if (!e || typeof e !== 'object') return false;
-    if (e.name === 'TimeoutError' || e.name === 'AbortError') return true;
-    if (e.code && NETWORK_CODES.has(e.code)) return true;
-    if (e.cause?.code && NETWORK_CODES.has(e.cause.code)) return true;
-    if (e.cause?.name === 'TimeoutError' || e.cause?.name === 'SocketError') return true;
-    // fetch() reports network failures as TypeError("fetch failed") with a cause
-    return (
-        e.name === 'TypeError' &&
-        /fetch failed|terminated|other side closed/i.test(String((err as Error).message))
-    );
+    return isNetworkFailure(err);
 }
 
-export async function withRetry<T>(
+/** One Salesforce operation, retried while `isRetryable` says so. */
+export function withRetry<T>(
     fn: (attempt: number) => Promise<T>,
     o: RetryOptions,
-    retryable: (err: unknown) => boolean = isRetryable,
     onRetry?: (err: unknown, attempt: number, delayMs: number) => void
 ): Promise<T> {
-    const sleep = o.sleep ?? defaultSleep;
-    for (let attempt = 0; ; attempt++) {
-        try {
-            return await fn(attempt);
-        } catch (err) {
-            if (attempt >= o.retries || !retryable(err)) throw err;
-            const delay = backoffDelay(attempt, o);
-            onRetry?.(err, attempt, delay);
-            await sleep(delay);
-        }
-    }
+    return retryWithBackoff(fn, o, isRetryable, onRetry);
+}
+
+/** The daily allocation is used up (403 REQUEST_LIMIT_EXCEEDED): the run stops cleanly. */
+export function isDailyLimitRefusal(err: unknown): err is SfHttpError {
+    return err instanceof SfHttpError && err.errorCode === 'REQUEST_LIMIT_EXCEEDED';
 }

@@ -1,28 +1,32 @@
-// Load: Bulk API 2.0 upsert by external id for large sets (one job per CSV upload, each upload
-// below maxUploadBytes), sObject Collections (200 records a call) below the threshold.
-// p-queue bounds concurrent collection calls and concurrent bulk jobs.
-import { createReadStream, createWriteStream } from 'node:fs';
-import { parse as parseCsv } from 'csv-parse';
+// Upsert by external id: Bulk API 2.0 for large sets (one job per CSV upload, each upload below
+// maxUploadBytes), sObject Collections (200 records a call) below the threshold; rows locked
+// or left unprocessed are retried in further rounds. p-queue bounds concurrent calls and jobs.
+import { createWriteStream } from 'node:fs';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import PQueue from 'p-queue';
 import { stringify } from 'csv-stringify/sync';
-import { BudgetExceededError } from './budget.ts';
-import { SfHttpError, defaultSleep, backoffDelay } from './retry.ts';
-import { bulkUpsert, parseBulkError, type PollOptions } from './bulk2/ingest.ts';
-import type { SfClient } from './http.ts';
-import type { SfRecord } from '../entities/professionals/map.ts';
+import type { SyncConfig } from '../config/schema.ts';
+import { backoffDelay, defaultSleep } from '../util/backoff.ts';
 import type { Logger } from '../util/log.ts';
+import { BudgetExceededError } from './budget.ts';
+import { SfHttpError } from './retry.ts';
+import { bulkUpsert } from './bulk2/ingest.ts';
+import type { PollOptions } from './bulk2/job.ts';
+import { parseBulkError } from './bulk2/results.ts';
+import { csvLine, fromCsvRow, keysOf, toCsvRow } from './csv.ts';
+import type { SfClient } from './http.ts';
+import { toCollectionRecord, type SfRecord } from './record.ts';
 
-export interface LoadTarget {
+export interface UpsertTarget {
     object: string;
     externalId: string;
-    /** CSV columns in order (relationship columns as `Rel.ExtId__c`) */
+    /** CSV columns in order (relationship columns as `Relationship.ExternalId__c`) */
     columns: readonly string[];
 }
 
-export interface LoadOptions {
+export interface UpsertOptions {
     bulkThreshold: number;
     collectionSize: number;
     maxUploadBytes: number;
@@ -38,27 +42,63 @@ export interface LoadOptions {
     signal?: AbortSignal;
 }
 
+/** The upsert options of a run, from its configuration (built once per run). */
+export function upsertOptions(
+    config: SyncConfig,
+    run: { tmpDir: string; logger: Logger; signal?: AbortSignal }
+): UpsertOptions {
+    return {
+        bulkThreshold: config.bulkThreshold,
+        collectionSize: config.collectionSize,
+        maxUploadBytes: config.maxUploadBytes,
+        concurrency: config.concurrency,
+        maxConcurrentJobs: config.maxConcurrentJobs,
+        lockRetries: config.lockRetries,
+        retryBaseMs: config.retryBaseMs,
+        poll: {
+            initialMs: config.pollInitialMs,
+            maxMs: config.pollMaxMs,
+            timeoutMs: config.jobTimeoutMs
+        },
+        tmpDir: run.tmpDir,
+        logger: run.logger,
+        signal: run.signal
+    };
+}
+
 export const RUN_STOPPED = 'RUN_STOPPED';
+export const API_BUDGET_EXCEEDED = 'API_BUDGET_EXCEEDED';
 const STOPPED_MESSAGE = 'not sent: the run was stopped (SIGTERM); the next run sends it';
 
-export interface LoadFailure {
+export interface UpsertFailure {
     key: string; // external id value (caller masks it)
     errorCode: string;
     message: string;
 }
 
-export interface LoadStats {
+export interface UpsertResult {
     sent: number;
-    failed: LoadFailure[];
+    failed: UpsertFailure[];
     bulkJobs: number;
     collectionCalls: number;
+}
+
+type Records = AsyncIterable<SfRecord> | Iterable<SfRecord>;
+
+/** What one pass of an upsert shares: the result so far and the rows to retry. */
+interface Pass {
+    client: SfClient;
+    target: UpsertTarget;
+    options: UpsertOptions;
+    result: UpsertResult;
+    retryLater: SfRecord[];
 }
 
 const RETRY_RECORD_CODES = new Set(['UNABLE_TO_LOCK_ROW', 'UNPROCESSED']);
 
 function errorCodeOf(err: unknown): { errorCode: string; message: string } {
     if (err instanceof BudgetExceededError)
-        return { errorCode: 'API_BUDGET_EXCEEDED', message: err.message };
+        return { errorCode: API_BUDGET_EXCEEDED, message: err.message };
     if (err instanceof SfHttpError) return { errorCode: err.errorCode, message: err.message };
     const e = err as Error;
     return {
@@ -67,242 +107,197 @@ function errorCodeOf(err: unknown): { errorCode: string; message: string } {
     };
 }
 
-/** Collections body record: relationship columns become nested objects, nulls stay null. */
-export function toCollectionRecord(object: string, r: SfRecord): Record<string, unknown> {
-    const out: Record<string, unknown> = { attributes: { type: object } };
-    for (const [k, v] of Object.entries(r)) {
-        const dot = k.indexOf('.');
-        if (dot > 0) {
-            if (v !== null) out[k.slice(0, dot)] = { [k.slice(dot + 1)]: v };
-        } else out[k] = v;
+function failAll(pass: Pass, keys: Iterable<string>, errorCode: string, message: string): void {
+    for (const key of keys) pass.result.failed.push({ key, errorCode, message });
+}
+
+function keysOfRecords(pass: Pass, records: readonly SfRecord[]): string[] {
+    return records.map((record) => String(record[pass.target.externalId]));
+}
+
+interface CollectionAnswer {
+    success: boolean;
+    errors?: Array<{ statusCode?: string; errorCode?: string; message?: string }>;
+}
+
+/** One collections call for `batch` (up to collectionSize records). */
+async function sendCollection(pass: Pass, batch: SfRecord[]): Promise<void> {
+    const { client, target, result } = pass;
+    if (pass.options.signal?.aborted) {
+        failAll(pass, keysOfRecords(pass, batch), RUN_STOPPED, STOPPED_MESSAGE);
+        return;
     }
-    return out;
-}
-
-/** The external ids in one of our upload files (read back when its whole job failed). */
-export async function keysOf(path: string, externalId: string): Promise<string[]> {
-    const keys: string[] = [];
-    const parser = createReadStream(path).pipe(parseCsv({ columns: true }));
-    for await (const row of parser as AsyncIterable<Record<string, string>>)
-        keys.push(row[externalId]);
-    return keys;
-}
-
-const NEEDS_QUOTES = /[",\r\n]/;
-/**
- * One CSV record (RFC 4180, comma, LF), as csv-stringify writes it: a cell is quoted only when
- * it holds a comma, a double quote or a line break. About 10x faster than calling csv-stringify
- * once per record, which showed up in the profile of a 1M-record load.
- */
-export function csvLine(cells: readonly string[]): string {
-    let out = '';
-    for (let i = 0; i < cells.length; i++) {
-        const c = cells[i];
-        if (i) out += ',';
-        out += NEEDS_QUOTES.test(c) ? `"${c.replace(/"/g, '""')}"` : c;
-    }
-    return out + '\n';
-}
-
-/** CSV cell: absent -> '' (left unchanged), null -> #N/A (cleared), relationship null -> ''. */
-export function toCsvRow(columns: readonly string[], r: SfRecord): string[] {
-    return columns.map((c) => {
-        if (!(c in r)) return '';
-        const v = r[c];
-        if (v === null) return c.includes('.') ? '' : '#N/A';
-        return v;
-    });
-}
-
-export function fromCsvRow(columns: readonly string[], row: Record<string, string>): SfRecord {
-    const r: SfRecord = {};
-    for (const c of columns) {
-        const v = row[c];
-        if (v === undefined || v === '') continue;
-        r[c] = v === '#N/A' ? null : v;
-    }
-    return r;
-}
-
-async function loadCollections(
-    client: SfClient,
-    t: LoadTarget,
-    records: AsyncIterable<SfRecord> | Iterable<SfRecord>,
-    o: LoadOptions,
-    stats: LoadStats,
-    retryLater: SfRecord[]
-): Promise<void> {
-    const queue = new PQueue({ concurrency: o.concurrency });
-    const path = `${client.dataPath}/composite/sobjects/${t.object}/${t.externalId}`;
-    const send = async (batch: SfRecord[]) => {
-        if (o.signal?.aborted) {
-            for (const r of batch)
-                stats.failed.push({
-                    key: String(r[t.externalId]),
-                    errorCode: RUN_STOPPED,
-                    message: STOPPED_MESSAGE
-                });
-            return;
-        }
-        try {
-            stats.collectionCalls++;
-            const results = await client.json<
-                Array<{
-                    success: boolean;
-                    errors?: Array<{ statusCode?: string; errorCode?: string; message?: string }>;
-                }>
-            >('PATCH', path, {
+    try {
+        result.collectionCalls++;
+        const answers = await client.json<CollectionAnswer[]>(
+            'PATCH',
+            `${client.dataPath}/composite/sobjects/${target.object}/${target.externalId}`,
+            {
                 allOrNone: false,
-                records: batch.map((r) => toCollectionRecord(t.object, r))
-            });
-            batch.forEach((r, i) => {
-                const res = results?.[i];
-                if (res?.success) return;
-                const e = res?.errors?.[0];
-                const code = e?.statusCode ?? e?.errorCode ?? 'UNKNOWN';
-                if (RETRY_RECORD_CODES.has(code)) retryLater.push(r);
-                else
-                    stats.failed.push({
-                        key: String(r[t.externalId]),
-                        errorCode: code,
-                        message: e?.message ?? ''
-                    });
-            });
-        } catch (err) {
-            const { errorCode, message } = errorCodeOf(err);
-            for (const r of batch)
-                stats.failed.push({ key: String(r[t.externalId]), errorCode, message });
-        }
-    };
+                records: batch.map((record) => toCollectionRecord(target.object, record))
+            }
+        );
+        batch.forEach((record, i) => {
+            const answer = answers?.[i];
+            if (answer?.success) return;
+            const error = answer?.errors?.[0];
+            const code = error?.statusCode ?? error?.errorCode ?? 'UNKNOWN';
+            if (RETRY_RECORD_CODES.has(code)) pass.retryLater.push(record);
+            else failAll(pass, [String(record[target.externalId])], code, error?.message ?? '');
+        });
+    } catch (err) {
+        const { errorCode, message } = errorCodeOf(err);
+        failAll(pass, keysOfRecords(pass, batch), errorCode, message);
+    }
+}
+
+async function upsertByCollections(pass: Pass, records: Records): Promise<void> {
+    const { options } = pass;
+    const queue = new PQueue({ concurrency: options.concurrency });
     let batch: SfRecord[] = [];
-    for await (const r of records) {
-        stats.sent++;
-        batch.push(r);
-        if (batch.length >= o.collectionSize) {
-            const b = batch;
+    for await (const record of records) {
+        pass.result.sent++;
+        batch.push(record);
+        if (batch.length >= options.collectionSize) {
+            const full = batch;
             batch = [];
-            await queue.onSizeLessThan(o.concurrency);
-            void queue.add(() => send(b));
+            await queue.onSizeLessThan(options.concurrency);
+            void queue.add(() => sendCollection(pass, full));
         }
     }
-    if (batch.length) void queue.add(() => send(batch));
+    if (batch.length) void queue.add(() => sendCollection(pass, batch));
     await queue.onIdle();
 }
 
-async function loadBulk(
-    client: SfClient,
-    t: LoadTarget,
-    records: AsyncIterable<SfRecord> | Iterable<SfRecord>,
-    o: LoadOptions,
-    stats: LoadStats,
-    retryLater: SfRecord[]
-): Promise<void> {
-    await mkdir(o.tmpDir, { recursive: true });
-    const header = stringify([t.columns as string[]]);
+interface UploadFile {
+    path: string;
+    rows: number;
+}
+
+/** The records as CSV files, each below maxUploadBytes (one Bulk job each). */
+async function writeUploadFiles(pass: Pass, records: Records): Promise<UploadFile[]> {
+    const { target, options } = pass;
+    await mkdir(options.tmpDir, { recursive: true });
+    const header = stringify([target.columns as string[]]);
     // the keys of a file are read back from it only when a whole job fails (rare): keeping them
     // in memory cost ~40 MB at 1M records
-    const files: { path: string; rows: number }[] = [];
-    let cur: { path: string; rows: number; bytes: number; out: NodeJS.WritableStream } | undefined;
+    const files: UploadFile[] = [];
+    let current: (UploadFile & { bytes: number; out: NodeJS.WritableStream }) | undefined;
     const close = async () => {
-        if (!cur) return;
-        cur.out.end();
-        await once(cur.out, 'finish');
-        files.push({ path: cur.path, rows: cur.rows });
-        cur = undefined;
+        if (!current) return;
+        current.out.end();
+        await once(current.out, 'finish');
+        files.push({ path: current.path, rows: current.rows });
+        current = undefined;
     };
-    for await (const r of records) {
-        stats.sent++;
-        const line = csvLine(toCsvRow(t.columns, r));
+    for await (const record of records) {
+        pass.result.sent++;
+        const line = csvLine(toCsvRow(target.columns, record));
         const bytes = Buffer.byteLength(line);
-        if (cur && cur.bytes + bytes > o.maxUploadBytes) await close();
-        if (!cur) {
-            const path = join(o.tmpDir, `${t.object}-${Date.now()}-${files.length}.csv`);
-            cur = {
-                path,
-                rows: 0,
-                bytes: Buffer.byteLength(header),
-                out: createWriteStream(path)
-            };
-            cur.out.write(header);
+        if (current && current.bytes + bytes > options.maxUploadBytes) await close();
+        if (!current) {
+            const path = join(options.tmpDir, `${target.object}-${Date.now()}-${files.length}.csv`);
+            const out = createWriteStream(path);
+            current = { path, rows: 0, bytes: Buffer.byteLength(header), out };
+            out.write(header);
         }
-        if (!cur.out.write(line)) await once(cur.out, 'drain');
-        cur.bytes += bytes;
-        cur.rows++;
+        if (!current.out.write(line)) await once(current.out, 'drain');
+        current.bytes += bytes;
+        current.rows++;
     }
     await close();
-    const queue = new PQueue({ concurrency: o.maxConcurrentJobs });
-    for (const f of files) {
-        void queue.add(async () => {
-            if (o.signal?.aborted) {
-                for (const key of await keysOf(f.path, t.externalId))
-                    stats.failed.push({ key, errorCode: RUN_STOPPED, message: STOPPED_MESSAGE });
-                await rm(f.path, { force: true });
-                return;
-            }
-            const size = (await stat(f.path)).size;
-            o.logger?.info(
-                { event: 'bulk-upload', object: t.object, rows: f.rows, bytes: size },
-                'bulk upsert job'
-            );
-            try {
-                stats.bulkJobs++;
-                const res = await bulkUpsert(client, t.object, t.externalId, f.path, o.poll);
-                for (const row of res.failed) {
-                    const { errorCode, message } = parseBulkError(row.sf__Error ?? '');
-                    if (RETRY_RECORD_CODES.has(errorCode))
-                        retryLater.push(fromCsvRow(t.columns, row));
-                    else stats.failed.push({ key: row[t.externalId], errorCode, message });
-                }
-                for (const row of res.unprocessed) retryLater.push(fromCsvRow(t.columns, row));
-            } catch (err) {
-                const { errorCode, message } = errorCodeOf(err);
-                for (const key of await keysOf(f.path, t.externalId))
-                    stats.failed.push({ key, errorCode, message });
-            } finally {
-                await rm(f.path, { force: true });
-            }
-        });
+    return files;
+}
+
+/** One Bulk job for one upload file; its failed rows counted, locked ones kept for a retry. */
+async function runUploadJob(pass: Pass, file: UploadFile): Promise<void> {
+    const { client, target, options, result } = pass;
+    if (options.signal?.aborted) {
+        failAll(pass, await keysOf(file.path, target.externalId), RUN_STOPPED, STOPPED_MESSAGE);
+        await rm(file.path, { force: true });
+        return;
     }
+    const size = (await stat(file.path)).size;
+    options.logger?.info(
+        { event: 'bulk-upload', object: target.object, rows: file.rows, bytes: size },
+        'bulk upsert job'
+    );
+    try {
+        result.bulkJobs++;
+        const job = await bulkUpsert(
+            client,
+            target.object,
+            target.externalId,
+            file.path,
+            options.poll
+        );
+        for (const row of job.failed) {
+            const { errorCode, message } = parseBulkError(row.sf__Error ?? '');
+            if (RETRY_RECORD_CODES.has(errorCode))
+                pass.retryLater.push(fromCsvRow(target.columns, row));
+            else failAll(pass, [row[target.externalId]], errorCode, message);
+        }
+        for (const row of job.unprocessed) pass.retryLater.push(fromCsvRow(target.columns, row));
+    } catch (err) {
+        const { errorCode, message } = errorCodeOf(err);
+        failAll(pass, await keysOf(file.path, target.externalId), errorCode, message);
+    } finally {
+        await rm(file.path, { force: true });
+    }
+}
+
+async function upsertByBulk(pass: Pass, records: Records): Promise<void> {
+    const files = await writeUploadFiles(pass, records);
+    const queue = new PQueue({ concurrency: pass.options.maxConcurrentJobs });
+    for (const file of files) void queue.add(() => runUploadJob(pass, file));
     await queue.onIdle();
 }
 
+async function upsertPass(pass: Pass, records: Records, count: number): Promise<void> {
+    if (count >= pass.options.bulkThreshold) await upsertByBulk(pass, records);
+    else await upsertByCollections(pass, records);
+}
+
 /**
- * Upsert `records` (`count` of them) into `t.object`. Records failing with UNABLE_TO_LOCK_ROW
- * (or left unprocessed by a failed job) are retried up to `lockRetries` rounds with backoff;
- * everything else that fails is returned in `failed` with Salesforce's error code.
+ * Upsert `records` (`count` of them) into `target.object`. Records failing with
+ * UNABLE_TO_LOCK_ROW (or left unprocessed by a failed job) are retried up to `lockRetries`
+ * rounds with backoff; everything else that fails is returned in `failed` with Salesforce's
+ * error code.
  */
-export async function loadRecords(
+export async function upsertRecords(
     client: SfClient,
-    t: LoadTarget,
-    records: AsyncIterable<SfRecord> | Iterable<SfRecord>,
+    target: UpsertTarget,
+    records: Records,
     count: number,
-    o: LoadOptions
-): Promise<LoadStats> {
-    const stats: LoadStats = { sent: 0, failed: [], bulkJobs: 0, collectionCalls: 0 };
-    let pending: SfRecord[] = [];
-    if (count >= o.bulkThreshold) await loadBulk(client, t, records, o, stats, pending);
-    else await loadCollections(client, t, records, o, stats, pending);
-    const sent = stats.sent;
-    for (let round = 0; pending.length && round < o.lockRetries; round++) {
-        const again = pending;
-        pending = [];
-        await (o.sleep ?? defaultSleep)(
-            backoffDelay(round, { baseMs: o.retryBaseMs, capMs: 30_000 })
+    options: UpsertOptions
+): Promise<UpsertResult> {
+    const result: UpsertResult = { sent: 0, failed: [], bulkJobs: 0, collectionCalls: 0 };
+    const pass: Pass = { client, target, options, result, retryLater: [] };
+    await upsertPass(pass, records, count);
+    const sent = result.sent;
+    for (let round = 0; pass.retryLater.length && round < options.lockRetries; round++) {
+        const again = pass.retryLater;
+        pass.retryLater = [];
+        await (options.sleep ?? defaultSleep)(
+            backoffDelay(round, { baseMs: options.retryBaseMs, capMs: 30_000 })
         );
-        o.logger?.info(
-            { event: 'record-retry', object: t.object, records: again.length, round: round + 1 },
+        options.logger?.info(
+            {
+                event: 'record-retry',
+                object: target.object,
+                records: again.length,
+                round: round + 1
+            },
             'retrying locked rows'
         );
-        if (again.length >= o.bulkThreshold) await loadBulk(client, t, again, o, stats, pending);
-        else await loadCollections(client, t, again, o, stats, pending);
+        await upsertPass(pass, again, again.length);
     }
-    for (const r of pending) {
-        stats.failed.push({
-            key: String(r[t.externalId]),
-            errorCode: 'UNABLE_TO_LOCK_ROW',
-            message: 'record still locked after retries'
-        });
-    }
-    stats.sent = sent;
-    return stats;
+    failAll(
+        pass,
+        keysOfRecords(pass, pass.retryLater),
+        'UNABLE_TO_LOCK_ROW',
+        'record still locked after retries'
+    );
+    result.sent = sent;
+    return result;
 }

@@ -1,4 +1,6 @@
-import { ConfigError } from '../config/schema.ts';
+// Opening the `--source` values: `ndjson:<dir>`, `fhir:<url>`, `content:<dir>`, and several of
+// them read as one source (each resource type from the first source that holds it).
+import { ConfigError } from '../config/errors.ts';
 import { ContentSource } from './content-dir.ts';
 import { FhirSource, type FhirSourceOptions } from './fhir.ts';
 import { NdjsonSource } from './ndjson.ts';

@@ -1,11 +1,10 @@
 // `content:<dir>`: what the content team publishes. catalog.ndjson (courses, modules, live
 // sessions: one JSON object a line) plus faq/*.md and pills/*.md (YAML front matter + Markdown
-// body). Yields raw items; validation and Markdown -> sanitised HTML happen in content.ts.
-import { createReadStream } from 'node:fs';
+// body). Yields raw items; validation and Markdown -> sanitised HTML happen in entities/content/.
 import { access, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import matter from 'gray-matter';
+import { nonBlankLines } from '../util/ndjson-file.ts';
 import {
     UnparseableResource,
     type ReadOptions,
@@ -94,21 +93,8 @@ export class ContentSource implements RegistrySource {
     }
 
     private async *catalog(): AsyncIterable<unknown> {
-        const file = join(this.dir, 'catalog.ndjson');
-        try {
-            await access(file);
-        } catch {
-            return;
-        }
-        const rl = createInterface({
-            input: createReadStream(file, { encoding: 'utf8' }),
-            crlfDelay: Infinity
-        });
-        let n = 0;
-        for await (const line of rl) {
-            n++;
-            if (!line.trim()) continue;
-            const position = `catalog.ndjson line ${n}`;
+        for await (const [number, line] of nonBlankLines(join(this.dir, 'catalog.ndjson'))) {
+            const position = `catalog.ndjson line ${number}`;
             let data: unknown;
             try {
                 data = JSON.parse(line);

@@ -1,5 +1,5 @@
-// Compact in-memory structures for the per-record indexes of a run (issue 10: peak RSS under
-// 300 MB at 1M professionals). A JS Map<string, string> costs about 150-250 bytes a record
+// Compact in-memory structures for the per-record indexes of a run: KeyTable (string -> dense
+// slot), Interner, grow (issue 10: peak RSS under 300 MB at 1M professionals). A JS Map<string, string> costs about 150-250 bytes a record
 // (key string, value string, hash-table entry); these keep the same information in a few large
 // typed arrays and Buffers: about 30 bytes a key plus the fixed-width values.
 
@@ -171,69 +171,4 @@ export function grow<T extends Uint8Array | Uint16Array | Uint32Array | Float64A
     const b = new (a.constructor as new (n: number) => T)(n);
     b.set(a);
     return b;
-}
-
-/** The shape of mapping.ts's CompactRole (kept structural to avoid an import cycle). */
-export interface RoleTuple {
-    active: boolean;
-    start: string;
-    orgId: string;
-    role: string | null;
-    category: string | null;
-    updated: string; // an ISO instant from toISOString(), or ''
-}
-
-const NONE = 0xffffffff;
-
-/** Practitioner id -> best role during the join: ~55 bytes a practitioner (a Map: ~150). */
-export class RoleTable {
-    private readonly keys = new KeyTable(1 << 16);
-    private readonly strings = new Interner();
-    private active = new Uint8Array(1 << 16);
-    private fields = new Uint32Array(4 << 16); // start, orgId, role, category (interned)
-    private updated = new Float64Array(1 << 16);
-    private readonly oddUpdated = new Map<number, string>();
-
-    get size(): number {
-        return this.keys.size;
-    }
-
-    get(id: string): RoleTuple | undefined {
-        const s = this.keys.get(id);
-        if (s < 0) return undefined;
-        const f = this.fields;
-        const v = this.strings.values;
-        const u = this.updated[s];
-        return {
-            active: this.active[s] === 1,
-            start: v[f[s * 4]],
-            orgId: v[f[s * 4 + 1]],
-            role: f[s * 4 + 2] === NONE ? null : v[f[s * 4 + 2]],
-            category: f[s * 4 + 3] === NONE ? null : v[f[s * 4 + 3]],
-            updated: Number.isNaN(u) ? (this.oddUpdated.get(s) ?? '') : new Date(u).toISOString()
-        };
-    }
-
-    set(id: string, r: RoleTuple): void {
-        const s = this.keys.add(id);
-        if (s >= this.active.length) {
-            this.active = grow(this.active, s + 1);
-            this.updated = grow(this.updated, this.active.length);
-            this.fields = grow(this.fields, this.active.length * 4);
-        }
-        this.active[s] = r.active ? 1 : 0;
-        this.fields[s * 4] = this.strings.id(r.start);
-        this.fields[s * 4 + 1] = this.strings.id(r.orgId);
-        this.fields[s * 4 + 2] = r.role === null ? NONE : this.strings.id(r.role);
-        this.fields[s * 4 + 3] = r.category === null ? NONE : this.strings.id(r.category);
-        const t = r.updated ? Date.parse(r.updated) : NaN;
-        // an instant that would not survive the round trip is kept as a string
-        if (r.updated && (Number.isNaN(t) || new Date(t).toISOString() !== r.updated)) {
-            this.oddUpdated.set(s, r.updated);
-            this.updated[s] = NaN;
-        } else {
-            this.oddUpdated.delete(s);
-            this.updated[s] = t;
-        }
-    }
 }
