@@ -142,8 +142,9 @@ export function buildFiscalCode(parts: {
 }
 
 const VOWELS = /[AEIOU]/;
-function letters(s: string): string {
-    return s
+/** The letters of a name without accents, upper case (`D'Angelò` -> `DANGELO`). */
+export function plainLetters(name: string): string {
+    return name
         .normalize('NFD')
         .replace(/[\u0300-\u036f]/g, '')
         .toUpperCase()
@@ -152,7 +153,7 @@ function letters(s: string): string {
 
 /** Surname part: consonants, then vowels, padded with X. */
 export function surnameCode(surname: string): string {
-    const l = letters(surname);
+    const l = plainLetters(surname);
     const cons = [...l].filter((c) => !VOWELS.test(c)).join('');
     const vows = [...l].filter((c) => VOWELS.test(c)).join('');
     return (cons + vows + 'XXX').slice(0, 3);
@@ -160,7 +161,7 @@ export function surnameCode(surname: string): string {
 
 /** Name part: with 4+ consonants take the 1st, 3rd and 4th; else as for the surname. */
 export function nameCode(name: string): string {
-    const l = letters(name);
+    const l = plainLetters(name);
     const cons = [...l].filter((c) => !VOWELS.test(c));
     if (cons.length >= 4) return cons[0] + cons[2] + cons[3];
     const vows = [...l].filter((c) => VOWELS.test(c)).join('');

@@ -2,6 +2,7 @@
 // options built once from it, the report, the log, the stop signal; and how a run stops between
 // steps when asked to (SIGTERM).
 import type { SyncConfig } from '../config/schema.ts';
+import type { EntityTarget, EntityTally } from '../entities/types.ts';
 import type { SfClient } from '../salesforce/http.ts';
 import type { BulkQueryOptions } from '../salesforce/query.ts';
 import type { UpsertOptions } from '../salesforce/upsert.ts';
@@ -30,6 +31,16 @@ export interface RunContext {
     bulk: BulkQueryOptions;
     /** built once from the configuration: every write of the run (tmpDir per entity) */
     upsert: UpsertOptions;
+}
+
+/** One entity's place in the run, handed to each stage. */
+export interface EntityStep {
+    entity: EntityTarget;
+    tally: EntityTally;
+    /** the entity's scratch folder (staging and changes files, uploads) */
+    dir: string;
+    /** a full run: the source is a complete snapshot (deactivation, whole-object reads) */
+    full: boolean;
 }
 
 /** Thrown between steps when the run was asked to stop (SIGTERM). */

@@ -4,7 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Entity, EntityContext } from '../entities/types.ts';
 import { applier, applyChangeSet, changedRecords, countLoadOutcome } from './apply.ts';
-import { checkStop, type RunContext } from './context.ts';
+import { checkStop, type EntityStep, type RunContext } from './context.ts';
 import { readOrgIndex } from './org-index.ts';
 import { planChanges } from './plan.ts';
 import { stageRecords } from './stage.ts';
@@ -17,13 +17,14 @@ export async function syncEntity(
 ): Promise<string> {
     const dir = join(run.tmpDir, entity.name);
     const tally = context.tally;
+    const step: EntityStep = { entity, tally, dir, full };
     await mkdir(dir, { recursive: true });
     const opened = await entity.open(context);
     // the org is read after the source, so the join's role table is already freed when the
     // org index is built (peak memory at 1M)
-    const staged = await stageRecords(entity, opened.produce(), tally, run, dir);
-    const org = await readOrgIndex(entity, staged, run, full);
-    const changes = await planChanges(entity, staged, org, run, full, dir);
+    const staged = await stageRecords(step, opened.produce(), run);
+    const org = await readOrgIndex(step, staged, run);
+    const changes = await planChanges(step, staged, org, run);
     // load (never in a dry run); once started, a load is finished and counted
     checkStop(run.signal, `before loading ${entity.name}`);
     if (!run.dryRun) {

@@ -7,7 +7,7 @@ import { learnDailyAllowance } from '../salesforce/limits.ts';
 import { bulkQuery, queryByKeys } from '../salesforce/query.ts';
 import type { SfRecord } from '../salesforce/record.ts';
 import { Interner, KeyTable, grow } from '../util/key-table.ts';
-import type { RunContext } from './context.ts';
+import type { EntityStep, RunContext } from './context.ts';
 import type { StagedFile } from './stage.ts';
 import { syncHash } from './sync-hash.ts';
 
@@ -205,11 +205,11 @@ function queryFields(entity: EntityTarget, compareValues: boolean): string[] {
  * needs every record (deactivation), --reconcile keeps the Bulk read of the real values.
  */
 export async function readOrgIndex(
-    entity: EntityTarget,
+    step: EntityStep,
     staged: StagedFile,
-    run: RunContext,
-    full: boolean
+    run: RunContext
 ): Promise<OrgIndex> {
+    const { entity, full } = step;
     const { client, config } = run;
     const index = new OrgIndex(staged.keys);
     const compareValues = run.reconcile || !entity.hashField;

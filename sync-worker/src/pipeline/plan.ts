@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { EntityTarget, EntityTally } from '../entities/types.ts';
 import type { SfRecord } from '../salesforce/record.ts';
 import { NdjsonWriter, readNdjson } from '../util/ndjson-file.ts';
-import type { RunContext } from './context.ts';
+import type { EntityStep, RunContext } from './context.ts';
 import { absentActive, countStatus, type OrgIndex, type OrgRecord } from './org-index.ts';
 import type { StagedFile, StagedRecord } from './stage.ts';
 import { syncHash } from './sync-hash.ts';
@@ -117,14 +117,14 @@ async function diffStaged(
 
 /** Deactivation: in a full run, Active records absent from the snapshot become ceased. */
 async function planDeactivations(
-    entity: EntityTarget,
+    step: EntityStep,
     staged: StagedFile,
     org: OrgIndex,
     run: RunContext,
     out: NdjsonWriter<Change>
 ): Promise<number> {
+    const { entity, tally } = step;
     const status = entity.status!;
-    const tally = run.report.tally(entity.name);
     const inSnapshot = (key: string) => staged.winners.has(key) || staged.rejectedKeys.has(key);
     const absent = [...absentActive(org, inSnapshot, status.active)];
     const active = countStatus(org, status.active);
@@ -150,19 +150,17 @@ async function planDeactivations(
 
 /** Stage 3: the changes to write, in `dir`/changes.ndjson. */
 export async function planChanges(
-    entity: EntityTarget,
+    step: EntityStep,
     staged: StagedFile,
     org: OrgIndex,
-    run: RunContext,
-    full: boolean,
-    dir: string
+    run: RunContext
 ): Promise<ChangeSet> {
-    const path = join(dir, 'changes.ndjson');
+    const path = join(step.dir, 'changes.ndjson');
     const out = new NdjsonWriter<Change>(path);
-    const tally = run.report.tally(entity.name);
-    const diff = await diffStaged(entity, staged, org, tally, out);
+    const diff = await diffStaged(step.entity, staged, org, step.tally, out);
     let count = diff.count;
-    if (full && entity.status) count += await planDeactivations(entity, staged, org, run, out);
+    if (step.full && step.entity.status)
+        count += await planDeactivations(step, staged, org, run, out);
     await out.close();
     return { path, count, maxUpdated: diff.maxUpdated };
 }

@@ -2,11 +2,11 @@
 // written to a local NDJSON file in source order; rejects are counted and reported; a compact
 // table keeps each key's winner (the most recently updated record, the first on a tie).
 import { join } from 'node:path';
-import type { EntityTarget, EntityTally, Produced } from '../entities/types.ts';
+import type { EntityTally, Produced } from '../entities/types.ts';
 import type { SfRecord } from '../salesforce/record.ts';
 import { KeyTable, grow } from '../util/key-table.ts';
 import { NdjsonWriter } from '../util/ndjson-file.ts';
-import { checkStop, type RunContext } from './context.ts';
+import { checkStop, type EntityStep, type RunContext } from './context.ts';
 
 /** One line of the staging file. */
 export interface StagedRecord {
@@ -95,13 +95,12 @@ function countRejected(
 
 /** Stage 1: writes the produced records to `dir`/staged.ndjson, counting and reporting. */
 export async function stageRecords(
-    entity: EntityTarget,
+    step: EntityStep,
     produced: AsyncIterable<Produced>,
-    tally: EntityTally,
-    run: RunContext,
-    dir: string
+    run: RunContext
 ): Promise<StagedFile> {
-    const path = join(dir, 'staged.ndjson');
+    const { entity, tally } = step;
+    const path = join(step.dir, 'staged.ndjson');
     const out = new NdjsonWriter<StagedRecord>(path);
     const winners = new Winners();
     const rejectedKeys = new Set<string>();

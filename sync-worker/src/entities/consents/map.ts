@@ -38,6 +38,18 @@ export const CHANNELS: Record<string, { name: string; contactPointType: string |
     push: { name: 'Notifica push', contactPointType: null }
 };
 
+/** The DataUsePurpose the sync creates for a purpose code. */
+export function purposeRecord(code: string): SfRecord {
+    const purpose = PURPOSES[code];
+    return { Name: purpose.name, Description: purpose.description, CanDataSubjectOptOut: 'true' };
+}
+
+/** The EngagementChannelType the sync creates for a channel code. */
+export function channelRecord(code: string): SfRecord {
+    const channel = CHANNELS[code];
+    return { Name: channel.name, ContactPointType: channel.contactPointType, IsActive: 'true' };
+}
+
 const PARTY = field.reference('Party', 'SubjectKey__c');
 const PURPOSE = field.reference('DataUsePurpose', 'PurposeCode__c');
 const CHANNEL = field.reference('EngagementChannelType', 'ChannelCode__c');

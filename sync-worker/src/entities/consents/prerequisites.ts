@@ -6,7 +6,13 @@ import { maskFiscalCode } from '../../domain/mask.ts';
 import { queryFirstPage } from '../../salesforce/query.ts';
 import { relationshipColumn, type SfRecord } from '../../salesforce/record.ts';
 import type { ApplyWrite, ChangedRecords, EntityContext } from '../types.ts';
-import { CHANNEL_COLUMN, CHANNELS, maskConsentKey, PURPOSE_COLUMN, PURPOSES } from './map.ts';
+import {
+    CHANNEL_COLUMN,
+    channelRecord,
+    maskConsentKey,
+    PURPOSE_COLUMN,
+    purposeRecord
+} from './map.ts';
 
 /** The Contact's relationship column to its Individual. */
 const INDIVIDUAL_COLUMN = relationshipColumn('Individual', 'SubjectKey__c');
@@ -56,49 +62,37 @@ async function createMissing(
     for (const f of failed) context.tally.failure(`${object} ${f.key}`, f.errorCode, f.message);
 }
 
+/** The reference data consents point to: which column of a consent names which record. */
+const REFERENCE_DATA = [
+    {
+        column: PURPOSE_COLUMN,
+        object: 'DataUsePurpose',
+        codeField: 'PurposeCode__c',
+        fields: purposeRecord
+    },
+    {
+        column: CHANNEL_COLUMN,
+        object: 'EngagementChannelType',
+        codeField: 'ChannelCode__c',
+        fields: channelRecord
+    }
+] as const;
+
 /** 1. the purposes and channels used by the records to write, created when missing */
-async function createPurposesAndChannels(
+async function createReferenceData(
     context: EntityContext,
     changed: ChangedRecords,
     apply: ApplyWrite
 ): Promise<void> {
-    const purposes = new Set<string>();
-    const channels = new Set<string>();
+    const used = REFERENCE_DATA.map(() => new Set<string>());
     let changes = 0;
     for await (const record of changed()) {
         changes++;
-        purposes.add(record[PURPOSE_COLUMN]!);
-        channels.add(record[CHANNEL_COLUMN]!);
+        REFERENCE_DATA.forEach((reference, i) => used[i].add(record[reference.column]!));
     }
     if (changes === 0) return;
-    await createMissing(
-        context,
-        apply,
-        {
-            object: 'DataUsePurpose',
-            codeField: 'PurposeCode__c',
-            fields: (code) => ({
-                Name: PURPOSES[code].name,
-                Description: PURPOSES[code].description,
-                CanDataSubjectOptOut: 'true'
-            })
-        },
-        purposes
-    );
-    await createMissing(
-        context,
-        apply,
-        {
-            object: 'EngagementChannelType',
-            codeField: 'ChannelCode__c',
-            fields: (code) => ({
-                Name: CHANNELS[code].name,
-                ContactPointType: CHANNELS[code].contactPointType,
-                IsActive: 'true'
-            })
-        },
-        channels
-    );
+    for (const [i, reference] of REFERENCE_DATA.entries())
+        await createMissing(context, apply, reference, used[i]);
 }
 
 /** 2. one Individual per unlinked professional with consents; the subjects that failed */
@@ -164,7 +158,7 @@ export async function writePrerequisites(
     changed: ChangedRecords,
     apply: ApplyWrite
 ): Promise<void> {
-    await createPurposesAndChannels(context, changed, apply);
+    await createReferenceData(context, changed, apply);
     if (state.unlinked.size === 0) return;
     const failedSubjects = await writeIndividuals(context, state, apply);
     await linkContacts(context, state, apply, failedSubjects);

@@ -36,21 +36,26 @@ export function lastUpdatedOfText(text: string): string | undefined {
  * a backslash anywhere, no or several "lastUpdated", another spacing than `"name":"value"`, an
  * "id" whose role changed (or any "id" not in that form).
  */
-export function unchangedSince(
-    since: string,
-    roleChanged: ReadonlySet<string>
-): (text: string) => boolean {
-    return (text) => {
-        const iso = lastUpdatedOfText(text);
-        if (iso === undefined || iso > since) return false;
-        if (roleChanged.size) {
-            for (let i = text.indexOf('"id"'); i >= 0; i = text.indexOf('"id"', i + 4)) {
-                const id = stringAt(text, i, 2);
-                if (id === undefined || roleChanged.has(id)) return false;
-            }
-        }
-        return true;
-    };
+export function unchangedSince(since: string, roleChanged: ReadonlySet<string>): LineTest {
+    return (text) => updatedBy(text, since) && !(roleChanged.size && namesAny(text, roleChanged));
+}
+
+/** A cheap test on a raw line: true when it certainly need not be parsed. */
+export type LineTest = (text: string) => boolean;
+
+/** Whether the line's meta.lastUpdated is certainly at or before `since`. */
+function updatedBy(text: string, since: string): boolean {
+    const iso = lastUpdatedOfText(text);
+    return iso !== undefined && iso <= since;
+}
+
+/** Whether an "id" of the line is in `ids`, or is not in the plain `"id":"<value>"` form. */
+function namesAny(text: string, ids: ReadonlySet<string>): boolean {
+    for (let i = text.indexOf('"id"'); i >= 0; i = text.indexOf('"id"', i + 4)) {
+        const id = stringAt(text, i, 2);
+        if (id === undefined || ids.has(id)) return true;
+    }
+    return false;
 }
 
 /**
@@ -77,15 +82,10 @@ export function rolePractitionerOfText(text: string): string | undefined {
  * practitioner not in `needed`. Anything unusual (see lastUpdatedOfText, rolePractitionerOfText)
  * says false.
  */
-export function roleUnneeded(
-    since: string,
-    needed: ReadonlySet<string>
-): (text: string) => boolean {
+export function roleUnneeded(since: string, needed: ReadonlySet<string>): LineTest {
     return (text) => {
         const practitioner = rolePractitionerOfText(text);
-        if (practitioner === undefined || needed.has(practitioner)) return false;
-        const iso = lastUpdatedOfText(text);
-        return iso !== undefined && iso <= since;
+        return practitioner !== undefined && !needed.has(practitioner) && updatedBy(text, since);
     };
 }
 
