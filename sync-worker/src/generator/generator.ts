@@ -70,15 +70,15 @@ const BASE = Date.UTC(2025, 0, 1);
 const pick = <T>(r: () => number, a: readonly T[]): T => a[Math.floor(r() * a.length)];
 const pad = (n: number, w = 7) => String(n).padStart(w, '0');
 
-function organizationResource(o: (typeof ORGANIZATIONS)[number], i: number) {
+function organizationResource(org: (typeof ORGANIZATIONS)[number], i: number) {
     return {
         resourceType: 'Organization',
         id: `org-${pad(i + 1, 3)}`,
         meta: { lastUpdated: new Date(BASE).toISOString() },
         active: true,
-        identifier: [{ system: o.system, value: o.code }],
-        name: o.name,
-        type: [{ coding: [{ system: 'urn:fse2:tipo-ente', code: o.type }] }]
+        identifier: [{ system: org.system, value: org.code }],
+        name: org.name,
+        type: [{ coding: [{ system: 'urn:fse2:tipo-ente', code: org.type }] }]
     };
 }
 

@@ -6,41 +6,41 @@ import type { SfClient } from '../salesforce/http.ts';
 const REPORT_MAX = 131072; // Report__c is a LongTextArea(131072)
 
 /** SyncRun__c.Status__c has Running/Succeeded/Partial/Failed: a budget stop is Partial. */
-function statusValue(r: Report): string {
-    return r.status === 'Stopped' ? 'Partial' : r.status;
+function statusValue(report: Report): string {
+    return report.status === 'Stopped' ? 'Partial' : report.status;
 }
 
-export function reportForOrg(r: Report): string {
-    let text = JSON.stringify(r);
+export function reportForOrg(report: Report): string {
+    let text = JSON.stringify(report);
     if (text.length <= REPORT_MAX) return text;
-    const trimmed = { ...r, rejects: r.rejects.slice(0, 100), failures: r.failures.slice(0, 100) };
-    trimmed.rejectsNotListed += r.rejects.length - trimmed.rejects.length;
-    trimmed.failuresNotListed += r.failures.length - trimmed.failures.length;
+    const trimmed = { ...report, rejects: report.rejects.slice(0, 100), failures: report.failures.slice(0, 100) };
+    trimmed.rejectsNotListed += report.rejects.length - trimmed.rejects.length;
+    trimmed.failuresNotListed += report.failures.length - trimmed.failures.length;
     text = JSON.stringify(trimmed);
     if (text.length <= REPORT_MAX) return text;
     return JSON.stringify({
-        ...r,
+        ...report,
         rejects: [],
         failures: [],
-        rejectsNotListed: r.rejects.length + r.rejectsNotListed,
-        failuresNotListed: r.failures.length + r.failuresNotListed
+        rejectsNotListed: report.rejects.length + report.rejectsNotListed,
+        failuresNotListed: report.failures.length + report.failuresNotListed
     });
 }
 
-export function syncRunFields(r: Report): Record<string, unknown> {
-    const organizations = r.entities.organizations;
-    const professionals = r.entities.professionals;
+export function syncRunFields(report: Report): Record<string, unknown> {
+    const organizations = report.entities.organizations;
+    const professionals = report.entities.professionals;
     return {
-        Status__c: statusValue(r),
-        Mode__c: r.reconcile ? 'Reconcile' : r.mode === 'full' ? 'Full' : 'Incremental',
-        DryRun__c: r.dryRun,
-        StartedAt__c: r.startedAt,
-        FinishedAt__c: r.finishedAt,
-        ApiCallsUsed__c: r.apiCalls,
-        SourceWatermark__c: r.watermark.current,
-        Source__c: r.source.slice(0, 255),
-        Entities__c: Object.keys(r.entities).join(','),
-        Report__c: reportForOrg(r),
+        Status__c: statusValue(report),
+        Mode__c: report.reconcile ? 'Reconcile' : report.mode === 'full' ? 'Full' : 'Incremental',
+        DryRun__c: report.dryRun,
+        StartedAt__c: report.startedAt,
+        FinishedAt__c: report.finishedAt,
+        ApiCallsUsed__c: report.apiCalls,
+        SourceWatermark__c: report.watermark.current,
+        Source__c: report.source.slice(0, 255),
+        Entities__c: Object.keys(report.entities).join(','),
+        Report__c: reportForOrg(report),
         ...(organizations
             ? {
                   OrganizationsWritten__c: organizations.created + organizations.updated,
@@ -63,8 +63,8 @@ export function syncRunFields(r: Report): Record<string, unknown> {
 }
 
 /** One upsert by RunId__c (idempotent if retried). */
-export async function writeSyncRun(client: SfClient, r: Report): Promise<void> {
-    await client.json('PATCH', syncRunPath(client, r.runId), syncRunFields(r), {
+export async function writeSyncRun(client: SfClient, report: Report): Promise<void> {
+    await client.json('PATCH', syncRunPath(client, report.runId), syncRunFields(report), {
         essential: true
     });
 }

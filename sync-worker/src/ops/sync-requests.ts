@@ -56,7 +56,7 @@ export interface ListenOptions {
     accessToken: string;
     apiVersion: string;
     logger: Logger;
-    onRequest(r: SyncRequest): void;
+    onRequest(request: SyncRequest): void;
     /** a fresh token when the session expires (sf CLI auth / JWT); absent for raw tokens */
     refresh?: () => Promise<string>;
     /** -1 new events only (default), -2 every retained event */

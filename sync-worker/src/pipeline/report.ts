@@ -100,31 +100,31 @@ export class ReportBuilder {
 }
 
 /** Human summary for a terminal. */
-export function formatReport(r: Report): string {
+export function formatReport(report: Report): string {
     const lines = [
-        `Run ${r.runId} — ${r.mode}${r.dryRun ? ' (dry run: nothing written)' : ''}${r.reconcile ? ', reconcile' : ''} — ${r.status}`,
-        `  source ${r.source}, ${r.startedAt} → ${r.finishedAt}, ${r.apiCalls} API calls`
+        `Run ${report.runId} — ${report.mode}${report.dryRun ? ' (dry run: nothing written)' : ''}${report.reconcile ? ', reconcile' : ''} — ${report.status}`,
+        `  source ${report.source}, ${report.startedAt} → ${report.finishedAt}, ${report.apiCalls} API calls`
     ];
-    for (const [name, c] of Object.entries(r.entities)) {
+    for (const [name, c] of Object.entries(report.entities)) {
         if (!c) continue;
         lines.push(
             `  ${name.padEnd(14)} read ${c.read}, valid ${c.valid}, rejected ${c.rejected}, created ${c.created}, updated ${c.updated}, unchanged ${c.unchanged}, deactivated ${c.deactivated}, failed ${c.failed}${c.suppressed ? `, suppressed ${c.suppressed}` : ''}${c.conflicts ? `, conflicts ${c.conflicts}` : ''}`
         );
     }
-    const shown = r.rejects.slice(0, 10);
+    const shown = report.rejects.slice(0, 10);
     if (shown.length) {
         lines.push(
-            `  rejects (first ${shown.length} of ${r.rejects.length + r.rejectsNotListed}):`
+            `  rejects (first ${shown.length} of ${report.rejects.length + report.rejectsNotListed}):`
         );
         for (const x of shown) lines.push(`    ${x.entity} ${x.key}: ${x.reason}`);
     }
-    const failed = r.failures.slice(0, 10);
+    const failed = report.failures.slice(0, 10);
     if (failed.length) {
         lines.push(
-            `  failures (first ${failed.length} of ${r.failures.length + r.failuresNotListed}):`
+            `  failures (first ${failed.length} of ${report.failures.length + report.failuresNotListed}):`
         );
         for (const x of failed) lines.push(`    ${x.entity} ${x.key}: ${x.errorCode} ${x.message}`);
     }
-    for (const w of r.warnings) lines.push(`  warning: ${w}`);
+    for (const w of report.warnings) lines.push(`  warning: ${w}`);
     return lines.join('\n');
 }

@@ -111,18 +111,18 @@ export type ConsentParse =
 export function parseConsent(raw: unknown): ConsentParse {
     const parsed = parseWith(ConsentSchema, raw);
     if (!parsed.ok) return { ok: false, reason: parsed.reason };
-    const c = parsed.value;
-    const ext = (c.extension ?? []).findIndex((e) => e.url === EXT_CHANNEL);
-    const channel = ext >= 0 ? c.extension![ext].valueCode?.trim() : undefined;
+    const consent = parsed.value;
+    const channelIndex = (consent.extension ?? []).findIndex((e) => e.url === EXT_CHANNEL);
+    const channel = channelIndex >= 0 ? consent.extension![channelIndex].valueCode?.trim() : undefined;
     if (!channel) return { ok: false, reason: `extension[${EXT_CHANNEL}]: required` };
     if (!CHANNELS[channel]) {
         return {
             ok: false,
-            reason: `extension[${ext}].valueCode: unknown channel (email, sms, phone, push)`
+            reason: `extension[${channelIndex}].valueCode: unknown channel (email, sms, phone, push)`
         };
     }
     const purposes: string[] = [];
-    for (const [i, coding] of c.provision.purpose.entries()) {
+    for (const [i, coding] of consent.provision.purpose.entries()) {
         if (coding.system !== SYSTEM_PURPOSE) continue;
         const code = coding.code?.trim() ?? '';
         if (!PURPOSES[code]) {
@@ -138,8 +138,8 @@ export function parseConsent(raw: unknown): ConsentParse {
     }
     return {
         ok: true,
-        consent: c,
-        practitionerId: c.performer[0].reference.slice('Practitioner/'.length),
+        consent: consent,
+        practitionerId: consent.performer[0].reference.slice('Practitioner/'.length),
         channel,
         purposes
     };
@@ -147,23 +147,23 @@ export function parseConsent(raw: unknown): ConsentParse {
 
 /** The ContactPointTypeConsent records of one parsed Consent for the subject `subjectKey`. */
 export function consentRecords(
-    p: Extract<ConsentParse, { ok: true }>,
+    parsed: Extract<ConsentParse, { ok: true }>,
     subjectKey: string
 ): SfRecord[] {
-    const c = p.consent;
+    const consent = parsed.consent;
     // inactive (revoked) or deny -> OptOut; never a deletion
-    const status = c.status === 'active' && c.provision.type === 'permit' ? 'OptIn' : 'OptOut';
-    const captured = isoInstant(c.dateTime)!;
-    return p.purposes.map((purpose) => ({
-        ConsentKey__c: `${subjectKey}-${purpose}-${p.channel}`,
-        Name: `${PURPOSES[purpose].name} - ${CHANNELS[p.channel].name}`,
+    const status = consent.status === 'active' && consent.provision.type === 'permit' ? 'OptIn' : 'OptOut';
+    const captured = isoInstant(consent.dateTime)!;
+    return parsed.purposes.map((purpose) => ({
+        ConsentKey__c: `${subjectKey}-${purpose}-${parsed.channel}`,
+        Name: `${PURPOSES[purpose].name} - ${CHANNELS[parsed.channel].name}`,
         [PARTY.name]: subjectKey,
         [PURPOSE.name]: purpose,
-        [CHANNEL.name]: p.channel,
-        ContactPointType: CHANNELS[p.channel].contactPointType,
+        [CHANNEL.name]: parsed.channel,
+        ContactPointType: CHANNELS[parsed.channel].contactPointType,
         PrivacyConsentStatus: status,
-        EffectiveFrom: isoInstant(c.provision.period?.start) ?? captured,
-        EffectiveTo: isoInstant(c.provision.period?.end),
+        EffectiveFrom: isoInstant(consent.provision.period?.start) ?? captured,
+        EffectiveTo: isoInstant(consent.provision.period?.end),
         CaptureDate: captured,
         CaptureSource: REGISTRY_CAPTURE_SOURCE
     }));

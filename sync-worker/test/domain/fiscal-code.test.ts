@@ -8,8 +8,8 @@ import {
     omocodicVariant,
     surnameCode,
     validateFiscalCode
-} from '../src/domain/fiscal-code.ts';
-import { maskFiscalCode, scrubText } from '../src/domain/mask.ts';
+} from '../../src/domain/fiscal-code.ts';
+import { maskFiscalCode, scrubText } from '../../src/domain/mask.ts';
 
 describe('fiscal code', () => {
     it('accepts the known valid example and computes its check character', () => {

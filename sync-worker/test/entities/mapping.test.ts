@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { mapPractitioner } from '../src/entities/professionals/map.ts';
-import { betterRole, parseRole } from '../src/entities/professionals/roles.ts';
-import type { CompactRole } from '../src/entities/professionals/role-table.ts';
-import { mapOrganization } from '../src/entities/organizations.ts';
-import { TARGET_CATEGORIES } from '../src/entities/codes.ts';
-import { field, FieldSet } from '../src/entities/fields.ts';
-import { canonical, syncHash } from '../src/pipeline/sync-hash.ts';
-import { PROFESSIONALS } from '../src/entities/professionals/spec.ts';
+import { mapPractitioner } from '../../src/entities/professionals/map.ts';
+import { betterRole, parseRole } from '../../src/entities/professionals/roles.ts';
+import type { CompactRole } from '../../src/entities/professionals/role-table.ts';
+import { mapOrganization } from '../../src/entities/organizations.ts';
+import { TARGET_CATEGORIES } from '../../src/entities/codes.ts';
+import { field, FieldSet } from '../../src/entities/fields.ts';
+import { canonical, syncHash } from '../../src/pipeline/sync-hash.ts';
+import { PROFESSIONALS } from '../../src/entities/professionals/spec.ts';
 
 const NOW = '2026-01-01T00:00:00.000Z';
 const texts = (...names: string[]) => new FieldSet(names.map((name) => field.text(name)));
@@ -186,7 +186,7 @@ describe('PractitionerRole', () => {
     it('knows the same target categories as the org picklist (global value set)', () => {
         const file = join(
             __dirname,
-            '../../force-app/main/default/globalValueSets/FseTargetCategory.globalValueSet-meta.xml'
+            '../../../force-app/main/default/globalValueSets/FseTargetCategory.globalValueSet-meta.xml'
         );
         const values = [
             ...readFileSync(file, 'utf8').matchAll(/<fullName>([^<]+)<\/fullName>/g)

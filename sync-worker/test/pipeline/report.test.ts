@@ -1,5 +1,5 @@
-import { ReportBuilder, formatReport } from '../src/pipeline/report.ts';
-import { reportForOrg, syncRunFields } from '../src/ops/run-record.ts';
+import { ReportBuilder, formatReport } from '../../src/pipeline/report.ts';
+import { reportForOrg, syncRunFields } from '../../src/ops/run-record.ts';
 
 function builder(maxListed = 2) {
     return new ReportBuilder(
