@@ -13,7 +13,11 @@ function statusValue(report: Report): string {
 export function reportForOrg(report: Report): string {
     let text = JSON.stringify(report);
     if (text.length <= REPORT_MAX) return text;
-    const trimmed = { ...report, rejects: report.rejects.slice(0, 100), failures: report.failures.slice(0, 100) };
+    const trimmed = {
+        ...report,
+        rejects: report.rejects.slice(0, 100),
+        failures: report.failures.slice(0, 100)
+    };
     trimmed.rejectsNotListed += report.rejects.length - trimmed.rejects.length;
     trimmed.failuresNotListed += report.failures.length - trimmed.failures.length;
     text = JSON.stringify(trimmed);

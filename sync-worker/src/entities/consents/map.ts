@@ -113,7 +113,8 @@ export function parseConsent(raw: unknown): ConsentParse {
     if (!parsed.ok) return { ok: false, reason: parsed.reason };
     const consent = parsed.value;
     const channelIndex = (consent.extension ?? []).findIndex((e) => e.url === EXT_CHANNEL);
-    const channel = channelIndex >= 0 ? consent.extension![channelIndex].valueCode?.trim() : undefined;
+    const channel =
+        channelIndex >= 0 ? consent.extension![channelIndex].valueCode?.trim() : undefined;
     if (!channel) return { ok: false, reason: `extension[${EXT_CHANNEL}]: required` };
     if (!CHANNELS[channel]) {
         return {
@@ -152,7 +153,8 @@ export function consentRecords(
 ): SfRecord[] {
     const consent = parsed.consent;
     // inactive (revoked) or deny -> OptOut; never a deletion
-    const status = consent.status === 'active' && consent.provision.type === 'permit' ? 'OptIn' : 'OptOut';
+    const status =
+        consent.status === 'active' && consent.provision.type === 'permit' ? 'OptIn' : 'OptOut';
     const captured = isoInstant(consent.dateTime)!;
     return parsed.purposes.map((purpose) => ({
         ConsentKey__c: `${subjectKey}-${purpose}-${parsed.channel}`,
