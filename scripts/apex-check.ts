@@ -16,12 +16,9 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { javaLibJar, javaLibJars } from './apex-ls-jars.ts';
 
 const projectDir = path.resolve(process.argv[2] ?? '.');
-const javaLib = path.join(
-    projectDir,
-    'node_modules/@salesforce/code-analyzer-pmd-engine/dist/java-lib'
-);
 const stubsDir = path.join(projectDir, 'scripts/apex-ls-stubs');
 const java = process.env.JAVA_COMMAND ?? 'java';
 const javaBin = (tool: string) =>
@@ -40,17 +37,18 @@ function run(command: string, args: string[], cwd?: string) {
     return result;
 }
 
-if (!existsSync(javaLib)) fail(`${javaLib} not found: run npm ci`);
-const jars = readdirSync(javaLib)
-    .filter((f) => f.endsWith('.jar'))
-    .map((f) => path.join(javaLib, f));
-// Jar names carry versions (apex-ls_2.13-6.0.2.jar, sobject-types-65.0.0.jar): match by prefix.
-const jarNamed = (prefix: string) =>
-    jars.find((j) => path.basename(j).startsWith(prefix)) ??
-    fail(`no ${prefix}*.jar in ${javaLib}`);
-jarNamed('apex-ls_');
-const sobjectTypes = jarNamed('sobject-types-');
-const standardTypes = jarNamed('standard-types-');
+let jars: string[] = [];
+let apexLs = '';
+let sobjectTypes = '';
+let standardTypes = '';
+try {
+    jars = javaLibJars(projectDir);
+    apexLs = javaLibJar('apex-ls_', projectDir);
+    sobjectTypes = javaLibJar('sobject-types-', projectDir);
+    standardTypes = javaLibJar('standard-types-', projectDir);
+} catch (e) {
+    fail((e as Error).message);
+}
 
 try {
     // 1. A clean copy of the project: apex-ls scans the whole workspace (node_modules too).
@@ -127,7 +125,7 @@ try {
     for (const w of warnings) console.log(`warn  ${w}`);
     for (const e of errors) console.log(`ERROR ${e}`);
     console.log(
-        `apex-check: apex-ls ${path.basename(jarNamed('apex-ls_'))}, ${errors.length} error(s), ` +
+        `apex-check: apex-ls ${path.basename(apexLs)}, ${errors.length} error(s), ` +
             `${warnings.length} warning(s) in ${((Date.now() - started) / 1000).toFixed(1)} s`
     );
     process.exitCode = errors.length > 0 ? 1 : 0;
