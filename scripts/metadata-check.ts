@@ -39,8 +39,12 @@ const result = spawnSync(
         encoding: 'utf8',
         env: {
             ...process.env,
+            // No background `sf update` left behind: the npm-installed CLI (2.150) passes only
+            // SF_DISABLE_AUTOUPDATE to oclif's update hook; SF_AUTOUPDATE_DISABLE alone (the
+            // documented name) even stops the CLI from setting it, so both are needed.
             SF_DISABLE_TELEMETRY: 'true',
             SF_AUTOUPDATE_DISABLE: 'true',
+            SF_DISABLE_AUTOUPDATE: 'true',
             SF_SKIP_NEW_VERSION_CHECK: 'true',
             SF_HIDE_RELEASE_NOTES: 'true'
         }
