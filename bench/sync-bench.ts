@@ -172,6 +172,7 @@ function sfEnv(home: string, emu: Emulator): NodeJS.ProcessEnv {
         SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',
         SF_DISABLE_TELEMETRY: 'true',
         SF_AUTOUPDATE_DISABLE: 'true',
+        SF_DISABLE_AUTOUPDATE: 'true', // the name oclif's update hook reads (see metadata-check.ts)
         SF_SKIP_NEW_VERSION_CHECK: 'true',
         SF_ACCESS_TOKEN: emu.token
     };
