@@ -1,5 +1,6 @@
 // npm run bench:sync -- [--sizes 100000,1000000] [--runs 3] [--out docs/benchmarks.json]
 //   [--md docs/benchmarks.md] [--work .tmp/bench] [--cases sync-full,...] [--label TEXT]
+//   [--render: rewrite the Markdown from the JSON only]
 //
 // Our sync worker against the official sf CLI, side by side in one run, on this machine, against
 // one org emulator process (a separate process, so every measured process has its own RSS).
@@ -69,6 +70,8 @@ const { values: opt } = parseArgs({
         cases: { type: 'string', default: CASES.join(',') },
         label: { type: 'string', default: '' },
         regenerate: { type: 'boolean', default: false },
+        /** only rewrite the Markdown report from the JSON (no measurement) */
+        render: { type: 'boolean', default: false },
         'emulator-heap-mb': { type: 'string', default: '8192' },
         'worker-node-options': { type: 'string', default: '' },
         /** another checkout of the worker (e.g. `git archive HEAD sync-worker config | tar -x -C
@@ -703,6 +706,16 @@ function machine(): BenchFile['machine'] {
 // ---- main --------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
+    if (opt.render) {
+        const file = JSON.parse(readFileSync(resolve(opt.out), 'utf8')) as BenchFile;
+        const mdFile = resolve(opt.md);
+        writeFileSync(
+            mdFile,
+            renderMarkdown(file, existsSync(mdFile) ? readFileSync(mdFile, 'utf8') : '')
+        );
+        log(`${opt.md} rewritten from ${opt.out}`);
+        return;
+    }
     const work = resolve(opt.work);
     mkdirSync(work, { recursive: true });
     const home = join(work, 'sf-home');
