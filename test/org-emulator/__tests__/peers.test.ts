@@ -60,6 +60,21 @@ async function raw(
 /** The text of one element of an XML answer. */
 const tag = (xml: string, name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
 
+/** Polls a Bulk API 1.0 batch until it leaves Queued/InProgress; returns its batchInfo XML. */
+async function waitForBatch(job: string, batch: string): Promise<string> {
+    const deadline = Date.now() + 15000;
+    for (;;) {
+        const info = (
+            await raw('GET', `/services/async/${VERSION}/job/${job}/batch/${batch}`, {
+                session: emu.accessToken
+            })
+        ).text;
+        if (!['Queued', 'InProgress'].includes(tag(info, 'state') ?? '')) return info;
+        if (Date.now() > deadline) throw new Error(`batch ${batch} still ${tag(info, 'state')}`);
+        await new Promise((r) => setTimeout(r, 5));
+    }
+}
+
 /** The error a promise rejects with. */
 async function rejection(
     p: PromiseLike<unknown>
@@ -101,7 +116,8 @@ async function bulkQuery(c: jsforce.Connection, soql: string): Promise<Record<st
                 .on('error', reject);
         });
     } finally {
-        for (let i = 0; i < 200 && emu.stats().bulkV1Jobs.Open; i++)
+        const deadline = Date.now() + 15000;
+        while (emu.stats().bulkV1Jobs.Open && Date.now() < deadline)
             await new Promise((r) => setTimeout(r, 5));
     }
 }
@@ -390,7 +406,7 @@ describe('Bulk API 1.0 query (Bulk API Developer Guide, "Walk Through a Bulk Que
                     .text,
                 'id'
             )!;
-            await new Promise((r) => setTimeout(r, 50));
+            expect(tag(await waitForBatch(job, batch), 'state')).toBe('Completed');
             const list = await raw('GET', `${base}/${job}/batch/${batch}/result`, s);
             const ids = [...list.text.matchAll(/<result>([^<]+)<\/result>/g)].map((m) => m[1]);
             expect(ids.length).toBeGreaterThan(2);
@@ -441,11 +457,8 @@ describe('Bulk API 1.0 query (Bulk API Developer Guide, "Walk Through a Bulk Que
         expect(batch.status).toBe(201);
         expect(tag(batch.text, 'state')).toBe('Queued');
         const batchId = tag(batch.text, 'id')!;
-        let info = '';
-        for (let i = 0; i < 200 && tag(info, 'state') !== 'Completed'; i++) {
-            await new Promise((r) => setTimeout(r, 5));
-            info = (await raw('GET', `${base}/${jobId}/batch/${batchId}`, s)).text;
-        }
+        const info = await waitForBatch(jobId, batchId);
+        expect(tag(info, 'state')).toBe('Completed');
         expect(tag(info, 'numberRecordsProcessed')).toBe('4'); // queryAll: with the deleted one
         const list = await raw('GET', `${base}/${jobId}/batch/${batchId}/result`, s);
         expect(list.text).toMatch(
@@ -561,7 +574,7 @@ describe('Bulk API 1.0 query (Bulk API Developer Guide, "Walk Through a Bulk Que
             400,
             'Batch not completed'
         ]);
-        await new Promise((r) => setTimeout(r, 50));
+        expect(tag(await waitForBatch(job, batch), 'state')).toBe('Completed');
         const list = await raw('GET', `${base}/${job}/batch/${batch}/result`, s);
         const result = await raw(
             'GET',
@@ -572,7 +585,7 @@ describe('Bulk API 1.0 query (Bulk API Developer Guide, "Walk Through a Bulk Que
     });
 
     test('aborting a job leaves its queued batch NotProcessed', async () => {
-        emu.setFaults({ bulkSlowMs: 1000 });
+        emu.setFaults({ bulkSlowMs: 10000 }); // the batch stays Queued while the test runs
         const base = `/services/async/${VERSION}/job`;
         const s = { session: emu.accessToken };
         const job = tag(
