@@ -106,6 +106,8 @@ async function contacts(n: number, extra: (i: number) => Record<string, unknown>
  *  has also closed the job, which it does in the background, so that no request outlives the
  *  test. */
 async function bulkQuery(c: jsforce.Connection, soql: string): Promise<Record<string, string>[]> {
+    const open = () => emu.stats().bulkV1Jobs.Open ?? 0;
+    const openBefore = open();
     try {
         const stream = await c.bulk.query(soql);
         return await new Promise((resolve, reject) => {
@@ -117,7 +119,7 @@ async function bulkQuery(c: jsforce.Connection, soql: string): Promise<Record<st
         });
     } finally {
         const deadline = Date.now() + 15000;
-        while (emu.stats().bulkV1Jobs.Open && Date.now() < deadline)
+        while (open() > openBefore && Date.now() < deadline)
             await new Promise((r) => setTimeout(r, 5));
     }
 }
