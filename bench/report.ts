@@ -56,6 +56,7 @@ export interface BenchFile {
         node: string;
         os: string;
         sfCli: string;
+        sfdmu?: string;
     };
     sizes: SizeResult[];
     history?: Omit<SizeResult, 'runs'>[];
@@ -69,14 +70,20 @@ const CASE_TEXT: Record<string, string> = {
     'sync-incremental': 'ours: `--incremental` after the 1% change',
     'sync-nochange': 'ours: `--full` again, nothing changed',
     'cli-full': 'sf CLI: `data upsert bulk` Account.csv + Contact.csv into an empty org',
-    'cli-reload': 'sf CLI: the same reload after the 1% change'
+    'cli-reload': 'sf CLI: the same reload after the 1% change',
+    'sfdmu-full': 'SFDMU: `sfdmu:run` Account.csv + Contact.csv upsert into an empty org',
+    'sfdmu-incremental':
+        'SFDMU: the same run with the 1% changed CSVs (compares, writes the changes)'
 };
 
-/** ours vs the baseline a user would run for the same situation */
+/** ours vs what a user of each peer would run for the same situation */
 const PAIRS: [string, string][] = [
     ['sync-full', 'cli-full'],
     ['sync-incremental', 'cli-reload'],
-    ['sync-nochange', 'cli-reload']
+    ['sync-nochange', 'cli-reload'],
+    ['sync-full', 'sfdmu-full'],
+    ['sync-incremental', 'sfdmu-incremental'],
+    ['sync-nochange', 'sfdmu-incremental']
 ];
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -118,7 +125,7 @@ function sizeSection(s: SizeResult): string[] {
     const pairs = PAIRS.filter(([a, b]) => s.medians[a] && s.medians[b]);
     if (pairs.length) {
         out.push(
-            'Ratio ours / sf CLI (below 1 = ours is better):',
+            'Ratio ours / peer (below 1 = ours is better):',
             '',
             '| Ours | vs | Wall | CPU | Peak RSS | API calls | Uploaded |',
             '|---|---|---:|---:|---:|---:|---:|'
@@ -179,6 +186,70 @@ function targets(f: BenchFile): string[] {
     return out;
 }
 
+/** Issue 22: side by side with SFDMU and the sf CLI, measured in one run. */
+function targets22(f: BenchFile): string[] {
+    const sizes = f.sizes.filter((s) => s.medians['sfdmu-full'] || s.medians['sfdmu-incremental']);
+    if (!sizes.length) return [];
+    const out: string[] = ['## Targets (issue 22)', ''];
+    const mark = (ok: boolean) => (ok ? 'met' : '**not met**');
+    const line = (label: string, a?: CaseMedian, b?: CaseMedian, max = 1, what = 'wallMs') => {
+        if (!a || !b) return `- ${label}: not measured`;
+        const key = what as 'wallMs' | 'peakRssMb';
+        const fmt = (m: CaseMedian) =>
+            key === 'wallMs' ? `${sec(m.wallMs)} s` : `${int(m.peakRssMb)} MB`;
+        return `- ${label}: ${fmt(a)} vs ${fmt(b)} (ratio ${ratio(a[key], b[key])}) — ${mark(a[key] <= b[key] * max)}`;
+    };
+    for (const s of sizes) {
+        const m = s.medians;
+        const n = int(s.size);
+        out.push(
+            line(
+                `${n}: our 1% incremental wall time ≤ 0.2 of SFDMU's`,
+                m['sync-incremental'],
+                m['sfdmu-incremental'],
+                0.2
+            ),
+            line(
+                `${n}: our 1% incremental wall time ≤ 0.05 of the CLI reload`,
+                m['sync-incremental'],
+                m['cli-reload'],
+                0.05
+            ),
+            line(`${n}: our full load wall time ≤ SFDMU's`, m['sync-full'], m['sfdmu-full']),
+            line(
+                `${n}: full load peak RSS ≤ 0.3 of SFDMU's`,
+                m['sync-full'],
+                m['sfdmu-full'],
+                0.3,
+                'peakRssMb'
+            ),
+            line(
+                `${n}: full load peak RSS ≤ 0.3 of the CLI's`,
+                m['sync-full'],
+                m['cli-full'],
+                0.3,
+                'peakRssMb'
+            ),
+            line(
+                `${n}: 1% incremental peak RSS ≤ 0.3 of SFDMU's`,
+                m['sync-incremental'],
+                m['sfdmu-incremental'],
+                0.3,
+                'peakRssMb'
+            ),
+            line(
+                `${n}: 1% incremental peak RSS ≤ 0.3 of the CLI's`,
+                m['sync-incremental'],
+                m['cli-reload'],
+                0.3,
+                'peakRssMb'
+            )
+        );
+    }
+    out.push('');
+    return out;
+}
+
 function history(f: BenchFile): string[] {
     if (!f.history?.length) return [];
     const out = [
@@ -209,9 +280,9 @@ export function renderMarkdown(f: BenchFile, existing: string): string {
         : '\n';
     const commands = f.sizes[0]?.commands ?? {};
     const lines: string[] = [
-        '# Benchmarks: our sync against the sf CLI',
+        '# Benchmarks: our sync against the sf CLI and SFDMU',
         '',
-        'Issue 10. Measured side by side in one run, on one machine, against one org emulator',
+        'Issues 10 and 22. Measured side by side in one run, on one machine, against one org emulator',
         'process (`test/org-emulator`, in its own process so that every measured client has its own',
         'RSS). Generated by `npm run bench:sync` (`bench/sync-bench.ts`); raw figures of every run',
         'in [benchmarks.json](benchmarks.json).',
@@ -220,7 +291,7 @@ export function renderMarkdown(f: BenchFile, existing: string): string {
         '',
         `- CPU: ${m.cpu}, \`nproc\` = ${m.nproc}`,
         `- Memory (\`free -h\`): ${m.memory}`,
-        `- Node ${m.node} (the worker, the emulator and the sf CLI all run on it), ${m.os}, @salesforce/cli ${m.sfCli}`,
+        `- Node ${m.node} (the worker, the emulator, the sf CLI and SFDMU all run on it), ${m.os}, @salesforce/cli ${m.sfCli}${m.sfdmu ? `, sfdmu ${m.sfdmu}` : ''}`,
         "- The machine is shared: other engineers' builds and tests ran at the same time, so wall",
         '  times carry noise; CPU time, API calls and bytes are stable.',
         '',
@@ -239,9 +310,16 @@ export function renderMarkdown(f: BenchFile, existing: string): string {
         '  Preparing the CSVs is not timed: the baseline gets the FHIR-to-CSV transformation for free.',
         '  A Contact CSV above 40 MB is split into parts, one `sf data upsert bulk` each (see the',
         '  findings below).',
+        '- SFDMU gets the same CSVs in its own folder with an export.json (Account then Contact,',
+        '  `Upsert` by `OrgCode__c` / `FiscalCode__c`, the Contact lookup `AccountId` resolved from',
+        '  the `Account.OrgCode__c` column) and runs as `sfdmu:run --sourceusername csvfile',
+        '  --targetusername target --noprompt` through its oclif command class (`bench/sfdmu-run.cjs`,',
+        '  the org and its token in export.json). Its CSVs carry datetimes in the format SFDMU reads',
+        '  the target in (`…000+0000` through REST up to 30,000 target rows, `…000Z` through Bulk API',
+        '  1.0 above): SFDMU compares values as text and otherwise rewrites every record.',
         '- The emulator: `node --max-old-space-size=8192 test/org-emulator/bin/fse-org-emulator.js',
         '  --api-limit 100000000 --metadata force-app`; `POST /__emulator/reset` empties the org before',
-        '  `sync-full` and `cli-full`; API calls and bytes are the delta of `GET /__emulator/stats`',
+        '  `sync-full`, `cli-full` and `sfdmu-full`; API calls and bytes are the delta of `GET /__emulator/stats`',
         '  around each case (uploaded = request bodies, downloaded = response bodies of API calls).',
         '- Every client runs under `/usr/bin/time -f "%e %U %S %M"`: wall time, CPU = user + sys,',
         '  peak RSS = max resident set of the process. The CLI cases add up the two invocations',
@@ -249,7 +327,8 @@ export function renderMarkdown(f: BenchFile, existing: string): string {
         '  `sf org login access-token --instance-url URL/ --alias bench` (SF_ACCESS_TOKEN, HOME and',
         '  SF_DATA_DIR/SF_STATE_FOLDER in a temporary folder, SF_DISABLE_TELEMETRY=true).',
         '- Records written: the worker report (created + updated + deactivated, both entities; the',
-        "  SyncRun__c row is not counted) and the CLI's `successfulRecords`.",
+        "  SyncRun__c row is not counted), the CLI's `successfulRecords` and SFDMU's \"Total processed",
+        '  within all steps (Insert + Update)" of both objects.',
         '- Count check after every case: Contacts in the org = distinct valid fiscal codes loaded so',
         "  far, Contacts with `RegistryStatus__c = 'Active'` = active ones in the current snapshot,",
         '  Accounts = organisations (a lost row or a duplicate would change a count; the fiscal code',
@@ -264,6 +343,7 @@ export function renderMarkdown(f: BenchFile, existing: string): string {
         '',
         ...f.sizes.flatMap(sizeSection),
         ...targets(f),
+        ...targets22(f),
         ...history(f),
         MARKER
     ];

@@ -1,5 +1,6 @@
 // npm run bench:sync -- [--sizes 100000,1000000] [--runs 3] [--out docs/benchmarks.json]
 //   [--md docs/benchmarks.md] [--work .tmp/bench] [--cases sync-full,...] [--label TEXT]
+//   [--render: rewrite the Markdown from the JSON only]
 //
 // Our sync worker against the official sf CLI, side by side in one run, on this machine, against
 // one org emulator process (a separate process, so every measured process has its own RSS).
@@ -10,6 +11,8 @@
 //   sync-nochange     our --full run again, nothing changed
 //   cli-full          reset; `sf data upsert bulk` of Account.csv then Contact.csv
 //   cli-reload        the same after the 1% change: the CLI cannot diff, it reloads everything
+//   sfdmu-full        reset; SFDMU (`sfdmu:run`, CSV source) upserts Account then Contact
+//   sfdmu-incremental the same with the 1% changed CSVs: SFDMU compares and writes what changed
 // Each case: wall and CPU time and peak RSS of the child (GNU time), API calls and body bytes
 // (emulator stats delta), records written, and a count check in the org afterwards.
 // Results: JSON (merged by size with what the file already holds) and a Markdown report.
@@ -30,12 +33,14 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { applyChanges } from '../sync-worker/src/generator/generator.ts';
 import { exportSnapshot, splitCsv } from './baseline-csv.ts';
+import { dateTimeStyle, prepareSfdmuDir, sfdmuRecordsWritten, writeExportJson } from './sfdmu.ts';
 import { hasGnuTime, measure, median, type Measured } from './measure.ts';
 import { renderMarkdown, type BenchFile, type CaseRun, type SizeResult } from './report.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const NODE = process.execPath;
 const SF = join(ROOT, 'node_modules/@salesforce/cli/bin/run.js');
+const SFDMU = join(ROOT, 'bench/sfdmu-run.cjs');
 const GENERATOR = join(ROOT, 'sync-worker/src/generator/cli.ts');
 /** meta.lastUpdated of the 1% change: after every generated date (2025-01-01 + 300 days). */
 /** the largest CSV given to one `sf data upsert bulk`: 40 MB. Bulk API 2.0 refuses more than 150
@@ -48,7 +53,9 @@ export const CASES = [
     'sync-incremental',
     'sync-nochange',
     'cli-full',
-    'cli-reload'
+    'cli-reload',
+    'sfdmu-full',
+    'sfdmu-incremental'
 ] as const;
 type CaseId = (typeof CASES)[number];
 
@@ -63,6 +70,8 @@ const { values: opt } = parseArgs({
         cases: { type: 'string', default: CASES.join(',') },
         label: { type: 'string', default: '' },
         regenerate: { type: 'boolean', default: false },
+        /** only rewrite the Markdown report from the JSON (no measurement) */
+        render: { type: 'boolean', default: false },
         'emulator-heap-mb': { type: 'string', default: '8192' },
         'worker-node-options': { type: 'string', default: '' },
         /** another checkout of the worker (e.g. `git archive HEAD sync-worker config | tar -x -C
@@ -172,6 +181,7 @@ function sfEnv(home: string, emu: Emulator): NodeJS.ProcessEnv {
         SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',
         SF_DISABLE_TELEMETRY: 'true',
         SF_AUTOUPDATE_DISABLE: 'true',
+        SF_DISABLE_AUTOUPDATE: 'true', // the name oclif's update hook reads (see metadata-check.ts)
         SF_SKIP_NEW_VERSION_CHECK: 'true',
         SF_ACCESS_TOKEN: emu.token
     };
@@ -255,6 +265,33 @@ function cliStep(emu: Emulator, home: string, sobject: string, file: string, ext
             const j = r.result?.jobInfo;
             return (j?.numberRecordsProcessed ?? NaN) - (j?.numberRecordsFailed ?? 0);
         }
+    };
+}
+
+/** SFDMU on the folder holding export.json, Account.csv and Contact.csv (CSV source). */
+function sfdmuStep(home: string, dir: string): Step {
+    return {
+        argv: [
+            SFDMU,
+            '--sourceusername',
+            'csvfile',
+            '--targetusername',
+            'target',
+            '--path',
+            dir,
+            // no questions: a warning (e.g. the CSV repairs it reports) must not wait for input
+            '--noprompt'
+        ],
+        // its sfdx config and state in the temporary HOME; the org and token come from export.json
+        env: {
+            PATH: process.env.PATH,
+            HOME: home,
+            SFDX_USE_GENERIC_UNIX_KEYCHAIN: 'true',
+            SFDX_DISABLE_TELEMETRY: 'true',
+            SFDX_AUTOUPDATE_DISABLE: 'true'
+        },
+        cwd: home,
+        written: (m) => sfdmuRecordsWritten(m.stdout)
     };
 }
 
@@ -449,7 +486,22 @@ async function benchSize(n: number, emu: Emulator, home: string): Promise<SizeRe
     const baseParts = await contactFiles(csvBase);
     const changedParts = await contactFiles(csvChanged);
 
-    const plan: Record<CaseId, { steps: Step[]; expect: Expected; resetFirst: boolean }> = {
+    // SFDMU's folders: the same CSVs with datetimes in the format SFDMU will read the target in
+    // (REST up to 30,000 target rows, Bulk API 1.0 above); export.json holds this emulator's token
+    const sfdmuBase = join(work, 'sfdmu-base');
+    const sfdmuChanged = join(work, 'sfdmu-changed');
+    if (cases.some((c) => c.startsWith('sfdmu-'))) {
+        // the full run starts from an empty org (nothing to compare); the 1% run reads `before`
+        await prepareSfdmuDir(csvBase, sfdmuBase, dateTimeStyle(0));
+        await prepareSfdmuDir(csvChanged, sfdmuChanged, dateTimeStyle(before.total));
+        for (const dir of [sfdmuBase, sfdmuChanged])
+            writeExportJson(dir, { url: emu.url, token: emu.token });
+    }
+
+    const plan: Record<
+        CaseId,
+        { steps: Step[]; expect: Expected; resetFirst: boolean; setup?: () => Promise<void> }
+    > = {
         'sync-full': { steps: [workerStep(emu, base, '--full')], expect: before, resetFirst: true },
         'sync-incremental': {
             steps: [workerStep(emu, changed, '--incremental')],
@@ -476,6 +528,30 @@ async function benchSize(n: number, emu: Emulator, home: string): Promise<SizeRe
             ],
             expect: after,
             resetFirst: false
+        },
+        'sfdmu-full': {
+            steps: [sfdmuStep(home, sfdmuBase)],
+            expect: before,
+            resetFirst: true
+        },
+        'sfdmu-incremental': {
+            steps: [sfdmuStep(home, sfdmuChanged)],
+            expect: after,
+            resetFirst: false,
+            // measured alone, it still needs the org SFDMU's full run leaves (unmeasured here)
+            setup: cases.includes('sfdmu-full')
+                ? undefined
+                : async () => {
+                      await reset(emu);
+                      const step = sfdmuStep(home, sfdmuBase);
+                      const m = await measure(NODE, step.argv, {
+                          env: step.env,
+                          cwd: home,
+                          stderrLog: join(logs, 'prepare-sfdmu.log'),
+                          timeFile: join(logs, 'prepare-sfdmu.time')
+                      });
+                      if (m.code !== 0) throw new Error(`SFDMU preparation exited with ${m.code}`);
+                  }
         }
     };
 
@@ -484,6 +560,7 @@ async function benchSize(n: number, emu: Emulator, home: string): Promise<SizeRe
         for (const id of CASES) {
             if (!cases.includes(id)) continue;
             const p = plan[id];
+            if (p.setup) await p.setup();
             if (p.resetFirst) await reset(emu);
             const s0 = await stats(emu);
             let wallMs = 0;
@@ -618,6 +695,11 @@ function machine(): BenchFile['machine'] {
             JSON.parse(
                 readFileSync(join(ROOT, 'node_modules/@salesforce/cli/package.json'), 'utf8')
             ) as { version: string }
+        ).version,
+        sfdmu: (
+            JSON.parse(readFileSync(join(ROOT, 'node_modules/sfdmu/package.json'), 'utf8')) as {
+                version: string;
+            }
         ).version
     };
 }
@@ -625,6 +707,16 @@ function machine(): BenchFile['machine'] {
 // ---- main --------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
+    if (opt.render) {
+        const file = JSON.parse(readFileSync(resolve(opt.out), 'utf8')) as BenchFile;
+        const mdFile = resolve(opt.md);
+        writeFileSync(
+            mdFile,
+            renderMarkdown(file, existsSync(mdFile) ? readFileSync(mdFile, 'utf8') : '')
+        );
+        log(`${opt.md} rewritten from ${opt.out}`);
+        return;
+    }
     const work = resolve(opt.work);
     mkdirSync(work, { recursive: true });
     const home = join(work, 'sf-home');

@@ -6,11 +6,17 @@
 //     field follows the rules a deploy would enforce (a known type with the elements that type
 //     requires) plus ours (Italian label and help text on every custom field).
 //     SDR copies files without validating their XML, so step 2 is what stops a malformed field.
+//  3. Custom Labels, LWC imports of Apex and fields (see below).
+//  4. SOQL (scripts/soql-check.ts): every static SOQL in Apex and every query custom metadata
+//     builds at run time (ErasurePolicy, RetentionRule) resolves to objects and fields of
+//     force-app or the standard objects; routing metadata names existing skills, queues, values.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { javaLibJar } from './apex-ls-jars.ts';
+import { checkSoql } from './soql-check.ts';
 
 const root = path.resolve('force-app');
 const outputDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'fse-mdapi-')), 'mdapi');
@@ -33,8 +39,12 @@ const result = spawnSync(
         encoding: 'utf8',
         env: {
             ...process.env,
+            // No background `sf update` left behind: the npm-installed CLI (2.150) passes only
+            // SF_DISABLE_AUTOUPDATE to oclif's update hook; SF_AUTOUPDATE_DISABLE alone (the
+            // documented name) even stops the CLI from setting it, so both are needed.
             SF_DISABLE_TELEMETRY: 'true',
             SF_AUTOUPDATE_DISABLE: 'true',
+            SF_DISABLE_AUTOUPDATE: 'true',
             SF_SKIP_NEW_VERSION_CHECK: 'true',
             SF_HIDE_RELEASE_NOTES: 'true'
         }
@@ -243,6 +253,14 @@ for (const file of walk(path.join(root, 'main/default/lwc'))) {
     }
 }
 
+// SOQL against the schema (force-app + standard objects of apex-ls's sobject-types jar).
+const soql = checkSoql({
+    metadataDir: path.join(root, 'main/default'),
+    sobjectTypesJar: javaLibJar('sobject-types-'),
+    stubsDir: path.resolve('scripts/apex-ls-stubs')
+});
+problems.push(...soql.problems.map((p) => `force-app/main/default/${p}`));
+
 rmSync(path.dirname(outputDir), { recursive: true, force: true });
 if (problems.length > 0) {
     console.error(`metadata-check: ${problems.length} problem(s):`);
@@ -251,5 +269,5 @@ if (problems.length > 0) {
 }
 console.log(
     `metadata-check: force-app converts cleanly; ${xmlCount} XML files well-formed, ` +
-        `${fieldCount} fields valid`
+        `${fieldCount} fields valid, ${soql.queries} SOQL queries resolve`
 );

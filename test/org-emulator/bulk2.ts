@@ -87,7 +87,6 @@ export class BulkJobs {
     private org: Org;
     private stepMs: number;
     private jobs = new Map<string, IngestJob | QueryJob>();
-    private seq = 0;
     private batches = 0;
     private queryJobs = 0;
 
@@ -184,7 +183,7 @@ export class BulkJobs {
             throw jobError(400, 'INVALIDJOB', `Invalid contentType: ${body.contentType}`);
         const now = Date.now();
         return {
-            id: makeId(prefix, ++this.seq),
+            id: makeId(prefix, this.org.nextJobNumber()),
             object: '',
             createdDate: now,
             systemModstamp: now,
@@ -204,6 +203,12 @@ export class BulkJobs {
             throw jobError(400, 'INVALIDJOB', `InvalidJob : Invalid operation: ${body.operation}`);
         const obj = this.org.schema.get(String(body.object ?? ''));
         if (!obj) throw jobError(400, 'INVALIDJOB', `InvalidJob : Invalid object: ${body.object}`);
+        if (obj.metadata)
+            throw jobError(
+                400,
+                'INVALIDJOB',
+                `InvalidJob : Entity '${obj.name}' is not supported by the Bulk API.`
+            );
         let ext: string | undefined;
         if (body.operation === 'upsert') {
             const f = obj.byName.get(String(body.externalIdFieldName ?? '').toLowerCase());
@@ -245,11 +250,17 @@ export class BulkJobs {
             String(body.query),
             body.operation === 'queryAll'
         );
-        if (compiled.countOnly)
+        if (compiled.countOnly || compiled.aggregates)
             throw jobError(
                 400,
                 'API_ERROR',
                 'Aggregate queries are not supported by Bulk API 2.0 query jobs'
+            );
+        if (compiled.obj.metadata)
+            throw jobError(
+                400,
+                'API_ERROR',
+                `Entity '${compiled.obj.name}' is not supported by the Bulk API.`
             );
         const job: QueryJob = {
             ...this.base(req, body, '750'),

@@ -1,7 +1,8 @@
 // OAuth 2.0 endpoints of a Salesforce org: token (client_credentials, password, refresh_token,
 // JWT bearer) and userinfo. Any client id is accepted; tokens are random and kept in memory.
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Org, Response } from './server.ts';
+import { API_VERSIONS, type Org, type Response } from './server.ts';
+import { normaliseId } from './ids.ts';
 
 function oauthError(status: number, error: string, description: string): Response {
     return { status, body: { error, error_description: description } };
@@ -90,7 +91,7 @@ export function oauth(
                 return oauthError(400, 'unsupported_grant_type', 'grant type not supported');
         }
     }
-    if (path === '/services/oauth2/userinfo' || path.startsWith('/id/')) {
+    if (path === '/services/oauth2/userinfo') {
         const token = (headers.authorization ?? '').replace(/^(Bearer|OAuth)\s+/i, '').trim();
         if (!org.tokens.has(token))
             return {
@@ -139,5 +140,113 @@ export function oauth(
     return {
         status: 404,
         body: [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]
+    };
+}
+
+/**
+ * GET /id/{orgId}/{userId}: the identity URL the token response's `id` and the Resources by
+ * Version list point at. Salesforce: "Identity URLs" (Salesforce Help, and the Mobile SDK guide
+ * "Using Identity URLs"): a RESTful resource answering the user and org (user_id,
+ * organization_id, username, display_name, email, urls of the APIs, active, user_type,
+ * language, locale, utcOffset, last_modified_date, …), given the access token in an
+ * Authorization header or the `oauth_token` parameter; the API URLs carry the literal
+ * `{version}` unless `version` (a number or `latest`) is given. JSON only here (`format=xml` is
+ * not emulated). A bad token answers 403 Bad_OAuth_Token as userinfo does; an id URL of
+ * another org or user answers 404 (not checked against an org).
+ *   https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_using_openid.htm&type=5
+ *   https://developer.salesforce.com/docs/platform/mobile-sdk/guide/oauth-using-identity-urls.html
+ */
+export function identity(
+    org: Org,
+    path: string,
+    query: URLSearchParams,
+    headers: IncomingHttpHeaders
+): Response {
+    const token = (headers.authorization ?? query.get('oauth_token') ?? '')
+        .replace(/^(Bearer|OAuth)\s+/i, '')
+        .trim();
+    if (!org.tokens.has(token))
+        return { status: 403, raw: 'Bad_OAuth_Token', headers: { 'Content-Type': 'text/plain' } };
+    const [, , orgPart, userPart, extra] = path.split('/');
+    if (
+        extra !== undefined ||
+        normaliseId(orgPart ?? '') !== org.store.orgId ||
+        normaliseId(userPart ?? '') !== org.store.userId
+    )
+        return {
+            status: 404,
+            body: [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]
+        };
+    const users = org.store.table('User');
+    const by = users.obj.byName;
+    const get = (name: string) => users.get(0, by.get(name.toLowerCase())!);
+    const requested = query.get('version');
+    const version =
+        requested === 'latest'
+            ? API_VERSIONS[API_VERSIONS.length - 1]
+            : requested && /^\d+\.\d$/.test(requested)
+              ? requested
+              : '{version}';
+    const i = org.instanceUrl;
+    const org15 = org.store.orgId.slice(0, 15);
+    const lastModified = get('LastModifiedDate') as number;
+    return {
+        status: 200,
+        body: {
+            id: `${i}/id/${org.store.orgId}/${org.store.userId}`,
+            asserted_user: true,
+            user_id: org.store.userId,
+            organization_id: org.store.orgId,
+            username: get('Username'),
+            nick_name: get('Alias'),
+            display_name: [get('FirstName'), get('LastName')].filter(Boolean).join(' '),
+            email: get('Email'),
+            email_verified: true,
+            first_name: get('FirstName'),
+            last_name: get('LastName'),
+            timezone: get('TimeZoneSidKey'),
+            photos: {
+                picture: `${i}/profilephoto/005/F`,
+                thumbnail: `${i}/profilephoto/005/T`
+            },
+            addr_street: null,
+            addr_city: null,
+            addr_state: null,
+            addr_country: 'IT',
+            addr_zip: null,
+            mobile_phone: null,
+            mobile_phone_verified: false,
+            is_lightning_login_user: false,
+            status: { created_date: null, body: null },
+            urls: {
+                enterprise: `${i}/services/Soap/c/${version}/${org15}`,
+                metadata: `${i}/services/Soap/m/${version}/${org15}`,
+                partner: `${i}/services/Soap/u/${version}/${org15}`,
+                rest: `${i}/services/data/v${version}/`,
+                sobjects: `${i}/services/data/v${version}/sobjects/`,
+                search: `${i}/services/data/v${version}/search/`,
+                query: `${i}/services/data/v${version}/query/`,
+                recent: `${i}/services/data/v${version}/recent/`,
+                tooling_soap: `${i}/services/Soap/T/${version}/${org15}`,
+                tooling_rest: `${i}/services/data/v${version}/tooling/`,
+                profile: `${i}/${org.store.userId}`,
+                feeds: `${i}/services/data/v${version}/chatter/feeds`,
+                groups: `${i}/services/data/v${version}/chatter/groups`,
+                users: `${i}/services/data/v${version}/chatter/users`,
+                feed_items: `${i}/services/data/v${version}/chatter/feed-items`,
+                feed_elements: `${i}/services/data/v${version}/chatter/feed-elements`,
+                custom_domain: i
+            },
+            active: get('IsActive'),
+            user_type: 'STANDARD',
+            language: get('LanguageLocaleKey'),
+            locale: get('LocaleSidKey'),
+            // Europe/Rome outside daylight saving time, in milliseconds
+            utcOffset: 3600000,
+            last_modified_date: new Date(lastModified)
+                .toISOString()
+                .replace(/\.\d+Z$/, '.000+0000'),
+            is_app_installed: true
+        }
     };
 }

@@ -4,6 +4,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
+import { metadataObjects } from './metadata.ts';
 
 export type FieldType =
     | 'id'
@@ -78,6 +79,10 @@ export interface ObjectDef {
     }[];
     /** auto-number display format, e.g. "{00000000}" for CaseNumber */
     autoNumberFormat?: string;
+    /** EntityDefinition / FieldDefinition: read-only rows describing the schema (metadata.ts) */
+    metadata?: boolean;
+    /** the field whose value names a row in its `attributes.url` instead of the Id */
+    urlField?: string;
 }
 
 export interface Schema {
@@ -914,6 +919,7 @@ export function loadSchema(metadataDir: string | undefined): Schema {
             }
         }
     }
+    for (const o of metadataObjects()) objects.set(o.name.toLowerCase(), o);
     const byPrefix = new Map<string, ObjectDef>();
     for (const o of objects.values()) byPrefix.set(o.keyPrefix, o);
     for (const o of objects.values()) {

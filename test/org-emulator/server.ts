@@ -8,9 +8,12 @@ import { basicInfo, describeGlobal, describeSObject } from './describe.ts';
 import { FaultState, type Faults } from './faults.ts';
 import { makeId, normaliseId } from './ids.ts';
 import { loadSchema, type ObjectDef, type Schema } from './schema.ts';
+import { BulkV1Jobs, type AsyncFormat, asyncError } from './bulk1.ts';
 import {
     compileQuery,
     invalidType,
+    recordUrl,
+    toAggregateRecord,
     toRestRecord,
     formatValue,
     type CompiledQuery
@@ -34,6 +37,8 @@ export interface EmulatorOptions {
     password?: string;
     /** Bulk API 2.0 upload limit per job, measured after base64 (default 150 MB, for tests) */
     bulkUploadLimitBytes?: number;
+    /** Bulk API 1.0 query results are split into files of at most this size (default 1 GB) */
+    bulkV1ResultMaxBytes?: number;
 }
 
 export const API_VERSIONS = Array.from({ length: 64 - 31 + 1 }, (_, i) => `${31 + i}.0`);
@@ -102,6 +107,8 @@ export class Org {
     readonly store: Store;
     readonly faults: FaultState;
     readonly bulk: BulkJobs;
+    /** Bulk API 1.0 (/services/async/NN.N): query and queryAll jobs */
+    readonly bulkV1: BulkV1Jobs;
     /** platform events (`objects/*__e`) and the CometD endpoint */
     readonly events: EventBus;
     readonly options: EmulatorOptions;
@@ -130,12 +137,24 @@ export class Org {
         this.faults = new FaultState(options.faults ?? {}, options.seed ?? 1);
         this.apiLimit = options.apiLimit ?? 105000;
         this.bulk = new BulkJobs(this, options.bulkStepMs ?? 50);
+        this.bulkV1 = new BulkV1Jobs(
+            this,
+            options.bulkStepMs ?? 50,
+            options.bulkV1ResultMaxBytes ?? 1024 * 1024 * 1024
+        );
         this.events = new EventBus(
             loadEventDefs(options.metadataDir ?? 'force-app'),
             this.store.userId,
             options.streamingTimeoutMs
         );
         this.accessToken = this.issueToken();
+    }
+
+    private jobNumber = 0;
+
+    /** One counter for Bulk API job, batch and result ids (750…, 751…, 752…), 1.0 and 2.0 alike. */
+    nextJobNumber(): number {
+        return ++this.jobNumber;
     }
 
     issueToken(): string {
@@ -170,6 +189,7 @@ export class Org {
         const records: Record<string, number> = {};
         const deleted: Record<string, number> = {};
         for (const t of this.store.allTables()) {
+            if (t.obj.metadata) continue; // EntityDefinition/FieldDefinition describe the schema
             records[t.obj.name] = t.liveCount;
             if (t.deletedCount) deleted[t.obj.name] = t.deletedCount;
         }
@@ -180,7 +200,8 @@ export class Org {
             bytes: { received: this.bytesReceived, sent: this.bytesSent },
             records,
             deleted,
-            bulkJobs: this.bulk.summary()
+            bulkJobs: this.bulk.summary(),
+            bulkV1Jobs: this.bulkV1.summary()
         };
     }
 
@@ -193,6 +214,7 @@ export class Org {
         this.bytesSent = 0;
         this.cursors.clear();
         this.bulk.reset();
+        this.bulkV1.reset();
     }
 
     limitHeader(): Record<string, string> {
@@ -208,6 +230,14 @@ export class Org {
     // ---- query -------------------------------------------------------------------------------
 
     queryPage(q: CompiledQuery, version: string, start: number): Record<string, unknown> {
+        if (q.aggregateRows) {
+            // aggregate functions without GROUP BY: at most one AggregateResult row, never paged
+            return {
+                totalSize: q.aggregateRows.length,
+                done: true,
+                records: q.aggregateRows.map(toAggregateRecord)
+            };
+        }
         const end = Math.min(start + QUERY_BATCH, q.rows.length);
         const records = [];
         for (let i = start; i < end; i++)
@@ -248,6 +278,28 @@ export class Org {
 
     /** What `sf data query` asks for with &columns=true. */
     columnMetadata(q: CompiledQuery) {
+        if (q.aggregates) {
+            return {
+                columnMetadata: q.aggregates.map((a) => ({
+                    aggregate: true,
+                    apexType: null,
+                    booleanType: false,
+                    columnName: a.key,
+                    custom: false,
+                    displayName: a.key,
+                    foreignKeyName: null,
+                    insertable: false,
+                    joinColumns: [],
+                    numberType: a.fn.startsWith('COUNT') || a.fn === 'SUM' || a.fn === 'AVG',
+                    textType: false,
+                    updatable: false
+                })),
+                entityName: 'AggregateResult',
+                groupBy: false,
+                idSelected: false,
+                keyPrefix: null
+            };
+        }
         return {
             columnMetadata: q.columns.map((c) => {
                 if (c.hops.length === 0) {
@@ -291,6 +343,19 @@ export class Org {
         };
     }
 
+    /** GET /tooling/query: the same SOQL, limited to the objects the Tooling API shares with
+     *  the REST API here (EntityDefinition, FieldDefinition); anything else is INVALID_TYPE. */
+    toolingQuery(req: Request): Response {
+        const soql = req.query.get('q');
+        if (!soql) throw new ApiError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
+        const from = /\bFROM\s+(\w+)/i.exec(soql)?.[1] ?? '';
+        if (!this.schema.get(from)?.metadata) throw invalidType(from);
+        const q = compileQuery(this.store, soql, false);
+        if (q.countOnly) return json(200, { totalSize: q.totalSize, done: true, records: [] });
+        const page = this.queryPage(q, req.version, 0);
+        return json(200, { size: page.totalSize, ...page, entityTypeName: q.obj.name });
+    }
+
     queryMore(req: Request, locatorAndOffset: string): Response {
         const m = /^(.+)-(\d+)$/.exec(locatorAndOffset);
         const cursor = m ? this.cursors.get(m[1]) : undefined;
@@ -321,10 +386,7 @@ export class Org {
               })
             : obj.fields;
         const rec: Record<string, unknown> = {
-            attributes: {
-                type: obj.name,
-                url: `/services/data/v${version}/sobjects/${obj.name}/${table.idOf(row)}`
-            }
+            attributes: { type: obj.name, url: recordUrl(table, row, version) }
         };
         for (const f of cols)
             rec[f.name] =
@@ -575,7 +637,11 @@ export class Org {
         const remaining = Math.max(0, this.apiLimit - this.apiUsed);
         return json(200, {
             DailyApiRequests: { Max: this.apiLimit, Remaining: remaining },
-            DailyBulkApiBatches: { Max: 15000, Remaining: 15000 - this.bulk.batchesToday() },
+            // shared by Bulk API 1.0 batches and Bulk API 2.0 internal batches
+            DailyBulkApiBatches: {
+                Max: 15000,
+                Remaining: 15000 - this.bulk.batchesToday() - this.bulkV1.batchesToday()
+            },
             DailyBulkV2QueryJobs: { Max: 10000, Remaining: 10000 - this.bulk.queryJobsToday() },
             DailyBulkV2QueryFileStorageMB: { Max: 976562, Remaining: 976562 },
             DataStorageMB: { Max: 1024, Remaining: 1024 },
@@ -688,6 +754,89 @@ export async function readBody(
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The body of a refusal by admit(): REST's error array (with Sforce-Limit-Info once counted). */
+function restFault(org: Org, status: number, code: string, message: string): Response {
+    return json(
+        status,
+        [{ message, errorCode: code }],
+        status === 401 ? undefined : org.limitHeader()
+    );
+}
+
+/** Bulk API 1.0 refusals: an invalid session is HTTP 400 InvalidSessionId "Invalid session id"
+ *  (as jsforce's BulkApi.isSessionExpired and other clients expect); the other codes are the
+ *  emulator's choice (not checked against an org). */
+function asyncFault(format: AsyncFormat, status: number, code: string, message: string): Response {
+    if (code === 'INVALID_SESSION_ID')
+        return asyncError(format, 400, 'InvalidSessionId', 'Invalid session id');
+    const codes: Record<string, string> = {
+        REQUEST_LIMIT_EXCEEDED: 'ExceededQuota',
+        SERVER_UNAVAILABLE: 'ServerUnavailable',
+        UNKNOWN_EXCEPTION: 'UnknownException'
+    };
+    return asyncError(format, status, codes[code] ?? code, message);
+}
+
+/**
+ * What every counted API request goes through, for /services/data and /services/async alike:
+ * the token, the fault-injected session expiry, the daily allocation, the call count and the
+ * injected faults. Returns false when it has answered (or dropped) the request itself.
+ */
+function admit(
+    org: Org,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    token: string,
+    kind: string,
+    refuse: (status: number, code: string, message: string) => Response
+): boolean {
+    const session = org.tokens.get(token);
+    const expireAfter = org.faults.faults.sessionExpiresAfterCalls;
+    if (session && expireAfter !== undefined && session.calls >= expireAfter)
+        org.tokens.delete(token);
+    if (!session || !org.tokens.has(token)) {
+        org.count('unauthorized');
+        req.resume();
+        send(res, refuse(401, 'INVALID_SESSION_ID', 'Session expired or invalid'));
+        return false;
+    }
+    session.calls++;
+    if (org.apiUsed >= org.apiLimit || org.faults.faults.requestLimitExceeded) {
+        org.count('limitExceeded');
+        req.resume();
+        send(res, refuse(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.'));
+        return false;
+    }
+    org.apiUsed++;
+    org.count(kind);
+    const fault = org.faults.onApiCall();
+    if (fault === 'reset') {
+        org.count('fault-reset');
+        req.socket.destroy();
+        return false;
+    }
+    if (fault) {
+        org.count(`fault-${fault}`);
+        req.resume();
+        send(
+            res,
+            fault === 503
+                ? refuse(
+                      503,
+                      'SERVER_UNAVAILABLE',
+                      'Server temporarily unavailable, please try again later'
+                  )
+                : refuse(
+                      fault,
+                      'UNKNOWN_EXCEPTION',
+                      'An unexpected error occurred. Please include this ErrorId if you contact support: 1234567890-12345 (-1234567890)'
+                  )
+        );
+        return false;
+    }
+    return true;
+}
+
 export async function handle(
     org: Org,
     req: http.IncomingMessage,
@@ -747,6 +896,55 @@ export async function handle(
             org.events.handle(messages, res);
             return;
         }
+        if (path.startsWith('/id/')) {
+            // the identity URL (the token response's `id`): authenticated, not an API request
+            org.count('identity');
+            req.resume();
+            const { identity } = await import('./oauth.ts');
+            return send(res, identity(org, path, url.searchParams, req.headers));
+        }
+        const async = /^\/services\/async\/(\d+\.\d)(\/.*)?$/.exec(path);
+        if (async) {
+            // Bulk API 1.0: the session id in X-SFDC-Session (an OAuth token works there too, and
+            // in Authorization: Bearer), errors as XML (or JSON for JSON requests)
+            const format = org.bulkV1.format(req.headers);
+            const parts = (async[2] ?? '').split('/').filter(Boolean);
+            const token = String(req.headers['x-sfdc-session'] ?? req.headers.authorization ?? '')
+                .replace(/^(Bearer|OAuth)\s+/i, '')
+                .trim();
+            const kind =
+                parts.length <= 2
+                    ? 'bulk1-job'
+                    : parts.length <= 5
+                      ? 'bulk1-batch'
+                      : 'bulk1-result';
+            if (
+                !admit(org, req, res, token, kind, (status, code, message) =>
+                    asyncFault(format, status, code, message)
+                )
+            )
+                return;
+            try {
+                const body = await readBody(req, 10 * 1024 * 1024);
+                org.bytesReceived += body.length;
+                const r: Request = {
+                    method,
+                    path,
+                    query: url.searchParams,
+                    headers: req.headers,
+                    body,
+                    version: async[1]
+                };
+                org.bytesSent += sendSized(res, org.bulkV1.route(r, parts));
+            } catch (e) {
+                if (!(e instanceof ApiError)) throw e;
+                org.bytesSent += sendSized(
+                    res,
+                    asyncError(format, e.status, e.errorCode, e.message)
+                );
+            }
+            return;
+        }
         const m = /^\/services\/data\/v(\d+\.\d)(\/.*)?$/.exec(path);
         if (!m)
             return send(
@@ -757,82 +955,19 @@ export async function handle(
             );
         const version = m[1];
         const rest = (m[2] ?? '').split('/').filter(Boolean);
-        // ---- authentication
-        const auth = req.headers.authorization ?? '';
-        const token = auth.replace(/^(Bearer|OAuth)\s+/i, '').trim();
-        const session = org.tokens.get(token);
-        if (!session) {
-            org.count('unauthorized');
-            req.resume();
-            return send(
-                res,
-                json(401, [
-                    { message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }
-                ])
-            );
-        }
-        const expireAfter = org.faults.faults.sessionExpiresAfterCalls;
-        if (expireAfter !== undefined && session.calls >= expireAfter) {
-            org.tokens.delete(token);
-            org.count('unauthorized');
-            req.resume();
-            return send(
-                res,
-                json(401, [
-                    { message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }
-                ])
-            );
-        }
-        session.calls++;
-        // ---- the daily allocation
-        if (org.apiUsed >= org.apiLimit || org.faults.faults.requestLimitExceeded) {
-            org.count('limitExceeded');
-            req.resume();
-            return send(
-                res,
-                json(403, [
-                    {
-                        message: 'TotalRequests Limit exceeded.',
-                        errorCode: 'REQUEST_LIMIT_EXCEEDED'
-                    }
-                ]),
-                org.limitHeader()
-            );
-        }
-        org.apiUsed++;
+        const token = (req.headers.authorization ?? '').replace(/^(Bearer|OAuth)\s+/i, '').trim();
         const kind =
             rest[0] === 'jobs'
                 ? `bulk2-${rest[1] ?? ''}`
                 : rest[0] === 'composite'
                   ? 'collections'
                   : (rest[0] ?? 'root');
-        org.count(kind);
-        const fault = org.faults.onApiCall();
-        if (fault === 'reset') {
-            org.count('fault-reset');
-            req.socket.destroy();
+        if (
+            !admit(org, req, res, token, kind, (status, code, message) =>
+                restFault(org, status, code, message)
+            )
+        )
             return;
-        }
-        if (fault) {
-            org.count(`fault-${fault}`);
-            req.resume();
-            const body =
-                fault === 503
-                    ? [
-                          {
-                              errorCode: 'SERVER_UNAVAILABLE',
-                              message: 'Server temporarily unavailable, please try again later'
-                          }
-                      ]
-                    : [
-                          {
-                              errorCode: 'UNKNOWN_EXCEPTION',
-                              message:
-                                  'An unexpected error occurred. Please include this ErrorId if you contact support: 1234567890-12345 (-1234567890)'
-                          }
-                      ];
-            return send(res, json(fault, body), org.limitHeader());
-        }
         // raw bytes over the job upload limit are over it after base64 too: the same answer
         const body =
             rest[0] === 'jobs'
@@ -869,14 +1004,18 @@ export async function handle(
 
 async function route(org: Org, req: Request, rest: string[]): Promise<Response> {
     if (rest.length === 0) {
+        // Resources by Version (REST API Developer Guide, "List Available REST Resources"): the
+        // emulated resources, and `identity`, the absolute identity URL of the token's user
         const base = `/services/data/v${req.version}`;
         return json(200, {
+            tooling: `${base}/tooling`,
             sobjects: `${base}/sobjects`,
             query: `${base}/query`,
             queryAll: `${base}/queryAll`,
             limits: `${base}/limits`,
             composite: `${base}/composite`,
-            jobs: `${base}/jobs`
+            jobs: `${base}/jobs`,
+            identity: `${org.instanceUrl}/id/${org.store.orgId}/${org.store.userId}`
         });
     }
     switch (rest[0]) {
@@ -892,6 +1031,11 @@ async function route(org: Org, req: Request, rest: string[]): Promise<Response> 
             return org.query(req, rest[0] === 'queryAll');
         case 'limits':
             return org.limits();
+        case 'tooling':
+            // Tooling API: only queries of EntityDefinition and FieldDefinition are emulated
+            if (rest[1] === 'query' && rest.length === 2 && req.method === 'GET')
+                return org.toolingQuery(req);
+            throw notFound();
         case 'jobs':
             return org.bulk.route(req, rest.slice(1));
         default:

@@ -23,6 +23,18 @@ export interface Column {
     field: FieldDef;
 }
 
+export type AggregateFn = 'COUNT' | 'COUNT_DISTINCT' | 'MIN' | 'MAX' | 'SUM' | 'AVG';
+
+/** An aggregate function of the SELECT list: `COUNT(Id) CNT`, `MAX(CreatedDate)` (expr0). */
+export interface AggregateColumn {
+    /** the alias, or the implied alias expr0, expr1, … (counting unaliased aggregates only) */
+    key: string;
+    fn: AggregateFn;
+    col: Column;
+    /** as written, e.g. COUNT(Id) */
+    raw: string;
+}
+
 export interface CompiledQuery {
     obj: ObjectDef;
     table: Table;
@@ -30,7 +42,13 @@ export interface CompiledQuery {
     countOnly: boolean;
     rows: number[];
     totalSize: number;
+    /** aggregate functions without GROUP BY: the SELECT list, and the AggregateResult rows */
+    aggregates?: AggregateColumn[];
+    aggregateRows?: Record<string, Value>[];
 }
+
+const AGGREGATES = new Set<string>(['COUNT', 'COUNT_DISTINCT', 'MIN', 'MAX', 'SUM', 'AVG']);
+const NUMERIC = new Set<string>(['int', 'double', 'currency', 'percent']);
 
 const malformed = (msg: string) => new ApiError(400, 'MALFORMED_QUERY', msg);
 
@@ -488,6 +506,8 @@ export function compileQuery(store: Store, soql: string, includeDeleted: boolean
     const table = store.table(obj);
     const columns: Column[] = [];
     let countOnly = false;
+    const aggregates: AggregateColumn[] = [];
+    let implied = 0;
     for (const f of q.fields ?? []) {
         if (f.type === 'Field' || f.type === 'FieldRelationship') {
             const path =
@@ -503,14 +523,36 @@ export function compileQuery(store: Store, soql: string, includeDeleted: boolean
             (f.parameters ?? []).length === 0
         ) {
             countOnly = true;
+        } else if (
+            f.type === 'FieldFunctionExpression' &&
+            AGGREGATES.has(String(f.functionName).toUpperCase()) &&
+            (f.parameters ?? []).length === 1 &&
+            typeof f.parameters[0] === 'string'
+        ) {
+            const fn = String(f.functionName).toUpperCase() as AggregateFn;
+            const param = String(f.parameters[0]);
+            const col = resolvePath(store, soql, obj, param);
+            checkAggregatable(soql, fn, col);
+            aggregates.push({
+                key: f.alias ?? `expr${implied++}`,
+                fn,
+                col,
+                raw: f.rawValue ?? `${fn}(${param})`
+            });
         } else {
             throw malformed(
                 `${('rawValue' in f ? f.rawValue : undefined) ?? f.type} is not supported by the emulator (functions, FIELDS(), subqueries, TYPEOF)`
             );
         }
     }
-    if (countOnly && columns.length)
+    if (countOnly && (columns.length || aggregates.length))
         throw malformed('COUNT() must be the only element in the SELECT list');
+    // without GROUP BY (refused above) every element must be aggregated (SOQL and SOSL
+    // Reference, "Aggregate Functions"; the error text follows what an org answers)
+    if (aggregates.length && columns.length)
+        throw malformed(`Field must be grouped or aggregated: ${columns[0].path}`);
+    if (aggregates.length && q.orderBy)
+        throw malformed('Ordered field must be grouped or aggregated');
     const where = q.where ? compileWhere(store, soql, obj, q.where) : null;
     // candidate rows: from an index when an indexed equality is required, otherwise a scan
     let candidates: Iterable<number> | null = null;
@@ -571,8 +613,23 @@ export function compileQuery(store: Store, soql: string, includeDeleted: boolean
         rows.length = 0;
         for (const k of keyed) rows.push(k.r);
     }
-    let result = rows;
     const offset = q.offset ?? 0;
+    if (aggregates.length) {
+        // one AggregateResult row over every matching row; LIMIT and OFFSET apply to that row
+        const one = aggregateRow(store, table, rows, aggregates);
+        const out = [one].slice(offset, q.limit !== undefined ? offset + q.limit : undefined);
+        return {
+            obj,
+            table,
+            columns,
+            countOnly: false,
+            rows: [],
+            totalSize: out.length,
+            aggregates,
+            aggregateRows: out
+        };
+    }
+    let result = rows;
     if (offset > 2000)
         throw new ApiError(
             400,
@@ -591,6 +648,98 @@ export function compileQuery(store: Store, soql: string, includeDeleted: boolean
     };
 }
 
+// ---- aggregate functions (without GROUP BY) ----------------------------------------------
+
+/** Which field types an aggregate function accepts: SUM and AVG need numbers; MIN, MAX and
+ *  COUNT_DISTINCT refuse checkboxes, long text and multi-select picklists (as describe's
+ *  `aggregatable`/`groupable` do in an org). Refused with INVALID_FIELD. */
+function checkAggregatable(soql: string, fn: AggregateFn, col: Column): void {
+    const t = col.field.type;
+    const ok =
+        fn === 'SUM' || fn === 'AVG'
+            ? NUMERIC.has(t)
+            : fn === 'COUNT'
+              ? t !== 'textarea' || col.field.length <= 255
+              : t !== 'boolean' &&
+                t !== 'multipicklist' &&
+                (t !== 'textarea' || col.field.length <= 255) &&
+                (fn !== 'COUNT_DISTINCT' || !['double', 'currency', 'percent'].includes(t));
+    if (!ok)
+        throw new ApiError(
+            400,
+            'INVALID_FIELD',
+            `\n${soql}\n^\nERROR at Row:1:Column:1\nfield ${col.path} does not support aggregate operator ${fn}`
+        );
+}
+
+/** MIN and MAX of a picklist follow the picklist's value order, not the alphabet (SOQL and
+ *  SOSL Reference, "Aggregate Functions"). */
+function orderKey(f: FieldDef, v: Value): Value {
+    if (f.type !== 'picklist' || typeof v !== 'string') return v;
+    const i = f.picklistValues.findIndex((p) => p.value.toLowerCase() === v.toLowerCase());
+    return i < 0 ? f.picklistValues.length : i;
+}
+
+/** The AggregateResult row: COUNT counts non-null values (COUNT(Id) every row), the others
+ *  ignore nulls and are null when nothing is left. */
+function aggregateRow(
+    store: Store,
+    table: Table,
+    rows: number[],
+    aggregates: AggregateColumn[]
+): Record<string, Value> {
+    const out: Record<string, Value> = {};
+    for (const a of aggregates) {
+        const f = a.col.field;
+        let count = 0;
+        let sum = 0;
+        let best: Value = null;
+        let bestKey: Value = null;
+        const distinct = new Set<Value>();
+        for (const r of rows) {
+            const v = readPath(store, table, r, a.col);
+            if (v === null) continue;
+            count++;
+            if (a.fn === 'SUM' || a.fn === 'AVG') sum += v as number;
+            else if (a.fn === 'COUNT_DISTINCT')
+                distinct.add(typeof v === 'string' && !f.caseSensitive ? v.toLowerCase() : v);
+            else if (a.fn === 'MIN' || a.fn === 'MAX') {
+                const k = orderKey(f, v);
+                const c = bestKey === null ? 0 : compare(k, bestKey);
+                if (bestKey === null || (a.fn === 'MIN' ? c < 0 : c > 0)) {
+                    best = v;
+                    bestKey = k;
+                }
+            }
+        }
+        out[a.key] =
+            a.fn === 'COUNT'
+                ? count
+                : a.fn === 'COUNT_DISTINCT'
+                  ? distinct.size
+                  : a.fn === 'SUM'
+                    ? count
+                        ? roundTo(sum, f.scale)
+                        : null
+                    : a.fn === 'AVG'
+                      ? count
+                          ? sum / count
+                          : null
+                      : formatValue(f, best, 'rest');
+    }
+    return out;
+}
+
+function roundTo(n: number, scale: number): number {
+    const p = 10 ** Math.max(0, scale);
+    return Math.round(n * p) / p;
+}
+
+/** An AggregateResult row as the REST API shows it (no url: it is not a record). */
+export function toAggregateRecord(row: Record<string, Value>): Record<string, unknown> {
+    return { attributes: { type: 'AggregateResult' }, ...row };
+}
+
 export function formatDateTime(t: number, style: 'rest' | 'csv'): string {
     const iso = new Date(t).toISOString();
     return style === 'rest' ? iso.replace('Z', '+0000') : iso;
@@ -603,6 +752,14 @@ export function formatValue(f: FieldDef, v: Value, style: 'rest' | 'csv'): Value
     return v;
 }
 
+/** A record's `attributes.url`; EntityDefinition and FieldDefinition rows are named by their
+ *  DurableId (e.g. `/sobjects/FieldDefinition/Account.Name`) rather than by an Id. */
+export function recordUrl(table: Table, row: number, version: string): string {
+    const f = table.obj.urlField ? table.obj.byName.get(table.obj.urlField.toLowerCase()) : null;
+    const key = f ? String(table.get(row, f)) : table.idOf(row);
+    return `/services/data/v${version}/sobjects/${table.obj.name}/${key}`;
+}
+
 /** One record as the REST API shows it: attributes, then the selected fields in order. */
 export function toRestRecord(
     store: Store,
@@ -611,10 +768,7 @@ export function toRestRecord(
     version: string
 ): Record<string, unknown> {
     const rec: Record<string, unknown> = {
-        attributes: {
-            type: q.obj.name,
-            url: `/services/data/v${version}/sobjects/${q.obj.name}/${q.table.idOf(row)}`
-        }
+        attributes: { type: q.obj.name, url: recordUrl(q.table, row, version) }
     };
     for (const col of q.columns) {
         if (col.hops.length === 0) {
@@ -646,7 +800,7 @@ export function toRestRecord(
                 holder[key] = {
                     attributes: {
                         type: loc.table.obj.name,
-                        url: `/services/data/v${version}/sobjects/${loc.table.obj.name}/${loc.id}`
+                        url: recordUrl(loc.table, loc.row, version)
                     }
                 };
             }

@@ -3,6 +3,7 @@
 // million Contacts cost a few hundred bytes each. Row n of a table has the id made from the
 // table's key prefix and counter n + 1, so lookups by id need no index.
 import { idCounter, makeId, normaliseId } from './ids.ts';
+import { ENTITY_DEFINITION, seedMetadata } from './metadata.ts';
 import type { FieldDef, ObjectDef, Schema } from './schema.ts';
 
 export type Value = string | number | boolean | null;
@@ -364,5 +365,6 @@ export class Store {
             now,
             this.userId
         );
+        if (this.schema.get(ENTITY_DEFINITION)) seedMetadata(this, now);
     }
 }

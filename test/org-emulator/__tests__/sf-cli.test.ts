@@ -57,6 +57,9 @@ function sf<R = unknown, D = unknown>(
                     SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',
                     SF_DISABLE_TELEMETRY: 'true',
                     SF_AUTOUPDATE_DISABLE: 'true',
+                    // the name oclif's update hook reads (see scripts/metadata-check.ts)
+                    SF_DISABLE_AUTOUPDATE: 'true',
+                    SF_SKIP_NEW_VERSION_CHECK: 'true',
                     SF_ACCESS_TOKEN: emu.accessToken
                 },
                 maxBuffer: 10 * 1024 * 1024
