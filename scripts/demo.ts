@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startOrgEmulator } from '../test/org-emulator/index.ts';
 import { applyChanges, generateRegistry } from '../sync-worker/src/generator/generator.ts';
-import { main } from '../sync-worker/src/cli.ts';
+import { main } from '../sync-worker/src/cli/main.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const pristine = join(root, '.demo', 'registry');

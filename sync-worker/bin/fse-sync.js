@@ -2,7 +2,7 @@
 // fse-sync: needs Node 22+ (TypeScript type stripping); `npx fse-sync` runs it on the project's Node.
 // SIGTERM/SIGINT ask the run (or the scheduler) to stop gracefully: it finishes the current step,
 // records the run in the org and exits. A second signal exits at once.
-import { main } from '../src/cli.ts';
+import { main } from '../src/cli/main.ts';
 
 const argv = process.argv.slice(2);
 const stop = new AbortController();

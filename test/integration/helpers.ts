@@ -9,14 +9,14 @@ import {
     generateRegistry,
     type GenerateSummary
 } from '../../sync-worker/src/generator/generator.ts';
-import { main } from '../../sync-worker/src/cli.ts';
-import { ApiBudget } from '../../sync-worker/src/budget.ts';
-import { parseConfig, type SyncConfig } from '../../sync-worker/src/config.ts';
-import { runSync, type RunOptions } from '../../sync-worker/src/engine.ts';
-import { silentLogger } from '../../sync-worker/src/log.ts';
-import { SfClient } from '../../sync-worker/src/sf/client.ts';
+import { main } from '../../sync-worker/src/cli/main.ts';
+import { ApiBudget } from '../../sync-worker/src/salesforce/budget.ts';
+import { parseConfig, type SyncConfig } from '../../sync-worker/src/config/schema.ts';
+import { runSync, type RunOptions } from '../../sync-worker/src/pipeline/run.ts';
+import { silentLogger } from '../../sync-worker/src/util/log.ts';
+import { SfClient } from '../../sync-worker/src/salesforce/http.ts';
 import { NdjsonSource } from '../../sync-worker/src/sources/ndjson.ts';
-import type { Report } from '../../sync-worker/src/report.ts';
+import type { Report } from '../../sync-worker/src/pipeline/report.ts';
 
 export const FAST: Partial<SyncConfig> = {
     retryBaseMs: 5,

@@ -5,10 +5,10 @@ import { createReadStream } from 'node:fs';
 import { writeFile, rename } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
-import { main } from '../../sync-worker/src/cli.ts';
-import { subjectHash } from '../../sync-worker/src/subject.ts';
+import { main } from '../../sync-worker/src/cli/main.ts';
+import { subjectHash } from '../../sync-worker/src/domain/subject-key.ts';
 import { consentResource } from '../../sync-worker/src/generator/generator.ts';
-import type { Report } from '../../sync-worker/src/report.ts';
+import type { Report } from '../../sync-worker/src/pipeline/report.ts';
 import { callDelta, fixture, FAST, type Fixture } from './helpers.ts';
 
 jest.setTimeout(240_000);

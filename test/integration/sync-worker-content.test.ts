@@ -5,9 +5,9 @@ import { Writable } from 'node:stream';
 import { cp, mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { main } from '../../sync-worker/src/cli.ts';
+import { main } from '../../sync-worker/src/cli/main.ts';
 import { startOrgEmulator, type OrgEmulator } from '../org-emulator/index.ts';
-import type { Report } from '../../sync-worker/src/report.ts';
+import type { Report } from '../../sync-worker/src/pipeline/report.ts';
 import { callDelta, FAST } from './helpers.ts';
 
 jest.setTimeout(60_000);

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { main } from '../../sync-worker/src/cli.ts';
+import { main } from '../../sync-worker/src/cli/main.ts';
 import { callDelta, cli, contacts, engine, fixture, FAST, type Fixture } from './helpers.ts';
 
 jest.setTimeout(120_000);

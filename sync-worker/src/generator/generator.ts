@@ -2,12 +2,18 @@
 // Seeded PRNG, streaming writes (1M professionals work), valid fiscal codes including omocodic
 // ones, Italian names with accents and apostrophes, example.org e-mails, and a few invalid
 // records on purpose (ids starting with "bad-").
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { buildFiscalCode, nameCode, omocodicVariant, surnameCode } from '../fiscal-code.ts';
+import {
+    buildFiscalCode,
+    nameCode,
+    omocodicVariant,
+    plainLetters,
+    surnameCode
+} from '../domain/fiscal-code.ts';
+import { NdjsonWriter } from '../util/ndjson-file.ts';
 import { GIVEN, ORGANIZATIONS, PLACES, ROLES, SURNAMES } from './data.ts';
 
 /** mulberry32: small, fast, deterministic. */
@@ -20,20 +26,6 @@ export function prng(seed: number): () => number {
         t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
         return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
     };
-}
-
-class Out {
-    private readonly s: NodeJS.WritableStream;
-    constructor(path: string) {
-        this.s = createWriteStream(path, { encoding: 'utf8' });
-    }
-    async line(obj: unknown): Promise<void> {
-        if (!this.s.write(JSON.stringify(obj) + '\n')) await once(this.s, 'drain');
-    }
-    async close(): Promise<void> {
-        this.s.end();
-        await once(this.s, 'finish');
-    }
 }
 
 export interface GenerateOptions {
@@ -78,218 +70,311 @@ const BASE = Date.UTC(2025, 0, 1);
 const pick = <T>(r: () => number, a: readonly T[]): T => a[Math.floor(r() * a.length)];
 const pad = (n: number, w = 7) => String(n).padStart(w, '0');
 
-function organizationResource(o: (typeof ORGANIZATIONS)[number], i: number) {
+function organizationResource(org: (typeof ORGANIZATIONS)[number], i: number) {
     return {
         resourceType: 'Organization',
         id: `org-${pad(i + 1, 3)}`,
         meta: { lastUpdated: new Date(BASE).toISOString() },
         active: true,
-        identifier: [{ system: o.system, value: o.code }],
-        name: o.name,
-        type: [{ coding: [{ system: 'urn:fse2:tipo-ente', code: o.type }] }]
+        identifier: [{ system: org.system, value: org.code }],
+        name: org.name,
+        type: [{ coding: [{ system: 'urn:fse2:tipo-ente', code: org.type }] }]
     };
 }
 
 function slug(s: string): string {
-    return s
-        .normalize('NFD')
-        .replace(/[\u0300-\u036f]/g, '')
-        .toLowerCase()
-        .replace(/[^a-z]/g, '');
+    return plainLetters(s).toLowerCase();
 }
 
-export async function generateRegistry(o: GenerateOptions): Promise<GenerateSummary> {
-    const seed = o.seed ?? 1;
-    const r = prng(seed);
-    await mkdir(o.out, { recursive: true });
-    const orgOut = new Out(join(o.out, 'Organization.ndjson'));
-    for (const [i, org] of ORGANIZATIONS.entries()) await orgOut.line(organizationResource(org, i));
-    await orgOut.close();
+type InvalidKind = (typeof INVALID_KINDS)[number];
 
-    const pr = new Out(join(o.out, 'Practitioner.ndjson'));
-    const roles = new Out(join(o.out, 'PractitionerRole.ndjson'));
-    // consents have their own random stream: the rest of the registry is the same with or without
-    const consents = o.consents ? new Out(join(o.out, 'Consent.ndjson')) : undefined;
-    const rc = prng(seed * 7919 + 13);
-    let consentN = 0;
-    const used = new Set<string>();
-    const summary: GenerateSummary = {
-        seed,
-        organizations: ORGANIZATIONS.length,
-        practitioners: 0,
-        invalid: 0,
-        duplicates: 0,
-        omocodic: 0,
-        ceased: 0,
-        expectedValid: 0,
-        expectedActive: 0
+/** What the generation keeps from one professional to the next. */
+interface Generation {
+    options: GenerateOptions;
+    /** the registry's random stream; consents have their own, so the rest is the same with
+     *  or without them */
+    random: () => number;
+    consentRandom: () => number;
+    practitioners: NdjsonWriter<unknown>;
+    roles: NdjsonWriter<unknown>;
+    consents?: NdjsonWriter<unknown>;
+    summary: GenerateSummary;
+    /** fiscal codes already given (omocodia) */
+    used: Set<string>;
+    invalidEvery: number;
+    lastValid?: { fiscalCode: string; updated: number };
+    invalidCount: number;
+    roleCount: number;
+    consentCount: number;
+}
+
+interface Person {
+    surname: string;
+    givenNames: string[];
+    female: boolean;
+    year: number;
+    month: number;
+    day: number;
+    fiscalCode: string;
+}
+
+/** Name, sex, birth date and fiscal code of professional `n` (omocodic when it collides). */
+function drawPerson(g: Generation, n: number): Person {
+    const r = g.random;
+    const surname = pick(r, SURNAMES);
+    const [given, female] = pick(r, GIVEN);
+    const second = r() < 0.1 ? pick(r, GIVEN) : undefined;
+    const givenNames =
+        second && second[1] === female && second[0] !== given ? [given, second[0]] : [given];
+    const year = 1955 + Math.floor(r() * 45);
+    const month = 1 + Math.floor(r() * 12);
+    const day = 1 + Math.floor(r() * 28);
+    let fiscalCode = buildFiscalCode({
+        surname3: surnameCode(surname),
+        name3: nameCode(givenNames.join('')),
+        year,
+        month,
+        day,
+        female,
+        place: pick(r, PLACES)
+    });
+    // real omocodia: a colliding code gets the next omocodic variant
+    let level = n % 997 === 0 ? 1 + (n % 3) : 0;
+    while (g.used.has(level ? omocodicVariant(fiscalCode, level) : fiscalCode)) level++;
+    if (level) {
+        fiscalCode = omocodicVariant(fiscalCode, level);
+        g.summary.omocodic++;
+    }
+    return { surname, givenNames, female, year, month, day, fiscalCode };
+}
+
+/** Spoils `resource` as `kind` says; returns the organisation reference of its role. */
+function spoil(
+    g: Generation,
+    kind: InvalidKind | undefined,
+    resource: Record<string, unknown>,
+    person: Person,
+    n: number,
+    orgRef: string
+): string {
+    const { fiscalCode, surname, givenNames } = person;
+    const identifier = () => resource.identifier as Array<{ value: string }>;
+    switch (kind) {
+        case 'check-character':
+            identifier()[0].value = fiscalCode.slice(0, 15) + (fiscalCode[15] === 'A' ? 'B' : 'A');
+            break;
+        case 'missing-family':
+            resource.name = [{ given: givenNames }];
+            break;
+        case 'email':
+            (resource.telecom as Array<{ value: string }>)[0].value =
+                `${slug(surname)}.at.example.org`;
+            break;
+        case 'family-too-long':
+            resource.name = [
+                { family: `${surname} ${'Bianchi-Rossi '.repeat(6)}`.trim(), given: givenNames }
+            ];
+            break;
+        case 'duplicate':
+            if (g.lastValid) {
+                // same fiscal code as an earlier professional, updated earlier: it loses
+                identifier()[0].value = g.lastValid.fiscalCode;
+                resource.meta = {
+                    lastUpdated: new Date(g.lastValid.updated - 86_400_000).toISOString()
+                };
+                g.summary.duplicates++;
+            }
+            break;
+        case 'partial-birthdate':
+            resource.birthDate = `${person.year}-${String(person.month).padStart(2, '0')}`;
+            break;
+        case 'unknown-org':
+            return 'Organization/org-999';
+        case 'no-fiscal-code':
+            resource.identifier = [{ system: 'urn:example:badge', value: `B${n}` }];
+            break;
+    }
+    return orgRef;
+}
+
+/** The Practitioner resource of `person` (the random draws in the generator's fixed order). */
+function practitionerResource(
+    g: Generation,
+    person: Person,
+    n: number,
+    id: string,
+    updated: number,
+    ceased: boolean
+): Record<string, unknown> {
+    const r = g.random;
+    const { surname, givenNames, female, year, month, day } = person;
+    const email = `${slug(givenNames[0])}.${slug(surname)}.${n}@example.org`;
+    return {
+        resourceType: 'Practitioner',
+        id,
+        meta: { lastUpdated: new Date(updated).toISOString() },
+        active: !ceased,
+        identifier: [{ system: 'http://hl7.it/sid/codiceFiscale', value: person.fiscalCode }],
+        name: [{ use: 'official', family: surname, given: givenNames }],
+        telecom: [
+            { system: 'email', value: email, use: 'work' },
+            ...(r() < 0.7
+                ? [
+                      {
+                          system: 'phone',
+                          value: `+39 3${pad(Math.floor(r() * 1e9), 9)}`,
+                          use: 'mobile'
+                      }
+                  ]
+                : [])
+        ],
+        birthDate: `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`,
+        gender: female ? 'female' : 'male'
     };
-    const invalidEvery = Math.max(2, Math.round(1 / (o.invalidShare ?? 0.005)));
-    let lastValid: { fc: string; updated: number } | undefined;
-    let invalidN = 0;
-    let roleN = 0;
-    for (let n = 1; n <= o.count; n++) {
-        const surname = pick(r, SURNAMES);
-        const [given, female] = pick(r, GIVEN);
-        const second = r() < 0.1 ? pick(r, GIVEN) : undefined;
-        const givenNames =
-            second && second[1] === female && second[0] !== given ? [given, second[0]] : [given];
-        const year = 1955 + Math.floor(r() * 45);
-        const month = 1 + Math.floor(r() * 12);
-        const day = 1 + Math.floor(r() * 28);
-        let fc = buildFiscalCode({
-            surname3: surnameCode(surname),
-            name3: nameCode(givenNames.join('')),
-            year,
-            month,
-            day,
-            female,
-            place: pick(r, PLACES)
-        });
-        // real omocodia: a colliding code gets the next omocodic variant
-        let level = n % 997 === 0 ? 1 + (n % 3) : 0;
-        while (used.has(level ? omocodicVariant(fc, level) : fc)) level++;
-        if (level) {
-            fc = omocodicVariant(fc, level);
-            summary.omocodic++;
-        }
-        const updated = BASE + Math.floor(r() * 300) * 86_400_000 + Math.floor(r() * 86_400) * 1000;
-        const invalid = n % invalidEvery === Math.floor(invalidEvery / 2);
-        const kind = invalid ? INVALID_KINDS[invalidN++ % INVALID_KINDS.length] : undefined;
-        const id = `${invalid ? 'bad' : 'prac'}-${pad(n)}`;
-        const ceased = !invalid && r() < 0.02;
-        const orgIdx = Math.floor(r() * ORGANIZATIONS.length);
-        const [roleCode, cats] = pick(r, ROLES);
-        const email = `${slug(givenNames[0])}.${slug(surname)}.${n}@example.org`;
-        const resource: Record<string, unknown> = {
-            resourceType: 'Practitioner',
-            id,
-            meta: { lastUpdated: new Date(updated).toISOString() },
-            active: !ceased,
-            identifier: [{ system: 'http://hl7.it/sid/codiceFiscale', value: fc }],
-            name: [{ use: 'official', family: surname, given: givenNames }],
-            telecom: [
-                { system: 'email', value: email, use: 'work' },
-                ...(r() < 0.7
-                    ? [
-                          {
-                              system: 'phone',
-                              value: `+39 3${pad(Math.floor(r() * 1e9), 9)}`,
-                              use: 'mobile'
-                          }
-                      ]
-                    : [])
-            ],
-            birthDate: `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`,
-            gender: female ? 'female' : 'male'
-        };
-        let orgRef = `Organization/org-${pad(orgIdx + 1, 3)}`;
-        switch (kind) {
-            case 'check-character': {
-                const wrong = fc[15] === 'A' ? 'B' : 'A';
-                (resource.identifier as Array<{ value: string }>)[0].value =
-                    fc.slice(0, 15) + wrong;
-                break;
-            }
-            case 'missing-family':
-                resource.name = [{ given: givenNames }];
-                break;
-            case 'email':
-                (resource.telecom as Array<{ value: string }>)[0].value =
-                    `${slug(surname)}.at.example.org`;
-                break;
-            case 'family-too-long':
-                resource.name = [
-                    { family: `${surname} ${'Bianchi-Rossi '.repeat(6)}`.trim(), given: givenNames }
-                ];
-                break;
-            case 'duplicate':
-                if (lastValid) {
-                    // same fiscal code as an earlier professional, updated earlier: it loses
-                    (resource.identifier as Array<{ value: string }>)[0].value = lastValid.fc;
-                    resource.meta = {
-                        lastUpdated: new Date(lastValid.updated - 86_400_000).toISOString()
-                    };
-                    summary.duplicates++;
-                }
-                break;
-            case 'partial-birthdate':
-                resource.birthDate = `${year}-${String(month).padStart(2, '0')}`;
-                break;
-            case 'unknown-org':
-                orgRef = 'Organization/org-999';
-                break;
-            case 'no-fiscal-code':
-                resource.identifier = [{ system: 'urn:example:badge', value: `B${n}` }];
-                break;
-        }
-        if (invalid) summary.invalid++;
-        else {
-            used.add(fc);
-            summary.expectedValid++;
-            if (!ceased) summary.expectedActive++;
-            else summary.ceased++;
-            lastValid = { fc, updated };
-        }
-        if (kind !== 'check-character' && kind !== 'duplicate' && kind !== 'no-fiscal-code')
-            used.add(fc);
-        summary.practitioners++;
-        await pr.line(resource);
-        if (consents) {
-            for (const channel of CONSENT_CHANNELS) {
-                for (const purpose of CONSENT_PURPOSES) {
-                    const permit = rc() < (purpose === 'sondaggi' ? 0.6 : 0.85);
-                    const revoked = rc() < 0.03;
-                    const captured = updated - Math.floor(rc() * 200) * 86_400_000;
-                    await consents.line(
-                        consentResource(`cons-${pad(++consentN, 9)}`, id, {
-                            channel,
-                            purpose,
-                            permit,
-                            active: !revoked,
-                            captured,
-                            updated
-                        })
-                    );
-                    summary.consents = (summary.consents ?? 0) + 1;
-                    if (!invalid && permit && !revoked)
-                        summary.consentOptIns = (summary.consentOptIns ?? 0) + 1;
-                }
-            }
-        }
-        // a few have an older, ended role at another organisation
-        if (r() < 0.05) {
-            await roles.line(
-                roleResource(
-                    `role-${pad(++roleN)}`,
-                    id,
-                    `Organization/org-${pad(((orgIdx + 3) % ORGANIZATIONS.length) + 1, 3)}`,
-                    roleCode,
-                    cats[0],
-                    false,
-                    '2015-01-01',
+}
+
+/** The six consents (channel x purpose) of practitioner `id`. */
+async function writeConsents(
+    g: Generation,
+    id: string,
+    updated: number,
+    invalid: boolean
+): Promise<void> {
+    if (!g.consents) return;
+    const rc = g.consentRandom;
+    const summary = g.summary;
+    for (const channel of CONSENT_CHANNELS) {
+        for (const purpose of CONSENT_PURPOSES) {
+            const permit = rc() < (purpose === 'sondaggi' ? 0.6 : 0.85);
+            const revoked = rc() < 0.03;
+            const captured = updated - Math.floor(rc() * 200) * 86_400_000;
+            await g.consents.write(
+                consentResource(`cons-${pad(++g.consentCount, 9)}`, id, {
+                    channel,
+                    purpose,
+                    permit,
+                    active: !revoked,
+                    captured,
                     updated
-                )
+                })
             );
+            summary.consents = (summary.consents ?? 0) + 1;
+            if (!invalid && permit && !revoked)
+                summary.consentOptIns = (summary.consentOptIns ?? 0) + 1;
         }
-        await roles.line(
+    }
+}
+
+/** The roles of practitioner `id`: a few have an older, ended role at another organisation. */
+async function writeRoles(
+    g: Generation,
+    id: string,
+    role: { orgIndex: number; orgRef: string; code: string; categories: readonly string[] },
+    updated: number
+): Promise<void> {
+    const r = g.random;
+    if (r() < 0.05) {
+        const older = `Organization/org-${pad(((role.orgIndex + 3) % ORGANIZATIONS.length) + 1, 3)}`;
+        await g.roles.write(
             roleResource(
-                `role-${pad(++roleN)}`,
+                `role-${pad(++g.roleCount)}`,
                 id,
-                orgRef,
-                roleCode,
-                pick(r, cats),
-                true,
-                '2020-01-01',
+                older,
+                role.code,
+                role.categories[0],
+                false,
+                '2015-01-01',
                 updated
             )
         );
     }
-    await pr.close();
-    await roles.close();
-    await consents?.close();
-    await writeFile(join(o.out, 'generator-summary.json'), JSON.stringify(summary, null, 2) + '\n');
-    return summary;
+    const category = pick(r, role.categories);
+    await g.roles.write(
+        roleResource(
+            `role-${pad(++g.roleCount)}`,
+            id,
+            role.orgRef,
+            role.code,
+            category,
+            true,
+            '2020-01-01',
+            updated
+        )
+    );
+}
+
+/** Professional `n`: its Practitioner, consents and roles, counted in the summary. */
+async function generateProfessional(g: Generation, n: number): Promise<void> {
+    const r = g.random;
+    const summary = g.summary;
+    const person = drawPerson(g, n);
+    const updated = BASE + Math.floor(r() * 300) * 86_400_000 + Math.floor(r() * 86_400) * 1000;
+    const invalid = n % g.invalidEvery === Math.floor(g.invalidEvery / 2);
+    const kind = invalid ? INVALID_KINDS[g.invalidCount++ % INVALID_KINDS.length] : undefined;
+    const id = `${invalid ? 'bad' : 'prac'}-${pad(n)}`;
+    const ceased = !invalid && r() < 0.02;
+    const orgIndex = Math.floor(r() * ORGANIZATIONS.length);
+    const [code, categories] = pick(r, ROLES);
+    const resource = practitionerResource(g, person, n, id, updated, ceased);
+    const defaultOrg = `Organization/org-${pad(orgIndex + 1, 3)}`;
+    const orgRef = spoil(g, kind, resource, person, n, defaultOrg);
+    const fiscalCode = person.fiscalCode;
+    if (invalid) summary.invalid++;
+    else {
+        g.used.add(fiscalCode);
+        summary.expectedValid++;
+        if (!ceased) summary.expectedActive++;
+        else summary.ceased++;
+        g.lastValid = { fiscalCode, updated };
+    }
+    if (kind !== 'check-character' && kind !== 'duplicate' && kind !== 'no-fiscal-code')
+        g.used.add(fiscalCode);
+    summary.practitioners++;
+    await g.practitioners.write(resource);
+    await writeConsents(g, id, updated, invalid);
+    await writeRoles(g, id, { orgIndex, orgRef, code, categories }, updated);
+}
+
+export async function generateRegistry(options: GenerateOptions): Promise<GenerateSummary> {
+    const seed = options.seed ?? 1;
+    await mkdir(options.out, { recursive: true });
+    const organizations = new NdjsonWriter<unknown>(join(options.out, 'Organization.ndjson'));
+    for (const [i, org] of ORGANIZATIONS.entries())
+        await organizations.write(organizationResource(org, i));
+    await organizations.close();
+    const g: Generation = {
+        options,
+        random: prng(seed),
+        consentRandom: prng(seed * 7919 + 13),
+        practitioners: new NdjsonWriter(join(options.out, 'Practitioner.ndjson')),
+        roles: new NdjsonWriter(join(options.out, 'PractitionerRole.ndjson')),
+        consents: options.consents
+            ? new NdjsonWriter(join(options.out, 'Consent.ndjson'))
+            : undefined,
+        summary: {
+            seed,
+            organizations: ORGANIZATIONS.length,
+            practitioners: 0,
+            invalid: 0,
+            duplicates: 0,
+            omocodic: 0,
+            ceased: 0,
+            expectedValid: 0,
+            expectedActive: 0
+        },
+        used: new Set(),
+        invalidEvery: Math.max(2, Math.round(1 / (options.invalidShare ?? 0.005))),
+        invalidCount: 0,
+        roleCount: 0,
+        consentCount: 0
+    };
+    for (let n = 1; n <= options.count; n++) await generateProfessional(g, n);
+    await g.practitioners.close();
+    await g.roles.close();
+    await g.consents?.close();
+    const summaryFile = join(options.out, 'generator-summary.json');
+    await writeFile(summaryFile, JSON.stringify(g.summary, null, 2) + '\n');
+    return g.summary;
 }
 
 export const CONSENT_PURPOSES = ['formazione', 'comunicazione', 'sondaggi'] as const;
@@ -388,7 +473,7 @@ async function rewrite(
     extra: unknown[] = []
 ): Promise<void> {
     const tmp = `${path}.tmp`;
-    const out = new Out(tmp);
+    const out = new NdjsonWriter<unknown>(tmp);
     const rl = createInterface({
         input: createReadStream(path, { encoding: 'utf8' }),
         crlfDelay: Infinity
@@ -396,9 +481,9 @@ async function rewrite(
     for await (const line of rl) {
         if (!line.trim()) continue;
         const next = fn(JSON.parse(line));
-        if (next) await out.line(next);
+        if (next) await out.write(next);
     }
-    for (const e of extra) await out.line(e);
+    for (const e of extra) await out.write(e);
     await out.close();
     await rename(tmp, path);
 }

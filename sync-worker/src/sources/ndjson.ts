@@ -1,9 +1,8 @@
 // `ndjson:<dir>`: a FHIR Bulk Data export folder, one NDJSON file per resource type,
 // read line by line (never a whole file in memory).
-import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { nonBlankLines } from '../util/ndjson-file.ts';
 import {
     UnparseableResource,
     type ReadOptions,
@@ -38,31 +37,18 @@ export class NdjsonSource implements RegistrySource {
         );
     }
 
-    /** `since`/`ids` are not applied here: the engine filters by meta.lastUpdated itself.
-     *  `skipRaw` is: a line it rules out is not parsed. */
-    async *read(type: ResourceType, opts?: ReadOptions): AsyncIterable<unknown> {
-        const skip = opts?.skipRaw;
-        const file = join(this.dir, `${type}.ndjson`);
-        try {
-            await access(file);
-        } catch {
-            return; // a missing file is an empty resource type
-        }
-        const rl = createInterface({
-            input: createReadStream(file, { encoding: 'utf8' }),
-            crlfDelay: Infinity
-        });
-        let n = 0;
-        for await (const line of rl) {
-            n++;
-            if (!line.trim()) continue;
+    /** `since`/`ids` are not applied here: the pipeline filters by meta.lastUpdated itself.
+     *  `skipRaw` is: a line it rules out is not parsed. A missing file is an empty type. */
+    async *read(type: ResourceType, options?: ReadOptions): AsyncIterable<unknown> {
+        const skip = options?.skipRaw;
+        for await (const [number, line] of nonBlankLines(join(this.dir, `${type}.ndjson`))) {
             if (skip?.(line)) continue;
             try {
                 yield JSON.parse(line);
             } catch {
                 yield new UnparseableResource(
                     type,
-                    `${type}.ndjson line ${n}`,
+                    `${type}.ndjson line ${number}`,
                     'line is not valid JSON'
                 );
             }

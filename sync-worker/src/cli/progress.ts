@@ -1,0 +1,26 @@
+// The progress bar on a terminal (cli-progress); none when stderr is not a TTY.
+import cliProgress from 'cli-progress';
+import type { Progress } from '../pipeline/context.ts';
+import type { CliIo } from './options.ts';
+
+export function ttyProgress(stderr: CliIo['stderr']): Progress | undefined {
+    if (!stderr.isTTY) return undefined;
+    let bar: cliProgress.SingleBar | undefined;
+    return {
+        start(label) {
+            bar?.stop();
+            bar = new cliProgress.SingleBar(
+                { format: `${label} {value} records`, stream: stderr as NodeJS.WriteStream },
+                cliProgress.Presets.shades_classic
+            );
+            bar.start(0, 0);
+        },
+        update(value) {
+            bar?.update(value);
+        },
+        stop() {
+            bar?.stop();
+            bar = undefined;
+        }
+    };
+}

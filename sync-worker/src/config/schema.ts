@@ -1,0 +1,122 @@
+// The configuration's shape (config/sync.config.json, flags on top), validated by zod at
+// start-up: unknown keys and bad values are ConfigErrors (exit 2).
+import { z } from 'zod';
+import { Cron } from 'croner';
+import { formatPath } from '../util/validation.ts';
+import { ConfigError } from './errors.ts';
+
+/** One scheduled job of `fse-sync schedule` (croner syntax: 5 fields, or 6 with seconds). */
+export const JobSchema = z
+    .object({
+        name: z.string().regex(/^[\w.-]{1,40}$/, 'letters, digits, "_", "-" or "." (max 40)'),
+        cron: z.string().refine((expr) => {
+            try {
+                new Cron(expr, { paused: true }).stop();
+                return true;
+            } catch {
+                return false;
+            }
+        }, 'not a valid cron expression'),
+        timezone: z.string().optional(),
+        mode: z.enum(['full', 'incremental']).default('incremental'),
+        reconcile: z.boolean().default(false),
+        /** entities of this job (default: the configured entities); checked like --entities */
+        entities: z.array(z.string()).min(1).optional()
+    })
+    .strict();
+
+export type ScheduledJob = z.infer<typeof JobSchema>;
+
+export const ConfigSchema = z
+    .object({
+        apiVersion: z
+            .string()
+            .regex(/^\d{2}\.0$/, 'must look like "62.0"')
+            .default('62.0'),
+        /** share of the org's remaining daily API requests this run may use (0 < share <= 1) */
+        apiBudgetShare: z.number().gt(0).lte(1).default(0.2),
+        /** Salesforce advises Bulk API 2.0 above ~2,000 records, collections below */
+        bulkThreshold: z.number().int().min(1).default(2000),
+        collectionSize: z.number().int().min(1).max(200).default(200),
+        /** keep every Bulk upload below this many bytes (Salesforce's limit is 150 MB after base64) */
+        maxUploadBytes: z
+            .number()
+            .int()
+            .min(1024)
+            .max(100 * 1024 * 1024)
+            .default(100 * 1024 * 1024),
+        concurrency: z.number().int().min(1).max(25).default(4),
+        maxConcurrentJobs: z.number().int().min(1).max(10).default(2),
+        queryPageSize: z.number().int().min(100).max(500000).default(100000),
+        /** incremental runs: up to this many changed records, the org's copies are read by
+         *  external id (REST queries) instead of one Bulk query of the whole object; 0: never */
+        targetedReadMax: z.number().int().min(0).default(10000),
+        /** incremental runs over ndjson: parse only the PractitionerRole lines of the
+         *  practitioners the run processes (false: parse every role, as a full run) */
+        incrementalRolePrefilter: z.boolean().default(true),
+        requestTimeoutMs: z.number().int().min(1000).default(120000),
+        retries: z.number().int().min(0).max(20).default(6),
+        retryBaseMs: z.number().int().min(0).default(500),
+        retryCapMs: z.number().int().min(0).default(30000),
+        lockRetries: z.number().int().min(0).max(10).default(3),
+        pollInitialMs: z.number().int().min(0).default(500),
+        pollMaxMs: z.number().int().min(1).default(5000),
+        jobTimeoutMs: z
+            .number()
+            .int()
+            .min(1000)
+            .default(30 * 60 * 1000),
+        /** refuse to cease more than this share of Active professionals in one full run */
+        maxDeactivationShare: z.number().min(0).max(1).default(0.5),
+        /** how many rejects/failures the report lists (all are counted) */
+        maxListed: z.number().int().min(0).default(1000),
+        fhirPageSize: z.number().int().min(1).max(1000).default(500),
+        /** default for --entities; when absent, every entity the sources provide */
+        entities: z
+            .array(z.enum(['organizations', 'professionals', 'consents', 'content']))
+            .min(1)
+            .optional(),
+        /** HMAC key of subject hashes (tombstones, Individual.SubjectKey__c); prefer the
+         *  FSE_SUBJECT_HASH_KEY environment variable, which overrides it. Never logged. */
+        subjectHashKey: z.string().min(16).optional(),
+        writeSyncRun: z.boolean().default(true),
+        /** also record runs that changed nothing (costs a write call) */
+        syncRunOnNoChange: z.boolean().default(false),
+        /** single-flight: hold a lease (a Running SyncRun__c with a heartbeat) during a run */
+        lease: z.boolean().default(true),
+        /** a lease whose heartbeat is older than this is taken over */
+        leaseStaleAfterMs: z
+            .number()
+            .int()
+            .min(1000)
+            .default(10 * 60 * 1000),
+        /** how often a running run refreshes SyncRun__c.Heartbeat__c (0 = never) */
+        heartbeatMs: z.number().int().min(0).default(60_000),
+        /** registry source for `fse-sync schedule` when --source is not given */
+        source: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+        /** jobs of `fse-sync schedule` */
+        jobs: z.array(JobSchema).default([]),
+        /** `fse-sync schedule` also starts runs requested in the org (SyncRequest__e) */
+        listenForRequests: z.boolean().default(true)
+    })
+    .strict();
+
+export type SyncConfig = z.infer<typeof ConfigSchema>;
+
+export function parseConfig(raw: unknown, origin = 'configuration'): SyncConfig {
+    const r = ConfigSchema.safeParse(raw ?? {});
+    if (!r.success) {
+        const msg = r.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ');
+        throw new ConfigError(`Invalid ${origin}: ${msg}`);
+    }
+    return r.data;
+}
+
+/** The retry options of every request (Salesforce and FHIR), from the configuration. */
+export function retryOptions(config: SyncConfig): {
+    retries: number;
+    baseMs: number;
+    capMs: number;
+} {
+    return { retries: config.retries, baseMs: config.retryBaseMs, capMs: config.retryCapMs };
+}

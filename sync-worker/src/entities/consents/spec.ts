@@ -1,0 +1,125 @@
+// Consents as an entity: the org's Contacts and the registry's practitioners are read first
+// (who exists, who is linked, performer id -> fiscal code), then each Consent becomes its
+// ContactPointTypeConsents; prerequisites (purposes, channels, Individuals, links) before load.
+import { validateFiscalCode } from '../../domain/fiscal-code.ts';
+import { bulkQuery } from '../../salesforce/query.ts';
+import { relationshipColumn } from '../../salesforce/record.ts';
+import { lastUpdatedOf, resourceId, resourcePosition } from '../../sources/raw-resource.ts';
+import { UnparseableResource } from '../../sources/types.ts';
+import { fiscalCodeOfRaw } from '../professionals/map.ts';
+import { defineEntity, unparseableReject, type EntityContext, type Produced } from '../types.ts';
+import {
+    consentRecords,
+    CONSENT_FIELDS,
+    maskConsentKey,
+    orgConsentWins,
+    parseConsent
+} from './map.ts';
+import { writePrerequisites, type ConsentState } from './prerequisites.ts';
+
+const INDIVIDUAL_KEY = relationshipColumn('Individual', 'SubjectKey__c');
+
+/** Which professionals the org knows, whether they are linked; performer ids -> fiscal codes. */
+async function prepareConsents(context: EntityContext): Promise<ConsentState> {
+    const state: ConsentState = {
+        fiscalCodeById: new Map(),
+        contactLinked: new Map(),
+        unlinked: new Map()
+    };
+    const { subjects } = context;
+    await bulkQuery(
+        context.org.client,
+        `SELECT FiscalCode__c, ${INDIVIDUAL_KEY} FROM Contact WHERE FiscalCode__c != null`,
+        (row) => {
+            const fiscalCode = row.FiscalCode__c;
+            if (!fiscalCode || subjects.isErased(fiscalCode)) return;
+            const linkedTo = row[INDIVIDUAL_KEY];
+            state.contactLinked.set(
+                fiscalCode,
+                !!linkedTo && linkedTo === subjects.hash(fiscalCode)
+            );
+        },
+        context.org.bulk
+    );
+    // performer ids -> fiscal codes, from the registry (one short string a professional)
+    for await (const raw of context.source.read('Practitioner')) {
+        if (raw instanceof UnparseableResource) continue;
+        const id = resourceId(raw);
+        const fiscalCode = fiscalCodeOfRaw(raw);
+        if (id !== undefined && fiscalCode && validateFiscalCode(fiscalCode).ok)
+            state.fiscalCodeById.set(id, fiscalCode);
+    }
+    return state;
+}
+
+/** The Practitioner id of a raw Consent's first performer, if it is one. */
+function performerOf(raw: unknown): string | undefined {
+    const reference = (raw as { performer?: Array<{ reference?: unknown }> })?.performer?.[0]
+        ?.reference;
+    return typeof reference === 'string' && reference.startsWith('Practitioner/')
+        ? reference.slice('Practitioner/'.length)
+        : undefined;
+}
+
+/** One raw Consent: its records, or why it is rejected (erased subjects are suppressed). */
+function* consentOf(context: EntityContext, state: ConsentState, raw: unknown): Iterable<Produced> {
+    const sourceId = resourcePosition(raw, 'Consent');
+    // the subject first: an erased subject is skipped before anything is said about it
+    const performer = performerOf(raw);
+    const fiscalCode = performer !== undefined ? state.fiscalCodeById.get(performer) : undefined;
+    if (fiscalCode && context.subjects.isErased(fiscalCode)) {
+        yield { ok: false, suppressed: true };
+        return;
+    }
+    const parsed = parseConsent(raw);
+    if (!parsed.ok) {
+        yield { ok: false, key: sourceId, reason: parsed.reason, sourceId };
+        return;
+    }
+    const unknown = `performer[0].reference: unknown professional Practitioner/${parsed.practitionerId}`;
+    if (!fiscalCode) {
+        const reason = `${unknown} (not a valid professional in the registry)`;
+        yield { ok: false, key: sourceId, reason, sourceId };
+        return;
+    }
+    const linked = state.contactLinked.get(fiscalCode);
+    if (linked === undefined) {
+        const reason = `${unknown} (no Contact with this fiscal code in the org)`;
+        yield { ok: false, key: sourceId, reason, sourceId };
+        return;
+    }
+    const subjectKey = context.subjects.hash(fiscalCode);
+    if (!linked) state.unlinked.set(subjectKey, fiscalCode);
+    for (const record of consentRecords(parsed, subjectKey)) {
+        const key = record.ConsentKey__c!;
+        yield { ok: true, key, updatedAt: record.CaptureDate!, record, sourceId };
+    }
+}
+
+export const CONSENTS = defineEntity<ConsentState>({
+    name: 'consents',
+    object: 'ContactPointTypeConsent',
+    externalId: 'ConsentKey__c',
+    fields: CONSENT_FIELDS,
+    // no SyncHash__c on ContactPointTypeConsent: the real values are compared
+    orgFields: ['CaptureDate', 'CaptureSource'],
+    orgWins: orgConsentWins,
+    supersededIsHistory: true,
+    loadOrder: 30,
+    requires: 'Consent',
+    subjectAware: true,
+    requiresKey: true,
+    maskKey: maskConsentKey,
+    prepare: prepareConsents,
+    async *produce(context, state) {
+        for await (const raw of context.source.read('Consent', { since: context.since })) {
+            if (raw instanceof UnparseableResource) {
+                yield unparseableReject(raw);
+                continue;
+            }
+            if (context.since && lastUpdatedOf(raw) <= context.since) continue;
+            yield* consentOf(context, state, raw);
+        }
+    },
+    prerequisites: writePrerequisites
+});

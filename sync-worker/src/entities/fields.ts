@@ -1,0 +1,75 @@
+// The fields an entity writes, declared with their type (and the length of text fields): the
+// sync hash normalises date-times by type, the mappers reject text longer than its field.
+import { relationshipColumn } from '../salesforce/record.ts';
+
+export type FieldType =
+    | 'text'
+    | 'picklist'
+    | 'date'
+    | 'datetime'
+    | 'number'
+    | 'boolean'
+    | 'html'
+    /** a lookup set through the parent's external id (a relationship column) */
+    | 'reference';
+
+export interface Field {
+    readonly name: string;
+    readonly type: FieldType;
+    /** text fields: values longer than this are rejected, never truncated */
+    readonly maxLength?: number;
+}
+
+export const field = {
+    text: (name: string, maxLength?: number): Field => ({ name, type: 'text', maxLength }),
+    picklist: (name: string): Field => ({ name, type: 'picklist' }),
+    date: (name: string): Field => ({ name, type: 'date' }),
+    datetime: (name: string): Field => ({ name, type: 'datetime' }),
+    number: (name: string): Field => ({ name, type: 'number' }),
+    boolean: (name: string): Field => ({ name, type: 'boolean' }),
+    html: (name: string, maxLength?: number): Field => ({ name, type: 'html', maxLength }),
+    /** `Account.OrgCode__c`: the lookup `relationship` set by the parent's `externalIdField` */
+    reference: (relationship: string, externalIdField: string): Field => ({
+        name: relationshipColumn(relationship, externalIdField),
+        type: 'reference'
+    })
+};
+
+/** An entity's registry-owned fields, in load (CSV column) order. */
+export class FieldSet {
+    readonly fields: readonly Field[];
+    /** the names in declaration order */
+    readonly names: readonly string[];
+    /** the names sorted (the sync hash's canonical order) */
+    readonly sortedNames: readonly string[];
+    private readonly byName: ReadonlyMap<string, Field>;
+
+    constructor(fields: readonly Field[]) {
+        this.fields = fields;
+        this.names = fields.map((f) => f.name);
+        this.sortedNames = [...this.names].sort();
+        this.byName = new Map(fields.map((f) => [f.name, f]));
+    }
+
+    has(name: string): boolean {
+        return this.byName.has(name);
+    }
+
+    typeOf(name: string): FieldType | undefined {
+        return this.byName.get(name)?.type;
+    }
+
+    /** The first value longer than its field allows: `<field>: longer than N characters`. */
+    tooLong(record: Readonly<Record<string, string | null>>): string | undefined {
+        for (const f of this.fields) {
+            const value = record[f.name];
+            if (
+                f.maxLength !== undefined &&
+                typeof value === 'string' &&
+                value.length > f.maxLength
+            )
+                return `${f.name}: longer than ${f.maxLength} characters (got ${value.length})`;
+        }
+        return undefined;
+    }
+}

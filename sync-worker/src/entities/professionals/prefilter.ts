@@ -1,0 +1,114 @@
+// Incremental runs over a line-based source (ndjson): cheap text tests that skip Practitioner
+// and PractitionerRole lines certainly not needed before JSON.parse; anything unusual is parsed.
+import { isoInstant } from '../../util/instant.ts';
+import { lastUpdatedOf, resourceId } from '../../sources/raw-resource.ts';
+import { UnparseableResource, type RegistrySource } from '../../sources/types.ts';
+
+/** `"<name>":"<value>"` at `at` (where `"<name>"` starts; exactly that form): the value. */
+function stringAt(text: string, at: number, nameLength: number): string | undefined {
+    const start = at + nameLength + 4;
+    if (text.charCodeAt(start - 3) !== 34 || text.charCodeAt(start - 2) !== 58) return undefined;
+    if (text.charCodeAt(start - 1) !== 34) return undefined;
+    const end = text.indexOf('"', start);
+    return end < 0 ? undefined : text.slice(start, end);
+}
+
+/**
+ * The ISO instant of a raw line's `meta.lastUpdated` as lastUpdatedOf computes it
+ * (`new Date(value).toISOString()`, '' when not a date), or undefined when the line is at all
+ * unusual: a backslash anywhere, no or several "lastUpdated", another form than `"name":"value"`.
+ */
+export function lastUpdatedOfText(text: string): string | undefined {
+    if (text.includes('\\')) return undefined;
+    const at = text.indexOf('"lastUpdated"');
+    if (at < 0 || text.indexOf('"lastUpdated"', at + 13) >= 0) return undefined;
+    const value = stringAt(text, at, 11);
+    if (value === undefined) return undefined;
+    return value.length === 24 && value[10] === 'T' && value[23] === 'Z'
+        ? value
+        : (isoInstant(value) ?? '');
+}
+
+/**
+ * For line-based sources in incremental runs: true when a Practitioner's raw JSON certainly is
+ * one the run skips (meta.lastUpdated at or before the watermark, and no role of it changed), so
+ * it is not parsed. Anything unusual says false and the record is parsed and tested as before:
+ * a backslash anywhere, no or several "lastUpdated", another spacing than `"name":"value"`, an
+ * "id" whose role changed (or any "id" not in that form).
+ */
+export function unchangedSince(since: string, roleChanged: ReadonlySet<string>): LineTest {
+    return (text) => updatedBy(text, since) && !(roleChanged.size && namesAny(text, roleChanged));
+}
+
+/** A cheap test on a raw line: true when it certainly need not be parsed. */
+export type LineTest = (text: string) => boolean;
+
+/** Whether the line's meta.lastUpdated is certainly at or before `since`. */
+function updatedBy(text: string, since: string): boolean {
+    const iso = lastUpdatedOfText(text);
+    return iso !== undefined && iso <= since;
+}
+
+/** Whether an "id" of the line is in `ids`, or is not in the plain `"id":"<value>"` form. */
+function namesAny(text: string, ids: ReadonlySet<string>): boolean {
+    for (let i = text.indexOf('"id"'); i >= 0; i = text.indexOf('"id"', i + 4)) {
+        const id = stringAt(text, i, 2);
+        if (id === undefined || ids.has(id)) return true;
+    }
+    return false;
+}
+
+/**
+ * The practitioner id a raw PractitionerRole line refers to, when the line is in the plain form
+ * the generator and Bulk Data exports write: no backslash, exactly one `"practitioner"` and it
+ * is exactly `"practitioner":{"reference":"Practitioner/<id>"}`. Otherwise undefined (the line
+ * must be parsed).
+ */
+export function rolePractitionerOfText(text: string): string | undefined {
+    if (text.includes('\\')) return undefined;
+    const at = text.indexOf('"practitioner"');
+    if (at < 0 || text.indexOf('"practitioner"', at + 14) >= 0) return undefined;
+    const head = '"practitioner":{"reference":"Practitioner/';
+    if (!text.startsWith(head, at)) return undefined;
+    const start = at + head.length;
+    const end = text.indexOf('"', start);
+    if (end <= start || text.charCodeAt(end + 1) !== 125 /* } */) return undefined;
+    return text.slice(start, end);
+}
+
+/**
+ * For line-based sources in incremental runs: true when a PractitionerRole line certainly need
+ * not be parsed: its own meta.lastUpdated is at or before the watermark and it refers to a
+ * practitioner not in `needed`. Anything unusual (see lastUpdatedOfText, rolePractitionerOfText)
+ * says false.
+ */
+export function roleUnneeded(since: string, needed: ReadonlySet<string>): LineTest {
+    return (text) => {
+        const practitioner = rolePractitionerOfText(text);
+        return practitioner !== undefined && !needed.has(practitioner) && updatedBy(text, since);
+    };
+}
+
+/** Above this many changed practitioners, an incremental run parses every role as a full run. */
+export const ROLE_PREFILTER_MAX = 200_000;
+
+/**
+ * Incremental runs over a line-based source: the ids of the practitioners whose own
+ * meta.lastUpdated is after the watermark (unchanged lines skipped before JSON.parse, as in the
+ * main read). Undefined when there are more than ROLE_PREFILTER_MAX: every role is then parsed.
+ */
+export async function changedPractitioners(
+    source: RegistrySource,
+    since: string
+): Promise<Set<string> | undefined> {
+    const ids = new Set<string>();
+    const skipRaw = unchangedSince(since, new Set());
+    for await (const raw of source.read('Practitioner', { since, skipRaw })) {
+        if (raw instanceof UnparseableResource || lastUpdatedOf(raw) <= since) continue;
+        const id = resourceId(raw);
+        if (id === undefined) continue;
+        ids.add(id);
+        if (ids.size > ROLE_PREFILTER_MAX) return undefined;
+    }
+    return ids;
+}

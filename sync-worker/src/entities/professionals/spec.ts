@@ -1,0 +1,101 @@
+// Professionals: registry Practitioner joined with its best PractitionerRole -> Contact by
+// FiscalCode__c. Full runs cease Active professionals missing from the snapshot.
+import { maskFiscalCode } from '../../domain/mask.ts';
+import { lastUpdatedOf, resourceId } from '../../sources/raw-resource.ts';
+import { UnparseableResource } from '../../sources/types.ts';
+import {
+    defineEntity,
+    noPreparation,
+    unparseableReject,
+    type EntityContext,
+    type MapResult,
+    type Produced
+} from '../types.ts';
+import { CONTACT_FIELDS } from './fields.ts';
+import { fiscalCodeOfRaw, mapPractitioner } from './map.ts';
+import { unchangedSince } from './prefilter.ts';
+import { RoleTable } from './role-table.ts';
+import { readRoles, type RoleJoin } from './roles.ts';
+
+function mapWithRole(context: EntityContext, join: RoleJoin, raw: unknown): MapResult {
+    const id = resourceId(raw);
+    return mapPractitioner(
+        raw,
+        id !== undefined ? join.roles.get(id) : undefined,
+        context.organizations.codeById
+    );
+}
+
+/**
+ * The practitioners joined with their role. Incremental runs skip the unchanged ones (sources
+ * that do not filter by themselves: ndjson), and record in `seen` those they process.
+ */
+async function* readPractitioners(
+    context: EntityContext,
+    join: RoleJoin,
+    seen: Set<string>
+): AsyncIterable<Produced> {
+    const since = context.since;
+    const skipRaw = since ? unchangedSince(since, join.changed) : undefined;
+    for await (const raw of context.source.read('Practitioner', { since, skipRaw })) {
+        if (raw instanceof UnparseableResource) {
+            yield unparseableReject(raw);
+            continue;
+        }
+        const id = resourceId(raw);
+        // erased in the org (tombstone): skipped before anything else, never written
+        const fiscalCode = fiscalCodeOfRaw(raw);
+        if (context.subjects.isErased(fiscalCode)) {
+            if (since && lastUpdatedOf(raw) <= since) continue;
+            yield { ok: false, suppressed: true, matchKey: fiscalCode };
+            continue;
+        }
+        if (since) {
+            const changed =
+                lastUpdatedOf(raw) > since || (id !== undefined && join.changed.has(id));
+            if (!changed) continue;
+            if (id !== undefined) seen.add(id);
+        }
+        yield mapWithRole(context, join, raw);
+    }
+}
+
+/** Incremental runs over a filtering source: practitioners whose role changed but who did not. */
+async function* readRoleChangedPractitioners(
+    context: EntityContext,
+    join: RoleJoin,
+    seen: ReadonlySet<string>
+): AsyncIterable<Produced> {
+    const missing = [...join.changed].filter((id) => !seen.has(id));
+    if (!missing.length) return;
+    for await (const raw of context.source.read('Practitioner', { ids: missing })) {
+        if (raw instanceof UnparseableResource) yield unparseableReject(raw);
+        else if (context.subjects.isErased(fiscalCodeOfRaw(raw)))
+            yield { ok: false, suppressed: true, matchKey: fiscalCodeOfRaw(raw) };
+        else yield mapWithRole(context, join, raw);
+    }
+}
+
+export const PROFESSIONALS = defineEntity({
+    name: 'professionals',
+    object: 'Contact',
+    externalId: 'FiscalCode__c',
+    fields: CONTACT_FIELDS,
+    hashField: 'SyncHash__c',
+    status: { field: 'RegistryStatus__c', active: 'Active', ceased: 'Ceased' },
+    loadOrder: 20,
+    targetedRead: true,
+    requires: 'Practitioner',
+    usesOrganizations: true,
+    subjectAware: true,
+    maskKey: maskFiscalCode,
+    prepare: noPreparation,
+    async *produce(context) {
+        const join: RoleJoin = { roles: new RoleTable(), changed: new Set() };
+        yield* readRoles(context, join);
+        const seen = new Set<string>();
+        yield* readPractitioners(context, join, seen);
+        if (context.since && context.source.filtersSince)
+            yield* readRoleChangedPractitioners(context, join, seen);
+    }
+});

@@ -1,0 +1,222 @@
+// What an entity is to the pipeline: its target object and fields (EntitySpec), what its
+// producer yields (Produced), what it may use while producing (EntityContext) and how it asks
+// for prerequisite writes (ApplyWrite). A new entity is one EntitySpec in entities/registry.ts.
+import type { Subjects } from '../domain/subject-key.ts';
+import type { SfRecord } from '../salesforce/record.ts';
+import type { UpsertFailure, UpsertTarget } from '../salesforce/upsert.ts';
+import type { BulkQueryOptions } from '../salesforce/query.ts';
+import type { SfClient } from '../salesforce/http.ts';
+import type { RegistrySource, ResourceType, UnparseableResource } from '../sources/types.ts';
+import type { FieldSet } from './fields.ts';
+
+export type EntityName = 'organizations' | 'professionals' | 'consents' | 'content';
+
+/** One source record mapped to its Salesforce record, or rejected with a reason. */
+export type MapResult =
+    | { ok: true; key: string; updatedAt: string; record: SfRecord; sourceId: string }
+    | {
+          ok: false;
+          key: string;
+          reason: string;
+          sourceId: string;
+          /** unmasked external id when known: a rejected record is still in the registry,
+           *  so it must not be deactivated (kept in memory only, never reported) */
+          matchKey?: string;
+      };
+
+/** A reject of a related resource (e.g. PractitionerRole): reported, not counted as read. */
+export interface RelatedReject {
+    ok: false;
+    key: string;
+    reason: string;
+    sourceId: string;
+    related: true;
+}
+
+/** A record of an erased subject (tombstone): counted as suppressed, nothing else kept.
+ *  `matchKey` (memory only) keeps the org's copy, if any, from being deactivated. */
+export interface Suppressed {
+    ok: false;
+    suppressed: true;
+    matchKey?: string;
+}
+
+/** What an entity's producer yields: mapped records and rejects, in source order. */
+export type Produced = MapResult | RelatedReject | Suppressed;
+
+/** A resource that was not valid JSON, as a reject of the record it stood for. */
+export function unparseableReject(
+    resource: UnparseableResource
+): Extract<MapResult, { ok: false }> {
+    return {
+        ok: false,
+        key: resource.position,
+        reason: resource.reason,
+        sourceId: resource.position
+    };
+}
+
+/** Per-entity counts of a run (docs/sync-worker.md, "Report format"). */
+export interface EntityCounts {
+    read: number;
+    valid: number;
+    rejected: number;
+    created: number;
+    updated: number;
+    unchanged: number;
+    deactivated: number;
+    failed: number;
+    /** records of subjects erased in the org (ErasureTombstone__c): skipped, never written */
+    suppressed: number;
+    /** records the org changed more recently (e.g. a consent captured in the portal): kept */
+    conflicts: number;
+    /** professionals: invalid PractitionerRole resources */
+    rolesRejected?: number;
+    /** consents: older registry decisions for the same key */
+    superseded?: number;
+    /** consents: Individuals written, Contacts linked to them */
+    individualsWritten?: number;
+    contactsLinked?: number;
+    /** content: bodies the sanitiser changed */
+    sanitized?: number;
+}
+
+/** The counts and the report lines of one entity in the run. */
+export interface EntityTally {
+    readonly counts: EntityCounts;
+    reject(key: string, reason: string): void;
+    failure(key: string, errorCode: string, message: string): void;
+}
+
+/** The organisations of the registry, read once per run (tens to a few thousand). */
+export interface Organizations {
+    results: readonly MapResult[];
+    /** Organization FHIR id -> OrgCode__c */
+    codeById: ReadonlyMap<string, string>;
+}
+
+/** Reads of the org an entity may make while preparing (configured once per run). */
+export interface OrgReader {
+    client: SfClient;
+    bulk: BulkQueryOptions;
+}
+
+/** What an entity's hooks may use. */
+export interface EntityContext {
+    source: RegistrySource;
+    /** incremental runs: the watermark (records updated after it are processed) */
+    since?: string;
+    /** the run's start, ISO */
+    now: string;
+    organizations: Organizations;
+    /** erasure tombstones and the subject hash key */
+    subjects: Subjects;
+    org: OrgReader;
+    /** config incrementalRolePrefilter */
+    incrementalRolePrefilter: boolean;
+    tally: EntityTally;
+}
+
+/** A write of records to the org, as the pipeline's apply step performs it. */
+export interface Write {
+    target: UpsertTarget;
+    records: AsyncIterable<SfRecord> | Iterable<SfRecord>;
+    count: number;
+    /** reference data (a handful of records): always sObject Collections */
+    collectionsOnly?: boolean;
+}
+
+/** The pipeline's apply step: one write, its failures returned (the caller reports them). */
+export type ApplyWrite = (write: Write) => Promise<readonly UpsertFailure[]>;
+
+/** The changed records of the entity, re-readable (they are on disk). */
+export type ChangedRecords = () => AsyncIterable<SfRecord>;
+
+export interface EntityStatus {
+    field: string;
+    active: string | readonly string[];
+    ceased: string;
+}
+
+/** An entity: where its records go, and how they are produced. */
+export interface EntityTarget {
+    name: EntityName;
+    object: string;
+    externalId: string;
+    /** registry-owned fields: hashed, loaded, compared by --reconcile */
+    fields: FieldSet;
+    /** field holding the sync hash; without one, the real values are always compared */
+    hashField?: string;
+    /** lifecycle field: which states a full run moves to `ceased` when the source lacks them */
+    status?: EntityStatus;
+    loadOrder: number;
+    maskKey(key: string): string;
+    /** the resource type whose presence in the sources selects this entity by default */
+    requires: ResourceType;
+    /** produces from (or joins with) the registry's organisations */
+    usesOrganizations?: boolean;
+    /** needs the erasure tombstones (and the subject key when the org has any) */
+    subjectAware?: boolean;
+    /** cannot run at all without the subject hash key (its external ids are keyed hashes) */
+    requiresKey?: boolean;
+    /** the registry watermark follows this entity's updatedAt (false: content has its own clock) */
+    watermark?: boolean;
+    /** extra org fields read with the index and handed to `orgWins` */
+    orgFields?: readonly string[];
+    /** true when the org's copy must win over the registry's (counted as a conflict, kept) */
+    orgWins?(org: readonly string[], record: SfRecord): boolean;
+    /** a record superseded by a newer one with the same key is history, not a reject */
+    supersededIsHistory?: boolean;
+    /** incremental runs may read the org's copies of the changed records by external id
+     *  (config `targetedReadMax`) instead of the whole object */
+    targetedRead?: boolean;
+    /** load in passes, lowest first (e.g. courses before the modules that point to them) */
+    pass?(record: SfRecord): number;
+}
+
+/** An entity with its own state, built by `prepare` and handed to the other hooks. */
+export interface EntitySpec<State> extends EntityTarget {
+    /** reads what the entity needs (org, registry) before producing; never writes */
+    prepare(context: EntityContext): Promise<State>;
+    produce(context: EntityContext, state: State): AsyncIterable<Produced>;
+    /** before loading (never in a dry run): writes the prerequisites of the changed records */
+    prerequisites?(
+        context: EntityContext,
+        state: State,
+        changed: ChangedRecords,
+        apply: ApplyWrite
+    ): Promise<void>;
+}
+
+/** For entities without state. */
+export async function noPreparation(): Promise<undefined> {
+    return undefined;
+}
+
+/** An entity opened for one run: its state is inside. */
+export interface OpenedEntity {
+    produce(): AsyncIterable<Produced>;
+    prerequisites(changed: ChangedRecords, apply: ApplyWrite): Promise<void>;
+}
+
+/** An entity of the registry: its target, and `open` to prepare it for one run. */
+export interface Entity extends EntityTarget {
+    open(context: EntityContext): Promise<OpenedEntity>;
+}
+
+/** Wraps a spec so the registry can list entities of different states side by side. */
+export function defineEntity<State>(spec: EntitySpec<State>): Entity {
+    const { prepare, produce, prerequisites, ...target } = spec;
+    return {
+        ...target,
+        async open(context) {
+            const state = await prepare.call(spec, context);
+            return {
+                produce: () => produce.call(spec, context, state),
+                prerequisites: async (changed, apply) => {
+                    await prerequisites?.call(spec, context, state, changed, apply);
+                }
+            };
+        }
+    };
+}

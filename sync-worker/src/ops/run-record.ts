@@ -1,0 +1,79 @@
+// The SyncRun__c record of a run (force-app/main/default/objects/SyncRun__c): its fields from
+// the report (trimmed to fit Report__c), written once at the end by an upsert on RunId__c.
+import type { Report } from '../pipeline/report.ts';
+import type { SfClient } from '../salesforce/http.ts';
+
+const REPORT_MAX = 131072; // Report__c is a LongTextArea(131072)
+
+/** SyncRun__c.Status__c has Running/Succeeded/Partial/Failed: a budget stop is Partial. */
+function statusValue(report: Report): string {
+    return report.status === 'Stopped' ? 'Partial' : report.status;
+}
+
+export function reportForOrg(report: Report): string {
+    let text = JSON.stringify(report);
+    if (text.length <= REPORT_MAX) return text;
+    const trimmed = {
+        ...report,
+        rejects: report.rejects.slice(0, 100),
+        failures: report.failures.slice(0, 100)
+    };
+    trimmed.rejectsNotListed += report.rejects.length - trimmed.rejects.length;
+    trimmed.failuresNotListed += report.failures.length - trimmed.failures.length;
+    text = JSON.stringify(trimmed);
+    if (text.length <= REPORT_MAX) return text;
+    return JSON.stringify({
+        ...report,
+        rejects: [],
+        failures: [],
+        rejectsNotListed: report.rejects.length + report.rejectsNotListed,
+        failuresNotListed: report.failures.length + report.failuresNotListed
+    });
+}
+
+export function syncRunFields(report: Report): Record<string, unknown> {
+    const organizations = report.entities.organizations;
+    const professionals = report.entities.professionals;
+    return {
+        Status__c: statusValue(report),
+        Mode__c: report.reconcile ? 'Reconcile' : report.mode === 'full' ? 'Full' : 'Incremental',
+        DryRun__c: report.dryRun,
+        StartedAt__c: report.startedAt,
+        FinishedAt__c: report.finishedAt,
+        ApiCallsUsed__c: report.apiCalls,
+        SourceWatermark__c: report.watermark.current,
+        Source__c: report.source.slice(0, 255),
+        Entities__c: Object.keys(report.entities).join(','),
+        Report__c: reportForOrg(report),
+        ...(organizations
+            ? {
+                  OrganizationsWritten__c: organizations.created + organizations.updated,
+                  OrganizationsUnchanged__c: organizations.unchanged,
+                  OrganizationsRejected__c: organizations.rejected,
+                  OrganizationsFailed__c: organizations.failed
+              }
+            : {}),
+        ...(professionals
+            ? {
+                  ProfessionalsCreated__c: professionals.created,
+                  ProfessionalsUpdated__c: professionals.updated,
+                  ProfessionalsUnchanged__c: professionals.unchanged,
+                  ProfessionalsDeactivated__c: professionals.deactivated,
+                  ProfessionalsRejected__c: professionals.rejected,
+                  ProfessionalsFailed__c: professionals.failed
+              }
+            : {})
+    };
+}
+
+/** One upsert by RunId__c (idempotent if retried). */
+export async function writeSyncRun(client: SfClient, report: Report): Promise<void> {
+    await client.json('PATCH', syncRunPath(client, report.runId), syncRunFields(report), {
+        essential: true
+    });
+}
+
+/** The REST path of the SyncRun__c record of `runId` (upserts by RunId__c). */
+export function syncRunPath(client: SfClient, runId: string): string {
+    return `${client.dataPath}/sobjects/SyncRun__c/RunId__c/${encodeURIComponent(runId)}`;
+}

@@ -1,0 +1,247 @@
+// Stage 2, what the org has (OrgIndex): the org's copy of each record by external id (Id,
+// SyncHash__c or the real values, status), read after the source with one Bulk query per object,
+// or by key in small incremental runs; kept in fixed-width columns over the staged key table.
+import type { EntityTarget } from '../entities/types.ts';
+import type { FieldSet } from '../entities/fields.ts';
+import { learnDailyAllowance } from '../salesforce/limits.ts';
+import { bulkQuery, queryByKeys } from '../salesforce/query.ts';
+import type { SfRecord } from '../salesforce/record.ts';
+import { Interner, KeyTable, grow } from '../util/key-table.ts';
+import type { EntityStep, RunContext } from './context.ts';
+import type { StagedFile } from './stage.ts';
+import { syncHash } from './sync-hash.ts';
+
+/** The org's copy of one record. */
+export interface OrgRecord {
+    id: string;
+    hash: string;
+    status: string;
+    /** values of the entity's `orgFields` (e.g. a consent's CaptureDate and CaptureSource) */
+    extra?: string[];
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+/**
+ * The org's records in fixed-width columns: 18-byte Id, 32-byte sha256 (SyncHash__c as hex is
+ * stored as binary), interned status; anything unusual (other hash formats, extra fields) in
+ * small side maps. About 85 bytes a record with the key table, against ~250 for a Map.
+ */
+export class OrgIndex {
+    private readonly keys: KeyTable;
+    /** 1 where the org has the key (the key table may be shared with the staged winners) */
+    private present = new Uint8Array(1 << 16);
+    private count = 0;
+    private ids = Buffer.alloc(18 << 16);
+    private idLen = new Uint8Array(1 << 16);
+    private hashes = Buffer.alloc(32 << 16);
+    /** 0 = '', 1 = 64 hex digits stored in `hashes`, 2 = in `otherHash` */
+    private hashMode = new Uint8Array(1 << 16);
+    private status = new Uint16Array(1 << 16);
+    private readonly statuses = new Interner();
+    private readonly otherHash = new Map<number, string>();
+    private readonly otherId = new Map<number, string>();
+    private readonly extras = new Map<number, string[]>();
+
+    /** `keys`: share the staged file's key table, so each fiscal code is stored once */
+    constructor(keys?: KeyTable) {
+        this.keys = keys ?? new KeyTable(1 << 16);
+    }
+
+    get size(): number {
+        return this.count;
+    }
+
+    private slotOf(key: string): number {
+        const s = this.keys.get(key);
+        return s >= 0 && s < this.present.length && this.present[s] === 1 ? s : -1;
+    }
+
+    has(key: string): boolean {
+        return this.slotOf(key) >= 0;
+    }
+
+    put(key: string, record: OrgRecord): void {
+        const slot = this.keys.add(key);
+        if (slot >= this.present.length) {
+            const n = this.keys.size;
+            this.present = grow(this.present, n);
+            this.idLen = grow(this.idLen, n);
+            this.hashMode = grow(this.hashMode, n);
+            this.status = grow(this.status, n);
+            const ids = Buffer.alloc(this.idLen.length * 18);
+            this.ids.copy(ids);
+            this.ids = ids;
+            const hashes = Buffer.alloc(this.idLen.length * 32);
+            this.hashes.copy(hashes);
+            this.hashes = hashes;
+        }
+        if (record.id.length <= 18 && Buffer.byteLength(record.id) === record.id.length) {
+            this.idLen[slot] = this.ids.write(record.id, slot * 18, 'latin1');
+            this.otherId.delete(slot);
+        } else {
+            this.idLen[slot] = 0;
+            this.otherId.set(slot, record.id);
+        }
+        this.otherHash.delete(slot);
+        if (record.hash === '') this.hashMode[slot] = 0;
+        else if (HEX64.test(record.hash)) {
+            this.hashes.write(record.hash, slot * 32, 'hex');
+            this.hashMode[slot] = 1;
+        } else {
+            this.hashMode[slot] = 2;
+            this.otherHash.set(slot, record.hash);
+        }
+        this.status[slot] = this.statuses.id(record.status);
+        if (record.extra) this.extras.set(slot, record.extra);
+        else this.extras.delete(slot);
+        if (this.present[slot] === 0) {
+            this.present[slot] = 1;
+            this.count++;
+        }
+    }
+
+    private at(slot: number): OrgRecord {
+        const len = this.idLen[slot];
+        const id = len
+            ? this.ids.toString('latin1', slot * 18, slot * 18 + len)
+            : this.otherId.get(slot)!;
+        const mode = this.hashMode[slot];
+        const hash =
+            mode === 1
+                ? this.hashes.toString('hex', slot * 32, slot * 32 + 32)
+                : mode === 2
+                  ? this.otherHash.get(slot)!
+                  : '';
+        const status = this.statuses.values[this.status[slot]];
+        const extra = this.extras.get(slot);
+        return extra ? { id, hash, status, extra } : { id, hash, status };
+    }
+
+    lookup(key: string): OrgRecord | undefined {
+        const slot = this.slotOf(key);
+        return slot < 0 ? undefined : this.at(slot);
+    }
+
+    /** [key, status] of every record, in insertion order. */
+    *statusEntries(): IterableIterator<[string, string]> {
+        for (let s = 0; s < this.keys.size && s < this.present.length; s++)
+            if (this.present[s] === 1)
+                yield [this.keys.key(s), this.statuses.values[this.status[s]]];
+    }
+
+    countStatus(values: readonly string[]): number {
+        const codes = new Set(values.map((v) => this.statuses.id(v)));
+        let n = 0;
+        for (let s = 0; s < this.keys.size && s < this.present.length; s++)
+            if (this.present[s] === 1 && codes.has(this.status[s])) n++;
+        return n;
+    }
+}
+
+export interface IndexRowOptions {
+    externalId: string;
+    fields: FieldSet;
+    statusField?: string;
+    hashField?: string;
+    /** recompute the hash from the real values instead of trusting the hash field */
+    reconcile: boolean;
+    extraFields?: readonly string[];
+}
+
+/**
+ * Index one org row. Normal runs trust SyncHash__c; `reconcile` recomputes the hash from the
+ * real field values, so an edit made in the org shows up as a difference and is repaired.
+ */
+export function indexRow(
+    index: OrgIndex,
+    row: Record<string, string>,
+    options: IndexRowOptions
+): void {
+    const key = row[options.externalId];
+    if (!key) return;
+    const hash = options.reconcile
+        ? syncHash(row as SfRecord, options.fields)
+        : (row[options.hashField ?? 'SyncHash__c'] ?? '');
+    const record: OrgRecord = {
+        id: row.Id,
+        hash,
+        status: options.statusField ? (row[options.statusField] ?? '') : ''
+    };
+    if (options.extraFields)
+        record.extra = options.extraFields.map((f) => (row[f] ?? '').replace(/[\t\u001f]/g, ' '));
+    index.put(key, record);
+}
+
+/** Keys of existing records in `activeValue` state that the full snapshot no longer contains. */
+export function* absentActive(
+    index: OrgIndex,
+    inSnapshot: (key: string) => boolean,
+    activeValue: string | readonly string[]
+): Iterable<string> {
+    const active = typeof activeValue === 'string' ? [activeValue] : activeValue;
+    for (const [key, status] of index.statusEntries())
+        if (active.includes(status) && !inSnapshot(key)) yield key;
+}
+
+export function countStatus(index: OrgIndex, value: string | readonly string[]): number {
+    return index.countStatus(typeof value === 'string' ? [value] : value);
+}
+
+/** The fields to read: the hash (or every field when values are compared), status, extras. */
+function queryFields(entity: EntityTarget, compareValues: boolean): string[] {
+    const status = entity.status ? [entity.status.field] : [];
+    const fields = compareValues
+        ? ['Id', ...new Set([entity.externalId, ...entity.fields.names, ...status])]
+        : ['Id', entity.externalId, entity.hashField!, ...status];
+    for (const f of entity.orgFields ?? []) if (!fields.includes(f)) fields.push(f);
+    return fields;
+}
+
+/**
+ * Reads what the org has of `entity` into an OrgIndex sharing the staged key table. An
+ * incremental run only needs the org's copy of the records it read (the changed ones): when
+ * they are few, REST queries on their external ids instead of the whole object. A full run
+ * needs every record (deactivation), --reconcile keeps the Bulk read of the real values.
+ */
+export async function readOrgIndex(
+    step: EntityStep,
+    staged: StagedFile,
+    run: RunContext
+): Promise<OrgIndex> {
+    const { entity, full } = step;
+    const { client, config } = run;
+    const index = new OrgIndex(staged.keys);
+    const compareValues = run.reconcile || !entity.hashField;
+    const onRow = (row: Record<string, string>) =>
+        indexRow(index, row, {
+            externalId: entity.externalId,
+            fields: entity.fields,
+            statusField: entity.status?.field,
+            hashField: entity.hashField,
+            reconcile: compareValues,
+            extraFields: entity.orgFields
+        });
+    const stagedKeys = staged.keys.size;
+    const targeted =
+        !full && !run.reconcile && !!entity.targetedRead && stagedKeys <= config.targetedReadMax;
+    const select = `SELECT ${queryFields(entity, compareValues).join(', ')} FROM ${entity.object}`;
+    const rows = targeted
+        ? await queryByKeys(client, select, entity.externalId, staged.keys.keys(), onRow, {
+              concurrency: config.concurrency
+          })
+        : await bulkQuery(client, `${select} WHERE ${entity.externalId} != null`, onRow, run.bulk);
+    run.logger.info(
+        {
+            event: 'org-read',
+            entity: entity.name,
+            object: entity.object,
+            records: rows,
+            via: targeted ? 'keys' : 'bulk',
+            ...(targeted ? { keys: stagedKeys } : {})
+        },
+        'existing records indexed'
+    );
+    await learnDailyAllowance(client);
+    return index;
+}

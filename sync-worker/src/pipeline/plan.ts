@@ -1,0 +1,166 @@
+// Stage 3, diff and deactivation (ChangeSet): the staging file is re-read; duplicates are
+// rejected (or kept as history), new or changed records (hash differs) go to a changes file,
+// and in a full run the org's active records missing from the snapshot are ceased.
+import { join } from 'node:path';
+import type { EntityTarget, EntityTally } from '../entities/types.ts';
+import type { SfRecord } from '../salesforce/record.ts';
+import { NdjsonWriter, readNdjson } from '../util/ndjson-file.ts';
+import type { EntityStep, RunContext } from './context.ts';
+import { absentActive, countStatus, type OrgIndex, type OrgRecord } from './org-index.ts';
+import type { StagedFile, StagedRecord } from './stage.ts';
+import { syncHash } from './sync-hash.ts';
+
+export type Action = 'create' | 'update' | 'unchanged';
+
+export function decide(existing: OrgRecord | undefined, hash: string): Action {
+    if (!existing) return 'create';
+    return existing.hash === hash ? 'unchanged' : 'update';
+}
+
+/** One line of the changes file. */
+export interface Change {
+    action: 'create' | 'update' | 'deactivate';
+    record: SfRecord;
+}
+
+/** What stage 3 hands on: the changes file and what it holds. */
+export interface ChangeSet {
+    path: string;
+    /** changes to write (creates, updates, deactivations) */
+    count: number;
+    /** the latest updatedAt of the valid records (the watermark candidate) */
+    maxUpdated: string;
+}
+
+/** Resolves duplicates while re-reading the staging file: who superseded a record, if anyone. */
+class DuplicateNames {
+    private readonly losers: ReadonlyMap<number, string | number>;
+    /** source ids of the winners named in duplicate rejects (only those are kept) */
+    private readonly sourceOf = new Map<number, string>();
+
+    constructor(losers: ReadonlyMap<number, string | number>) {
+        this.losers = losers;
+        for (const winner of losers.values())
+            if (typeof winner === 'number') this.sourceOf.set(winner, '');
+    }
+
+    /** The source id of the record that superseded `staged`, or undefined (it is a winner). */
+    supersededBy(staged: StagedRecord): string | undefined {
+        if (this.sourceOf.has(staged.sequence)) this.sourceOf.set(staged.sequence, staged.sourceId);
+        const lostTo = this.losers.get(staged.sequence);
+        return typeof lostTo === 'number' ? this.sourceOf.get(lostTo) : lostTo;
+    }
+}
+
+/** The diff of one staged winner: counted, and written to `out` when it must be loaded. */
+async function diffRecord(
+    entity: EntityTarget,
+    staged: StagedRecord,
+    org: OrgIndex,
+    tally: EntityTally,
+    out: NdjsonWriter<Change>
+): Promise<boolean> {
+    const counts = tally.counts;
+    const hash = syncHash(staged.record, entity.fields);
+    const existing = org.lookup(staged.key);
+    const action = decide(existing, hash);
+    if (action === 'unchanged') {
+        counts.unchanged++;
+        return false;
+    }
+    if (existing && entity.orgWins?.(existing.extra ?? [], staged.record)) {
+        counts.conflicts++;
+        return false;
+    }
+    if (action === 'create') counts.created++;
+    else counts.updated++;
+    const record = entity.hashField
+        ? { ...staged.record, [entity.hashField]: hash }
+        : staged.record;
+    await out.write({ action, record });
+    return true;
+}
+
+/** Diff: the staged winners that are new or changed go to `out`. */
+async function diffStaged(
+    entity: EntityTarget,
+    staged: StagedFile,
+    org: OrgIndex,
+    tally: EntityTally,
+    out: NdjsonWriter<Change>
+): Promise<{ count: number; maxUpdated: string }> {
+    const counts = tally.counts;
+    const duplicates = new DuplicateNames(staged.winners.losers);
+    let count = 0;
+    let maxUpdated = '';
+    for await (const record of readNdjson<StagedRecord>(staged.path)) {
+        const winner = duplicates.supersededBy(record);
+        if (winner !== undefined && entity.supersededIsHistory) {
+            counts.superseded = (counts.superseded ?? 0) + 1;
+            continue;
+        }
+        if (winner !== undefined) {
+            counts.rejected++;
+            tally.reject(
+                entity.maskKey(record.key),
+                `duplicate ${entity.externalId}: superseded by ${winner}, updated more recently`
+            );
+            continue;
+        }
+        counts.valid++;
+        if (record.updatedAt > maxUpdated) maxUpdated = record.updatedAt;
+        if (await diffRecord(entity, record, org, tally, out)) count++;
+    }
+    staged.winners.losers.clear();
+    return { count, maxUpdated };
+}
+
+/** Deactivation: in a full run, Active records absent from the snapshot become ceased. */
+async function planDeactivations(
+    step: EntityStep,
+    staged: StagedFile,
+    org: OrgIndex,
+    run: RunContext,
+    out: NdjsonWriter<Change>
+): Promise<number> {
+    const { entity, tally } = step;
+    const status = entity.status!;
+    const inSnapshot = (key: string) => staged.winners.has(key) || staged.rejectedKeys.has(key);
+    const absent = [...absentActive(org, inSnapshot, status.active)];
+    const active = countStatus(org, status.active);
+    const share = run.config.maxDeactivationShare;
+    if (absent.length > 0 && absent.length > share * active && absent.length > 10) {
+        run.report.warn(
+            `${entity.name}: ${absent.length} of ${active} active records are missing from the snapshot, above maxDeactivationShare ${share}: no deactivation done (is the source complete?)`
+        );
+        return 0;
+    }
+    for (const key of absent) {
+        tally.counts.deactivated++;
+        // the hash is reset so a professional who comes back is rewritten in full
+        const record: SfRecord = {
+            [entity.externalId]: key,
+            [status.field]: status.ceased,
+            ...(entity.hashField ? { [entity.hashField]: 'deactivated' } : {})
+        };
+        await out.write({ action: 'deactivate', record });
+    }
+    return absent.length;
+}
+
+/** Stage 3: the changes to write, in `dir`/changes.ndjson. */
+export async function planChanges(
+    step: EntityStep,
+    staged: StagedFile,
+    org: OrgIndex,
+    run: RunContext
+): Promise<ChangeSet> {
+    const path = join(step.dir, 'changes.ndjson');
+    const out = new NdjsonWriter<Change>(path);
+    const diff = await diffStaged(step.entity, staged, org, step.tally, out);
+    let count = diff.count;
+    if (step.full && step.entity.status)
+        count += await planDeactivations(step, staged, org, run, out);
+    await out.close();
+    return { path, count, maxUpdated: diff.maxUpdated };
+}

@@ -1,0 +1,241 @@
+// A sync run: the watermark, the erasure tombstones and the organisations first, then each
+// entity through the stages (entity-sync.ts) in load order, then the run's status, watermark
+// and SyncRun__c record. Bounded memory: records flow through local NDJSON files.
+import { mkdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { ConfigError } from '../config/errors.ts';
+import type { SyncConfig } from '../config/schema.ts';
+import { Subjects } from '../domain/subject-key.ts';
+import { NO_ORGANIZATIONS, readOrganizations } from '../entities/organizations.ts';
+import { entitiesOf, resolveEntities } from '../entities/registry.ts';
+import type { Entity, EntityContext, EntityName } from '../entities/types.ts';
+import { BudgetExceededError } from '../salesforce/budget.ts';
+import type { SfClient } from '../salesforce/http.ts';
+import { bulkQueryOptions } from '../salesforce/query.ts';
+import { isDailyLimitRefusal } from '../salesforce/retry.ts';
+import { upsertOptions } from '../salesforce/upsert.ts';
+import type { RegistrySource } from '../sources/types.ts';
+import type { Logger } from '../util/log.ts';
+import { writeSyncRun } from '../ops/run-record.ts';
+import { checkStop, StopRequestedError, type Progress, type RunContext } from './context.ts';
+import { syncEntity } from './entity-sync.ts';
+import { loadSubjects } from './erased-subjects.ts';
+import { ReportBuilder, type Report } from './report.ts';
+import { nextWatermark, readPreviousWatermark } from './watermark.ts';
+
+export interface RunOptions {
+    source: RegistrySource;
+    client: SfClient;
+    config: SyncConfig;
+    mode: 'full' | 'incremental';
+    reconcile: boolean;
+    dryRun: boolean;
+    /** empty: every entity the sources provide */
+    entities: readonly EntityName[];
+    logger: Logger;
+    progress?: Progress;
+    runId?: string;
+    now?: () => Date;
+    tmpDir?: string;
+    /** the run holds a lease (its SyncRun__c is Running): always write the final record */
+    leased?: boolean;
+    /** aborted on SIGTERM: the run stops between steps, never inside a load */
+    signal?: AbortSignal;
+    /** subject hash key (FSE_SUBJECT_HASH_KEY); overrides config.subjectHashKey */
+    subjectHashKey?: string;
+}
+
+function runContext(options: RunOptions, runId: string, tmp: string): RunContext {
+    const now = options.now ?? (() => new Date());
+    const report = new ReportBuilder(
+        {
+            runId,
+            mode: options.mode,
+            dryRun: options.dryRun,
+            reconcile: options.reconcile,
+            startedAt: now().toISOString(),
+            source: options.source.description
+        },
+        options.config.maxListed
+    );
+    const { client, config, logger, signal } = options;
+    return {
+        client,
+        config,
+        report,
+        logger,
+        progress: options.progress,
+        reconcile: options.reconcile,
+        dryRun: options.dryRun,
+        signal,
+        tmpDir: tmp,
+        bulk: bulkQueryOptions(config),
+        upsert: upsertOptions(config, { tmpDir: tmp, logger, signal })
+    };
+}
+
+/** Incremental runs: the previous watermark, or a full run when there is none. */
+async function watermarkSince(
+    run: RunContext,
+    mode: RunOptions['mode']
+): Promise<string | undefined> {
+    if (mode !== 'incremental') return undefined;
+    const report = run.report;
+    const previous = await readPreviousWatermark(run.client);
+    report.report.watermark.previous = previous;
+    if (previous) return previous;
+    report.report.mode = 'full';
+    report.warn('no previous successful run with a watermark: running a full sync instead');
+    return undefined;
+}
+
+/** Erasure tombstones: read once per run, before anything is read or written. */
+async function erasedSubjects(
+    entities: readonly Entity[],
+    run: RunContext,
+    key: string | undefined
+): Promise<Subjects> {
+    const subjects = entities.some((e) => e.subjectAware)
+        ? await loadSubjects(run.client, key, run.bulk)
+        : new Subjects(key, new Set());
+    const keyless = entities.filter((e) => e.requiresKey && !subjects.hasKey);
+    if (keyless.length) {
+        throw new ConfigError(
+            `${keyless.map((e) => e.name).join(', ')} need the subject hash key: set FSE_SUBJECT_HASH_KEY (or subjectHashKey in the config), or leave them out with --entities; nothing was written`
+        );
+    }
+    if (subjects.tombstones > 0) {
+        run.logger.info(
+            { event: 'tombstones', count: subjects.tombstones },
+            'erased subjects are skipped'
+        );
+    }
+    return subjects;
+}
+
+/** Every entity of the run through the stages; the latest updatedAt for the watermark. */
+async function syncEntities(options: RunOptions, run: RunContext): Promise<string> {
+    const since = await watermarkSince(run, options.mode);
+    const entities = entitiesOf(await resolveEntities(options.source, options.entities));
+    const key = options.subjectHashKey ?? options.config.subjectHashKey;
+    const subjects = await erasedSubjects(entities, run, key);
+    // Organisations are few (tens to a few thousand): read once, kept in memory for the join.
+    const organizations = entities.some((e) => e.usesOrganizations)
+        ? await readOrganizations(options.source)
+        : NO_ORGANIZATIONS;
+    const now = (options.now ?? (() => new Date()))().toISOString();
+    let maxUpdated = '';
+    for (const entity of entities) {
+        checkStop(options.signal, `before ${entity.name}`);
+        const context: EntityContext = {
+            source: options.source,
+            since,
+            now,
+            organizations,
+            subjects,
+            org: { client: run.client, bulk: run.bulk },
+            incrementalRolePrefilter: options.config.incrementalRolePrefilter,
+            tally: run.report.tally(entity.name)
+        };
+        const latest = await syncEntity(entity, context, run, run.report.report.mode === 'full');
+        if (entity.watermark !== false && latest > maxUpdated) maxUpdated = latest;
+    }
+    return maxUpdated;
+}
+
+/**
+ * A run that met an error: a stop (SIGTERM, API budget, daily limit) is a clean end (true);
+ * anything else is thrown again, after recording a Failed run in the org when it still answers.
+ */
+async function stoppedBy(err: unknown, options: RunOptions, run: RunContext): Promise<boolean> {
+    const report = run.report;
+    if (err instanceof StopRequestedError) {
+        report.warn(
+            `${err.message}: the run stopped cleanly; every batch sent was completed and is counted; the next run picks up the rest`
+        );
+        return true;
+    }
+    if (err instanceof BudgetExceededError) {
+        report.warn(err.message + ': the run stopped cleanly; the next run picks up the rest');
+        return true;
+    }
+    if (isDailyLimitRefusal(err)) {
+        report.warn(
+            `the org refused further API requests (${err.errorCode}): the run stopped cleanly; the next run picks up the rest`
+        );
+        return true;
+    }
+    await rm(run.tmpDir, { recursive: true, force: true });
+    // a configuration problem found in the org (e.g. tombstones without a key): nothing was
+    // written, and nothing is (exit 2). A leased run goes on below to close its SyncRun__c
+    // (Failed), so the lease does not block the next run.
+    if (err instanceof ConfigError && !options.leased) throw err;
+    // leave a trace of the failed run in the org when the org still answers
+    if (!options.dryRun && options.config.writeSyncRun) {
+        const r = report.report;
+        r.status = 'Failed';
+        r.finishedAt = (options.now ?? (() => new Date()))().toISOString();
+        r.apiCalls = options.client.calls + 1;
+        r.watermark.current = r.watermark.previous;
+        report.warn(
+            `fatal: ${(err as Error)?.name ?? 'Error'}: ${(err as Error)?.message ?? String(err)}`
+        );
+        await writeSyncRun(options.client, r).catch(() => undefined);
+    }
+    throw err;
+}
+
+/** The run's status, watermark and call count; its SyncRun__c record when it is noteworthy. */
+async function finishRun(
+    options: RunOptions,
+    run: RunContext,
+    stopped: boolean,
+    maxUpdated: string
+): Promise<Report> {
+    const report = run.report.report;
+    const { client, config } = options;
+    const failed = Object.values(report.entities).reduce((n, c) => n + (c?.failed ?? 0), 0);
+    report.status = stopped ? 'Stopped' : failed > 0 ? 'Partial' : 'Succeeded';
+    // The watermark only advances when everything made it: failed records are picked up again.
+    report.watermark.current = nextWatermark(report, maxUpdated);
+    report.finishedAt = (options.now ?? (() => new Date()))().toISOString();
+    report.apiCalls = client.calls;
+    // A run that changes nothing makes no write call at all (not even SyncRun__c): the org
+    // already reflects the registry and the previous watermark still holds.
+    const wrote = Object.values(report.entities).some(
+        (c) => c && c.created + c.updated + c.deactivated + c.failed > 0
+    );
+    // A leased run always closes its SyncRun__c (the lease); that write touches SyncRun__c only.
+    const noteworthy =
+        wrote || report.status !== 'Succeeded' || config.syncRunOnNoChange || !!options.leased;
+    const allowed = options.leased || !(stopped && client.budget.exhausted);
+    if (!options.dryRun && config.writeSyncRun && noteworthy && allowed) {
+        try {
+            report.apiCalls = client.calls + 1;
+            await writeSyncRun(client, report);
+        } catch (err) {
+            report.apiCalls = client.calls;
+            run.report.warn(`could not write the SyncRun__c record: ${(err as Error).message}`);
+        }
+    }
+    return report;
+}
+
+export async function runSync(options: RunOptions): Promise<Report> {
+    const runId = options.runId ?? randomUUID();
+    const tmp = join(options.tmpDir ?? tmpdir(), `fse-sync-${runId}`);
+    await mkdir(tmp, { recursive: true });
+    const run = runContext(options, runId, tmp);
+    let maxUpdated = '';
+    let stopped = false;
+    try {
+        maxUpdated = await syncEntities(options, run);
+    } catch (err) {
+        stopped = await stoppedBy(err, options, run);
+    }
+    const report = await finishRun(options, run, stopped, maxUpdated);
+    await rm(tmp, { recursive: true, force: true });
+    return report;
+}

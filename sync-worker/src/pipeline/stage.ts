@@ -1,0 +1,127 @@
+// Stage 1, extract -> validate -> map -> stage (StagedFile): the entity's mapped records are
+// written to a local NDJSON file in source order; rejects are counted and reported; a compact
+// table keeps each key's winner (the most recently updated record, the first on a tie).
+import { join } from 'node:path';
+import type { EntityTally, Produced } from '../entities/types.ts';
+import type { SfRecord } from '../salesforce/record.ts';
+import { KeyTable, grow } from '../util/key-table.ts';
+import { NdjsonWriter } from '../util/ndjson-file.ts';
+import { checkStop, type EntityStep, type RunContext } from './context.ts';
+
+/** One line of the staging file. */
+export interface StagedRecord {
+    /** 1, 2, 3... in source order */
+    sequence: number;
+    /** external id */
+    key: string;
+    updatedAt: string;
+    sourceId: string;
+    record: SfRecord;
+}
+
+/**
+ * The winner of each key: ~40 bytes a record (key table slot -> winner's sequence number and
+ * updatedAt in ms), and the losers (few) with whom they lost to.
+ */
+export class Winners {
+    /** key -> slot; shared with the org index, which adds the keys only the org has */
+    readonly keys = new KeyTable(1 << 16);
+    private sequence = new Uint32Array(1 << 16);
+    private updatedAt = new Float64Array(1 << 16);
+    /** loser's sequence -> the winner's source id, or the winner's sequence (its source id is
+     *  read back from the staging file, where the winner comes first) */
+    readonly losers = new Map<number, string | number>();
+
+    /** Records `sequence` for `key`: it wins when it was updated more recently. */
+    offer(key: string, sequence: number, updatedAt: string, sourceId: string): void {
+        const parsed = updatedAt ? Date.parse(updatedAt) : NaN;
+        const at = Number.isNaN(parsed) ? -Infinity : parsed;
+        const known = this.keys.size;
+        const slot = this.keys.add(key);
+        if (slot >= this.sequence.length) {
+            this.sequence = grow(this.sequence, slot + 1);
+            this.updatedAt = grow(this.updatedAt, slot + 1);
+        }
+        if (slot < known) {
+            // a duplicate key: the most recently updated record wins, the first on a tie
+            if (at > this.updatedAt[slot]) {
+                this.losers.set(this.sequence[slot], sourceId);
+                this.sequence[slot] = sequence;
+                this.updatedAt[slot] = at;
+            } else {
+                this.losers.set(sequence, this.sequence[slot]);
+            }
+        } else {
+            this.sequence[slot] = sequence;
+            this.updatedAt[slot] = at;
+        }
+    }
+
+    /** Whether `key` is in the snapshot (the key table may hold org-only keys too). */
+    has(key: string): boolean {
+        const slot = this.keys.get(key);
+        return slot >= 0 && slot < this.sequence.length && this.sequence[slot] > 0;
+    }
+}
+
+/** What stage 1 hands on: the staging file and the winners of its keys. */
+export interface StagedFile {
+    path: string;
+    winners: Winners;
+    keys: KeyTable;
+    /** keys of rejected or suppressed records: still in the registry, never deactivated */
+    rejectedKeys: Set<string>;
+}
+
+/** Counts one non-record result (suppressed, reject); its key is kept from deactivation. */
+function countRejected(
+    tally: EntityTally,
+    result: Exclude<Produced, { ok: true }>,
+    rejectedKeys: Set<string>
+): void {
+    if ('suppressed' in result) {
+        // an erased subject: counted, nothing listed, staged or written
+        tally.counts.suppressed++;
+        if (result.matchKey) rejectedKeys.add(result.matchKey);
+        return;
+    }
+    if (!('related' in result)) {
+        tally.counts.read++;
+        tally.counts.rejected++;
+    }
+    if ('matchKey' in result && result.matchKey) rejectedKeys.add(result.matchKey);
+    tally.reject(result.key, result.reason);
+}
+
+/** Stage 1: writes the produced records to `dir`/staged.ndjson, counting and reporting. */
+export async function stageRecords(
+    step: EntityStep,
+    produced: AsyncIterable<Produced>,
+    run: RunContext
+): Promise<StagedFile> {
+    const { entity, tally } = step;
+    const path = join(step.dir, 'staged.ndjson');
+    const out = new NdjsonWriter<StagedRecord>(path);
+    const winners = new Winners();
+    const rejectedKeys = new Set<string>();
+    let sequence = 0;
+    run.progress?.start(`${entity.name}: reading`, 0);
+    for await (const result of produced) {
+        if (!result.ok) {
+            countRejected(tally, result, rejectedKeys);
+            continue;
+        }
+        tally.counts.read++;
+        sequence++;
+        if (sequence % 5000 === 0) {
+            run.progress?.update(sequence);
+            checkStop(run.signal, `while reading ${entity.name} (nothing of it written yet)`);
+        }
+        winners.offer(result.key, sequence, result.updatedAt, result.sourceId);
+        const { key, updatedAt, sourceId, record } = result;
+        await out.write({ sequence, key, updatedAt, sourceId, record });
+    }
+    await out.close();
+    run.progress?.stop();
+    return { path, winners, keys: winners.keys, rejectedKeys };
+}
