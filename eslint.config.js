@@ -10,7 +10,7 @@ import jestPlugin from 'eslint-plugin-jest';
 const require = createRequire(import.meta.url);
 const lwcConfig = require('@salesforce/eslint-config-lwc');
 
-const lwcFiles = ['force-app/**/lwc/**/*.js'];
+const lwcFiles = ['force-app/**/lwc/**/*.js', 'workbench/src/components/**/*.js'];
 const lwcTestFiles = ['force-app/**/lwc/**/__tests__/**/*.js', 'force-app/test/**/*.js'];
 
 export default [
@@ -23,7 +23,8 @@ export default [
             '.sf/**',
             '.sfdx/**',
             'force-app/main/default/staticresources/**',
-            'force-app/**/aura/**'
+            'force-app/**/aura/**',
+            'workbench/dist/**'
         ]
     },
     ...lwcConfig.configs.recommended.map((config) => ({ ...config, files: lwcFiles })),
@@ -52,6 +53,12 @@ export default [
         ],
         ignores: lwcFiles,
         languageOptions: { globals: { ...globals.node } }
+    },
+    {
+        // the workbench page (browser code bundled by workbench/build.js)
+        files: ['workbench/src/**/*.js'],
+        ignores: ['workbench/src/components/**'],
+        languageOptions: { globals: { ...globals.browser } }
     },
     {
         files: ['**/*.test.ts', '**/__tests__/**/*.ts'],
