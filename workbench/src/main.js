@@ -90,7 +90,7 @@ function mount(id) {
         stage.replaceChildren(el('p', { class: 'slds-p-around_medium' }, TEXT.choose));
         return;
     }
-    setApexHandlers(scenario.apex);
+    setApexHandlers(scenario.apex());
     setPageReference({
         type: 'comm__namedPage',
         attributes: { name: scenario.component },

@@ -91,6 +91,7 @@ const COMPONENTS = [
             'FseCatalogController.enroll': ok(null),
             'FseCatalogController.withdraw': ok(null)
         },
+        session: enrolmentSession('FseCatalogController.getCatalog', () => catalog),
         main: 'FseCatalogController.getCatalog',
         empty: { ...catalog, total: 0, items: [] },
         extra: {
@@ -108,6 +109,7 @@ const COMPONENTS = [
             'FseCatalogController.enroll': ok(null),
             'FseCatalogController.withdraw': ok(null)
         },
+        session: enrolmentSession('FseCatalogController.getContentDetail', () => contentDetail),
         main: 'FseCatalogController.getContentDetail',
         emptyPageState: {},
         extra: {
@@ -360,7 +362,37 @@ const COMPONENTS = [
     }
 ];
 
+/**
+ * Apex for enrolment that behaves like the server: enrolling or withdrawing changes what the next
+ * read returns, so the component re-renders as it does in an org (the enrol button goes away).
+ */
+function enrolmentSession(readMethod, read) {
+    return () => {
+        const status = {};
+        const withStatus = (item) =>
+            item.id in status ? { ...item, enrollmentStatus: status[item.id] } : item;
+        return {
+            [readMethod]: (params) => {
+                const value = read(params);
+                return value.items
+                    ? { ...value, items: value.items.map(withStatus) }
+                    : withStatus(value);
+            },
+            'FseCatalogController.enroll': ({ contentId }) => {
+                status[contentId] = 'Enrolled';
+                return null;
+            },
+            'FseCatalogController.withdraw': ({ contentId }) => {
+                status[contentId] = 'Withdrawn';
+                return null;
+            }
+        };
+    };
+}
+
 function scenario(component, state, overrides = {}) {
+    const base = component.apex;
+    const extra = overrides.apex || {};
     return {
         id: `${component.name}/${state}`,
         component: component.name,
@@ -370,7 +402,8 @@ function scenario(component, state, overrides = {}) {
         area: component.area,
         props: { ...(component.props || {}), ...(overrides.props || {}) },
         pageState: overrides.pageState || component.pageState || {},
-        apex: { ...component.apex, ...(overrides.apex || {}) }
+        // Apex handlers, made fresh for each mount (a session keeps state between calls)
+        apex: () => ({ ...base, ...(component.session ? component.session() : {}), ...extra })
     };
 }
 
