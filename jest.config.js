@@ -24,7 +24,9 @@ export default {
                 '^lightning/navigation$':
                     '<rootDir>/force-app/test/jest-mocks/lightning/navigation',
                 '^lightning/platformShowToastEvent$':
-                    '<rootDir>/force-app/test/jest-mocks/lightning/platformShowToastEvent'
+                    '<rootDir>/force-app/test/jest-mocks/lightning/platformShowToastEvent',
+                '^@salesforce/i18n/(locale|timeZone)$':
+                    '<rootDir>/force-app/test/jest-mocks/i18n/$1'
             },
             testPathIgnorePatterns: ['<rootDir>/node_modules/', '<rootDir>/.tmp/']
         },
