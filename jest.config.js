@@ -23,6 +23,7 @@ export default {
             moduleNameMapper: {
                 '^lightning/navigation$':
                     '<rootDir>/force-app/test/jest-mocks/lightning/navigation',
+                '^lightning/button$': '<rootDir>/force-app/test/jest-mocks/lightning/button',
                 '^lightning/platformShowToastEvent$':
                     '<rootDir>/force-app/test/jest-mocks/lightning/platformShowToastEvent',
                 '^@salesforce/i18n/(locale|timeZone)$':

@@ -204,13 +204,9 @@ describe('c-fse-catalog', () => {
         let resolveEnrol;
         enroll.mockReturnValue(new Promise((resolve) => (resolveEnrol = resolve)));
         const focused = [];
-        const focusSpy = jest
-            .spyOn(HTMLElement.prototype, 'focus')
-            .mockImplementation(function record() {
-                focused.push(this);
-            });
-        try {
+        {
             const element = await renderWithData();
+            element.shadowRoot.addEventListener('stubfocus', (event) => focused.push(event.target));
             const button = $(element, '[data-id="a01000000000001AAA"] .fse-enrol');
             button.click();
             await flush();
@@ -229,8 +225,6 @@ describe('c-fse-catalog', () => {
             const withdrawButton = $(element, '[data-id="a01000000000001AAA"] .fse-withdraw');
             expect(withdrawButton).not.toBeNull();
             expect(focused[focused.length - 1]).toBe(withdrawButton);
-        } finally {
-            focusSpy.mockRestore();
         }
     });
 
