@@ -10,7 +10,11 @@ import jestPlugin from 'eslint-plugin-jest';
 const require = createRequire(import.meta.url);
 const lwcConfig = require('@salesforce/eslint-config-lwc');
 
-const lwcFiles = ['force-app/**/lwc/**/*.js', 'workbench/src/components/**/*.js'];
+const lwcFiles = [
+    'force-app/**/lwc/**/*.js',
+    'force-app/test/jest-mocks/**/*.js',
+    'workbench/src/components/**/*.js'
+];
 const lwcTestFiles = ['force-app/**/lwc/**/__tests__/**/*.js', 'force-app/test/**/*.js'];
 
 export default [
