@@ -1,7 +1,7 @@
 import { LightningElement, api } from 'lwc';
 import { ShowToastEvent } from 'lightning/platformShowToastEvent';
 import logCall from '@salesforce/apex/CallOutcomeController.logCall';
-import { reduceErrors } from 'c/fseErrorUtils';
+import { userMessage } from 'c/fseErrorUtils';
 import TITLE from '@salesforce/label/c.FSE_Call_Title';
 import OUTCOME from '@salesforce/label/c.FSE_Call_Outcome';
 import REACHED from '@salesforce/label/c.FSE_Call_Reached';
@@ -84,7 +84,7 @@ export default class CallOutcome extends LightningElement {
             this.dispatchEvent(
                 new ShowToastEvent({
                     title: ERROR,
-                    message: reduceErrors(e).join(' '),
+                    message: userMessage(e, ''),
                     variant: 'error'
                 })
             );

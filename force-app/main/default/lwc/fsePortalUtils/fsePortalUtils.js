@@ -74,7 +74,8 @@ const DATE_STYLES = {
         hour: '2-digit',
         minute: '2-digit'
     },
-    time: { hour: '2-digit', minute: '2-digit' }
+    time: { hour: '2-digit', minute: '2-digit' },
+    month: { month: 'short', year: 'numeric' }
 };
 
 /**
@@ -91,8 +92,9 @@ export function formatDate(value, style = 'short') {
         return '';
     }
     const options = { ...DATE_STYLES[style] };
-    // a date without time (yyyy-mm-dd) is a calendar day, not an instant: never shift it
-    if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    // a date without time (yyyy-mm-dd) or a month (yyyy-mm) is a calendar value, not an
+    // instant: never shift it to another time zone
+    if (typeof value === 'string' && /^\d{4}-\d{2}(-\d{2})?$/.test(value)) {
         options.timeZone = 'UTC';
     } else if (TIME_ZONE) {
         options.timeZone = TIME_ZONE;
