@@ -179,10 +179,10 @@ const INTERACTIONS = {
         {
             name: 'search the FAQ',
             async run(page) {
-                await byRole(page, 'searchbox', 'Cerca').fill('accesso');
+                await page.locator('#wb-stage').getByRole('searchbox').first().fill('accesso');
                 await page.waitForTimeout(400);
             },
-            expectText: /SPID|accesso/i
+            expectRole: 'group'
         },
         {
             name: 'open the form',
@@ -197,7 +197,7 @@ const INTERACTIONS = {
         {
             name: 'search the FAQ without results',
             async run(page) {
-                await byRole(page, 'searchbox', 'Cerca').fill('zzz');
+                await page.locator('#wb-stage').getByRole('searchbox').first().fill('zzz');
                 await page.waitForTimeout(400);
             },
             expectRole: 'status'
@@ -218,8 +218,9 @@ const INTERACTIONS = {
             name: 'answer and submit',
             async run(page) {
                 const stage = page.locator('#wb-stage');
-                await stage.getByRole('radio', { name: 'Profilo Sanitario Sintetico' }).check();
-                await stage.getByRole('radio', { name: 'Sì' }).check();
+                // SLDS draws its own radio: a person clicks the label
+                await stage.locator('label', { hasText: 'Profilo Sanitario Sintetico' }).click();
+                await stage.locator('label', { hasText: 'Sì' }).click();
                 await byRole(page, 'button', 'Invia').click();
             },
             focus: focusMatches(/H3/)
@@ -229,18 +230,11 @@ const INTERACTIONS = {
         {
             name: 'answer and submit',
             async run(page) {
-                const radios = page.locator('#wb-stage').getByRole('radio');
-                const groups = await page.locator('#wb-stage').getByRole('radiogroup').count();
-                for (let i = 0; i < groups; i++) {
-                    await page
-                        .locator('#wb-stage')
-                        .getByRole('radiogroup')
-                        .nth(i)
-                        .getByRole('radio')
-                        .first()
-                        .check();
+                const groups = page.locator('#wb-stage lightning-radio-group');
+                const count = await groups.count();
+                for (let i = 0; i < count; i++) {
+                    await groups.nth(i).locator('.slds-radio__label').first().click();
                 }
-                await radios.first().isVisible();
                 await byRole(page, 'button', 'Invia').click();
             },
             focus: focusMatches(/fse-result-heading|H3/)
