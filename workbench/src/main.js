@@ -183,7 +183,6 @@ function toasts() {
         'aria-live': 'polite'
     });
 }
-}
 
 onPlatformEvent(() => renderEvents());
 document.addEventListener('lightning__showtoast', (event) => {
