@@ -235,7 +235,7 @@ const INTERACTIONS = {
                 for (let i = 0; i < count; i++) {
                     await groups.nth(i).locator('.slds-radio__label').first().click();
                 }
-                await byRole(page, 'button', 'Invia').click();
+                await byRole(page, 'button', 'Calcola').click();
             },
             focus: focusMatches(/fse-result-heading|H3/)
         }
@@ -403,9 +403,12 @@ async function checkPage(page, ctx, label) {
             const reasons = [...node.any, ...node.all, ...node.none]
                 .map((c) => c.message)
                 .join(' ');
+            // a collapsed combobox may point aria-controls at a list it renders only when open
+            // (WAI-ARIA 1.2 combobox); axe leaves that for review ("while using aria-haspopup")
+            const collapsedPopup = /while using aria-haspopup/.test(reasons);
             if (
                 result.id === 'color-contrast' ||
-                /Unable to determine|Cannot resolve/.test(reasons)
+                (/Unable to determine|Cannot resolve/.test(reasons) && !collapsedPopup)
             ) {
                 problems.push(`axe ${result.id} undecided on ${node.target.join(' ')}: ${reasons}`);
             }
