@@ -442,6 +442,30 @@ async function checkPage(page, ctx, label) {
         }
     }
     if (ctx.viewport.width <= 375) {
+        // a button whose label breaks onto a second line ("Pagina / precedente") at 375 px;
+        // XPath, because synthetic shadow hides the components' elements from querySelectorAll
+        const wrapped = await page.evaluate(() => {
+            const found = document.evaluate(
+                '//*[@id="wb-stage"]//button',
+                document,
+                null,
+                XPathResult.ORDERED_NODE_SNAPSHOT_TYPE,
+                null
+            );
+            const names = [];
+            for (let i = 0; i < found.snapshotLength; i++) {
+                const button = found.snapshotItem(i);
+                const box = button.getBoundingClientRect();
+                const text = button.innerText.trim();
+                if (box.width && text && box.height > 44 && !button.closest('[role="listbox"]')) {
+                    names.push(text.replace(/\s+/g, ' '));
+                }
+            }
+            return names;
+        });
+        for (const name of wrapped) {
+            problems.push(`button label wraps at ${ctx.viewport.width} px: "${name}"`);
+        }
         const width = await page.evaluate(() => document.scrollingElement.scrollWidth);
         if (width > ctx.viewport.width) {
             problems.push(
