@@ -2,7 +2,7 @@ import { LightningElement, api, wire } from 'lwc';
 import { CurrentPageReference } from 'lightning/navigation';
 import getQuiz from '@salesforce/apex/FseAssessmentController.getQuiz';
 import submitQuiz from '@salesforce/apex/FseAssessmentController.submitQuiz';
-import { format, numericAnswers, questionRows } from 'c/fsePortalUtils';
+import { format, formatNumber, numericAnswers, questionRows } from 'c/fsePortalUtils';
 import NO_CONTENT from '@salesforce/label/c.FSE_Catalog_NoContent';
 import EMPTY from '@salesforce/label/c.FSE_Assessment_Empty';
 import ANSWER_ALL from '@salesforce/label/c.FSE_Assessment_AnswerAll';
@@ -134,7 +134,7 @@ export default class FseQuiz extends LightningElement {
     }
     get creditsText() {
         return this.result.passed && this.result.ecmCreditsAwarded
-            ? format(CREDITS, this.result.ecmCreditsAwarded)
+            ? format(CREDITS, formatNumber(this.result.ecmCreditsAwarded))
             : '';
     }
     get canTryAgain() {

@@ -22,6 +22,12 @@ const flush = async () => {
 const $ = (element, selector) => element.shadowRoot.querySelector(selector);
 const $$ = (element, selector) => [...element.shadowRoot.querySelectorAll(selector)];
 
+jest.mock(
+    '@salesforce/label/c.FSE_Quiz_Credits',
+    () => ({ default: 'Crediti ECM riconosciuti: {0}' }),
+    { virtual: true }
+);
+
 async function render(contentId = 'a01000000000001AAA') {
     const element = createElement('c-fse-quiz', { is: FseQuiz });
     element.contentId = contentId;
@@ -86,7 +92,7 @@ describe('c-fse-quiz', () => {
             answers: { Quiz_FOND101_01: 1, Quiz_FOND101_02: 1 }
         });
         expect($(element, '.fse-result h3').textContent).toBe('c.FSE_Quiz_Passed');
-        expect($(element, '.fse-credits').textContent).toBe('c.FSE_Quiz_Credits');
+        expect($(element, '.fse-credits').textContent).toBe('Crediti ECM riconosciuti: 1,5');
         expect($(element, '.fse-try-again')).toBeNull();
         await expect(element).toBeAccessible();
     });
