@@ -571,7 +571,7 @@ export function metadataRecords(metadataDir: string, type: string): MetadataReco
     return records;
 }
 
-const FIELD_ACTIONS = new Set(['TOKEN', 'NULL', 'HASH', 'ID', 'ID_EMAIL', 'TRUE', 'FALSE']);
+const FIELD_ACTIONS = new Set(['TOKEN', 'NULL', 'ID', 'ID_EMAIL', 'TRUE', 'FALSE']);
 
 /** Field names of a `Field=ACTION` list (as ErasureEngine.parseActions reads it). */
 function actionFields(text: string | undefined, where: string, problems: string[]): string[] {
