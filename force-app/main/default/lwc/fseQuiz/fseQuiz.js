@@ -119,6 +119,10 @@ export default class FseQuiz extends LightningElement {
             this.result.passed ? 'slds-theme_success' : 'slds-theme_warning'
         }`;
     }
+    /** The server returns the score only for a final attempt (passed or the last allowed). */
+    get hasScore() {
+        return this.result && this.result.score !== null && this.result.score !== undefined;
+    }
     get scoreText() {
         return format(
             SCORE,
