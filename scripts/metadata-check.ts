@@ -261,12 +261,26 @@ const soql = checkSoql({
 });
 problems.push(...soql.problems.map((p) => `force-app/main/default/${p}`));
 
+// What the deploy carries (the converted package.xml): printed so a move of source files
+// (classes/ grouped by domain) can be compared with the component counts before it.
+const manifest = xml.parse(readFileSync(path.join(outputDir, 'package.xml'), 'utf8')) as {
+    Package?: { types?: { name: string; members: string | string[] }[] };
+};
+const counted = new Map(
+    asArray(manifest.Package?.types).map((t) => [t.name, asArray(t.members).length])
+);
+const components = [...counted.values()].reduce((a, b) => a + b, 0);
 rmSync(path.dirname(outputDir), { recursive: true, force: true });
 if (problems.length > 0) {
     console.error(`metadata-check: ${problems.length} problem(s):`);
     for (const p of problems) console.error(`  ${p}`);
     process.exit(1);
 }
+console.log(
+    `metadata-check: ${components} components in package.xml (ApexClass ${counted.get('ApexClass') ?? 0}, ` +
+        `ApexTrigger ${counted.get('ApexTrigger') ?? 0}, LightningComponentBundle ` +
+        `${counted.get('LightningComponentBundle') ?? 0})`
+);
 console.log(
     `metadata-check: force-app converts cleanly; ${xmlCount} XML files well-formed, ` +
         `${fieldCount} fields valid, ${soql.queries} SOQL queries resolve`
