@@ -17,7 +17,7 @@ const SHOTS = [
     },
     {
         file: 'workbench-console-gdpr-1280.png',
-        id: 'gdprErasureConsole/data',
+        id: 'privacyErasureConsole/data',
         width: 1280,
         height: 820,
         async prepare(page) {
