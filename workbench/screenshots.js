@@ -16,7 +16,7 @@ const SHOTS = [
         height: 760
     },
     {
-        file: 'workbench-console-gdpr-1280.png',
+        file: 'workbench-privacy-console-1280.png',
         id: 'privacyErasureConsole/data',
         width: 1280,
         height: 820,
