@@ -300,7 +300,7 @@ const COMPONENTS = [
                     Promise.reject(
                         apexError({
                             message:
-                                'Indicatori non disponibili. Riprova; se il problema resta, chiedi all\'amministratore il set di autorizzazioni Operatore assistenza.',
+                                "Indicatori non disponibili. Riprova; se il problema resta, chiedi all'amministratore il set di autorizzazioni Operatore assistenza.",
                             exceptionType: 'System.AuraHandledException',
                             isUserDefinedException: true
                         })
