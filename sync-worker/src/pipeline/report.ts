@@ -54,6 +54,8 @@ export interface Report {
     rejectGroups: RejectGroup[];
     /** codes the vocabularies did not know (config `vocabularies`) */
     unknownCodes: UnknownCode[];
+    /** where the picklist values the vocabularies matched came from */
+    picklists?: string;
     /** shares of rejects against the thresholds (config `health`) */
     health: RunHealth;
     warnings: string[];
@@ -139,6 +141,7 @@ export class ReportBuilder {
     /** The run's vocabularies: their unknown codes go in the report. */
     useVocabularies(vocabularies: Vocabularies): void {
         this.vocabularies = vocabularies;
+        this.report.picklists = vocabularies.origin;
     }
 
     /**

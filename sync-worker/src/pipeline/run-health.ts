@@ -48,16 +48,15 @@ function message(report: Report, entity: string, part: string | undefined, share
     return `${entity}: ${percent(share)} of ${what} rejected${cause}${hint}`;
 }
 
-/** Judges one share: above its threshold with enough rejects, or everything rejected. */
+/** Judges one share: healthy unless above its threshold with at least `minRejected` rejects
+ *  (so one odd record in a small incremental run does not fail it). */
 function judge(
     config: HealthConfig,
     counts: { read: number; rejected: number },
     threshold: number
 ): boolean {
-    if (counts.read === 0 || counts.rejected === 0) return true;
-    const share = counts.rejected / counts.read;
-    const all = counts.rejected === counts.read;
-    return !(share > threshold && (counts.rejected >= config.minRejected || all));
+    if (counts.read === 0 || counts.rejected < config.minRejected) return true;
+    return counts.rejected / counts.read <= threshold;
 }
 
 /** The shares of rejected records and parts of every entity, against the thresholds. */
@@ -98,17 +97,20 @@ export function judgeHealth(report: Report, config: HealthConfig): RunHealth {
     return { ok: problems.length === 0, problems };
 }
 
+/** The first problem, and how many more there are; undefined when healthy. */
+export function healthHeadline(health: RunHealth): string | undefined {
+    const problems = health.problems;
+    if (!problems.length) return undefined;
+    const more =
+        problems.length > 1 ? ` (and ${problems.length - 1} more above the health thresholds)` : '';
+    return `${problems[0].message}${more}`;
+}
+
 /** One line: what went wrong first, or that all went well. */
 export function headlineOf(report: Report): string {
     const dry = report.dryRun ? ' (dry run: nothing written)' : '';
-    const problems = report.health.problems;
-    if (problems.length) {
-        const more =
-            problems.length > 1
-                ? ` (and ${problems.length - 1} more above the health thresholds)`
-                : '';
-        return `${problems[0].message}${more}${dry}`;
-    }
+    const unhealthy = healthHeadline(report.health);
+    if (unhealthy) return `${unhealthy}${dry}`;
     const failed = Object.values(report.entities).reduce((n, c) => n + (c?.failed ?? 0), 0);
     const rejected = Object.values(report.entities).reduce((n, c) => n + (c?.rejected ?? 0), 0);
     const rejects = rejected

@@ -19,6 +19,7 @@ import { OrgIndex } from './org-index.ts';
 import { planChanges } from './plan.ts';
 import { ReportBuilder, type Report } from './report.ts';
 import { vocabulariesOf } from './run.ts';
+import { healthHeadline } from './run-health.ts';
 import { stageRecords } from './stage.ts';
 
 export interface ValidateOptions {
@@ -102,6 +103,7 @@ export async function validateSource(options: ValidateOptions): Promise<Validati
     }
     report.report.finishedAt = (options.now ?? (() => new Date()))().toISOString();
     const settled = report.settle(config.health);
+    settled.headline = healthHeadline(settled.health) ?? '';
     if (settled.health.ok) {
         const counts = Object.values(settled.entities);
         const valid = counts.reduce((n, c) => n + (c?.valid ?? 0), 0);
