@@ -5,7 +5,7 @@
 // "professionals: 68% of roles rejected — unknown target category 'X' ×170; map it in config:
 // vocabularies.targetCategory.map".
 import type { HealthConfig } from '../config/schema.ts';
-import type { Report } from './report.ts';
+import type { EntityCounts } from '../entities/types.ts';
 
 export interface HealthProblem {
     entity: string;
@@ -22,6 +22,22 @@ export interface HealthProblem {
 export interface RunHealth {
     ok: boolean;
     problems: HealthProblem[];
+}
+
+/** What run health reads of a report (report.ts's Report has it). */
+interface Report {
+    status: 'Succeeded' | 'Partial' | 'Stopped' | 'Failed';
+    dryRun: boolean;
+    warnings: string[];
+    entities: Partial<Record<string, EntityCounts>>;
+    rejectGroups: ReadonlyArray<{
+        entity: string;
+        part?: string;
+        reason: string;
+        count: number;
+        hint?: string;
+    }>;
+    health: RunHealth;
 }
 
 /** Exit codes (docs/sync-worker.md, "Exit codes"). */
