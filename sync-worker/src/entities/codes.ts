@@ -5,19 +5,3 @@
 export const SYSTEM_ORG_CODE = 'urn:fse2:codice-ente';
 export const SYSTEM_FLS = 'http://hl7.it/sid/fls';
 export const SYSTEM_FISCAL_CODE = 'http://hl7.it/sid/codiceFiscale';
-
-/** Values of the restricted picklist Contact.TargetCategory__c (global value set FseTargetCategory). */
-export const TARGET_CATEGORIES = [
-    'MMG',
-    'PLS',
-    'MedicoOspedaliero',
-    'SpecialistaAmbulatoriale',
-    'Infermiere',
-    'Ostetrica',
-    'TecnicoSanitario',
-    'Farmacista',
-    'OperatoreAccoglienza',
-    'Amministrativo',
-    'Dirigente',
-    'Formatore'
-];

@@ -1,11 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { mapPractitioner } from '../../src/entities/professionals/map.ts';
 import { betterRole, parseRole } from '../../src/entities/professionals/roles.ts';
 import type { RoleMapping } from '../../src/entities/professionals/role-map.ts';
 import type { CompactRole } from '../../src/entities/professionals/role-table.ts';
 import { mapOrganization } from '../../src/entities/organizations.ts';
-import { TARGET_CATEGORIES } from '../../src/entities/codes.ts';
 import { field, FieldSet } from '../../src/entities/fields.ts';
 import type { Vocabularies } from '../../src/entities/vocabularies/load.ts';
 import { canonical, syncHash } from '../../src/pipeline/sync-hash.ts';
@@ -314,17 +311,6 @@ describe('PractitionerRole', () => {
             newer
         );
         expect(betterRole(inactiveNewest, old)).toBe(old);
-    });
-
-    it('knows the same target categories as the org picklist (global value set)', () => {
-        const file = join(
-            __dirname,
-            '../../../force-app/main/default/globalValueSets/FseTargetCategory.globalValueSet-meta.xml'
-        );
-        const values = [
-            ...readFileSync(file, 'utf8').matchAll(/<fullName>([^<]+)<\/fullName>/g)
-        ].map((m) => m[1]);
-        expect([...TARGET_CATEGORIES].sort()).toEqual(values.sort());
     });
 });
 
