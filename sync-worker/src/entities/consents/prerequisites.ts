@@ -22,8 +22,8 @@ const INDIVIDUAL_COLUMN = relationshipColumn('Individual', 'SubjectKey__c');
 export interface ConsentState {
     /** practitioner FHIR id -> normalised fiscal code (registry) */
     fiscalCodeById: Map<string, string>;
-    /** fiscal code -> whether the org's Contact is linked to the subject's Individual;
-     *  undefined without an org (`fse-sync validate`) */
+    /** fiscal code -> whether the org's Contact is linked to the subject's Individual (without
+     *  an org, `fse-sync validate`: the professionals a run would load, as linked) */
     contactLinked: Map<string, boolean> | undefined;
     /** subjects with consents whose Contact is not linked yet: subject key -> fiscal code */
     unlinked: Map<string, string>;

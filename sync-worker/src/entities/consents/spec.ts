@@ -6,7 +6,7 @@ import { bulkQuery } from '../../salesforce/query.ts';
 import { relationshipColumn } from '../../salesforce/record.ts';
 import { resourceId, resourcePosition } from '../../sources/raw-resource.ts';
 import { UnparseableResource } from '../../sources/types.ts';
-import { fiscalCodeOfRaw } from '../professionals/map.ts';
+import { fiscalCodeOfRaw, mapPractitioner } from '../professionals/map.ts';
 import { defineEntity, unparseableReject, type EntityContext, type Produced } from '../types.ts';
 import {
     consentCodes,
@@ -41,7 +41,8 @@ async function readContacts(context: EntityContext, state: ConsentState): Promis
 
 /**
  * Which professionals the org knows, whether they are linked; performer ids -> fiscal codes.
- * Without an org (`fse-sync validate`) every valid professional of the registry counts as known.
+ * Without an org (`fse-sync validate`) the professionals a run would load count as known (a
+ * practitioner's validity does not depend on its roles: their parts are rejected on their own).
  */
 async function prepareConsents(context: EntityContext): Promise<ConsentState> {
     const state: ConsentState = {
@@ -51,6 +52,7 @@ async function prepareConsents(context: EntityContext): Promise<ConsentState> {
         codes: consentCodes(context.vocabularies)
     };
     if (context.org) await readContacts(context, state);
+    const loaded = context.org ? undefined : (state.contactLinked = new Map<string, boolean>());
     // performer ids -> fiscal codes, from the registry (one short string a professional)
     for await (const raw of context.source.read('Practitioner')) {
         if (raw instanceof UnparseableResource) continue;
@@ -58,6 +60,8 @@ async function prepareConsents(context: EntityContext): Promise<ConsentState> {
         const fiscalCode = fiscalCodeOfRaw(raw);
         if (id !== undefined && fiscalCode && validateFiscalCode(fiscalCode).ok)
             state.fiscalCodeById.set(id, fiscalCode);
+        if (loaded && fiscalCode && mapPractitioner(raw, undefined).ok)
+            loaded.set(fiscalCode, true);
     }
     return state;
 }
@@ -93,8 +97,7 @@ function* consentOf(context: EntityContext, state: ConsentState, raw: unknown): 
         yield { ok: false, key: sourceId, reason, sourceId };
         return;
     }
-    // without an org (validate), a valid professional of the registry is taken as known
-    const linked = state.contactLinked ? state.contactLinked.get(fiscalCode) : true;
+    const linked = state.contactLinked?.get(fiscalCode);
     if (linked === undefined) {
         const reason = `${unknown} (no Contact with this fiscal code in the org)`;
         yield { ok: false, key: sourceId, reason, sourceId };
