@@ -127,4 +127,31 @@ describe('report', () => {
         const parsed = JSON.parse(text);
         expect(parsed.rejects.length + parsed.rejectsNotListed).toBe(3000);
     });
+
+    it('keeps Report__c within the limit with many reject groups and unknown codes', () => {
+        const rb = builder(5000);
+        for (let i = 0; i < 3000; i++)
+            rb.reject(
+                'professionals',
+                `PractitionerRole/role-${i}`,
+                `unknown target category '${'C'.repeat(50)}${i}'`,
+                {
+                    part: 'roles'
+                }
+            );
+        const r = rb.settle(parseConfig({}).health);
+        r.unknownCodes = Array.from({ length: 1200 }, (_, i) => ({
+            vocabulary: 'targetCategory',
+            field: 'Contact.TargetCategory__c',
+            code: `${'C'.repeat(50)}${i}`,
+            count: 1,
+            outcome: 'rejected'
+        }));
+        // 200 reasons, then one "other reasons" group that counts the rest
+        expect(r.rejectGroups.length).toBe(201);
+        expect(r.rejectGroups.find((g) => g.reason.startsWith('other reasons'))?.count).toBe(2800);
+        const text = reportForOrg(r);
+        expect(text.length).toBeLessThanOrEqual(131072);
+        expect(JSON.parse(text).rejectGroups.length).toBeGreaterThan(0);
+    });
 });
