@@ -131,7 +131,7 @@ describe('SOQL check', () => {
                 ObjectApiName__c: 'Case',
                 Action__c: 'ClearFields',
                 FieldActions__c: 'Description=NULL\nSuppliedNam=NULL\nSubject=WIPE',
-                Criteria__c: 'IsClosed = true AND ClosedDate &lt; :cutoff'
+                Conditions__c: 'IsClosed = TRUE\nClosedDate &lt; :cutoff\nClosedBy LIKE x'
             })
         );
         const { problems } = run();
@@ -142,6 +142,7 @@ describe('SOQL check', () => {
             expect.stringMatching(
                 /^customMetadata\/RetentionRule\.Old\.md-meta\.xml: unknown field Case\.SuppliedNam/
             ),
+            'customMetadata/RetentionRule.Old.md-meta.xml: Conditions__c line "ClosedBy LIKE x" is not Field OPERATOR Value',
             'customMetadata/RetentionRule.Old.md-meta.xml: FieldActions__c line "Subject=WIPE" is not Field=ACTION'
         ]);
     });

@@ -1,7 +1,7 @@
 import { LightningElement, api } from 'lwc';
 import { ShowToastEvent } from 'lightning/platformShowToastEvent';
 import logCall from '@salesforce/apex/CallOutcomeController.logCall';
-import { reduceErrors } from 'c/fseErrorUtils';
+import { userMessage } from 'c/fseErrorUtils';
 import TITLE from '@salesforce/label/c.FSE_Call_Title';
 import OUTCOME from '@salesforce/label/c.FSE_Call_Outcome';
 import REACHED from '@salesforce/label/c.FSE_Call_Reached';
@@ -14,6 +14,7 @@ import SUBMIT from '@salesforce/label/c.FSE_Call_Submit';
 import LOGGED from '@salesforce/label/c.FSE_Call_Logged';
 import CALL_BACK_DATE from '@salesforce/label/c.FSE_Console_Error_CallBackDate';
 import ERROR from '@salesforce/label/c.FSE_Common_Error';
+import REQUIRED from '@salesforce/label/c.FSE_Common_Required';
 
 /** Logs an outbound call outcome and its next step as Tasks (CampaignMember or Contact page). */
 export default class CallOutcome extends LightningElement {
@@ -25,7 +26,8 @@ export default class CallOutcome extends LightningElement {
         notes: NOTES,
         nextDate: NEXT_DATE,
         nextSubject: NEXT_SUBJECT,
-        submit: SUBMIT
+        submit: SUBMIT,
+        required: REQUIRED
     };
     options = [
         { label: REACHED, value: 'Reached' },
@@ -37,9 +39,16 @@ export default class CallOutcome extends LightningElement {
     nextStepDate = null;
     nextStepSubject = '';
     saving = false;
+    dateError;
 
     get isCallBack() {
         return this.outcome === 'CallBack';
+    }
+    get dateClass() {
+        return this.dateError ? 'slds-form-element slds-has-error' : 'slds-form-element';
+    }
+    get dateInvalid() {
+        return this.dateError ? 'true' : 'false';
     }
 
     handleOutcome(event) {
@@ -49,22 +58,22 @@ export default class CallOutcome extends LightningElement {
         this.notes = event.detail.value;
     }
     handleDate(event) {
-        this.nextStepDate = event.detail.value;
+        this.nextStepDate = event.target.value || null;
+        if (this.nextStepDate) {
+            this.dateError = undefined;
+        }
     }
     handleSubject(event) {
         this.nextStepSubject = event.detail.value;
     }
 
     async handleSubmit() {
-        const dateInput = this.template.querySelector('lightning-input[data-id="date"]');
         if (this.isCallBack && !this.nextStepDate) {
-            dateInput.setCustomValidity(CALL_BACK_DATE);
-            dateInput.reportValidity();
-            dateInput.focus();
+            this.dateError = CALL_BACK_DATE;
+            this.template.querySelector('input[data-id="date"]').focus();
             return;
         }
-        dateInput.setCustomValidity('');
-        dateInput.reportValidity();
+        this.dateError = undefined;
         this.saving = true;
         try {
             await logCall({
@@ -84,7 +93,7 @@ export default class CallOutcome extends LightningElement {
             this.dispatchEvent(
                 new ShowToastEvent({
                     title: ERROR,
-                    message: reduceErrors(e).join(' '),
+                    message: userMessage(e, ''),
                     variant: 'error'
                 })
             );

@@ -4,7 +4,7 @@ import { ShowToastEvent } from 'lightning/platformShowToastEvent';
 import getCriteriaOptions from '@salesforce/apex/CampaignAudienceController.getCriteriaOptions';
 import preview from '@salesforce/apex/CampaignAudienceController.preview';
 import addMembers from '@salesforce/apex/CampaignAudienceController.addMembers';
-import { reduceErrors } from 'c/fseErrorUtils';
+import { userMessage } from 'c/fseErrorUtils';
 import TITLE from '@salesforce/label/c.FSE_Campaign_Title';
 import CRITERIA from '@salesforce/label/c.FSE_Campaign_Criteria';
 import CONSENT_NOTE from '@salesforce/label/c.FSE_Campaign_ConsentNote';
@@ -265,7 +265,7 @@ export default class CampaignAudienceBuilder extends LightningElement {
             this.dispatchEvent(
                 new ShowToastEvent({
                     title: ERROR,
-                    message: reduceErrors(e).join(' '),
+                    message: userMessage(e, ''),
                     variant: 'error'
                 })
             );

@@ -4,7 +4,8 @@ import { ShowToastEvent } from 'lightning/platformShowToastEvent';
 import getInsight from '@salesforce/apex/CaseRoutingController.getInsight';
 import getTopicOptions from '@salesforce/apex/CaseRoutingController.getTopicOptions';
 import reroute from '@salesforce/apex/CaseRoutingController.reroute';
-import { reduceErrors } from 'c/fseErrorUtils';
+import { userMessage } from 'c/fseErrorUtils';
+import { format, formatDate } from 'c/fsePortalUtils';
 import TITLE from '@salesforce/label/c.FSE_Console_Routing_Title';
 import RULE from '@salesforce/label/c.FSE_Console_Routing_Rule';
 import NO_RULE from '@salesforce/label/c.FSE_Console_Routing_NoRule';
@@ -31,6 +32,7 @@ import ERROR from '@salesforce/label/c.FSE_Common_Error';
 import KIND_INITIAL from '@salesforce/label/c.FSE_Console_Kind_Initial';
 import KIND_REROUTE from '@salesforce/label/c.FSE_Console_Kind_Reroute';
 import KIND_ESCALATION from '@salesforce/label/c.FSE_Console_Kind_Escalation';
+import SKILL_LEVEL from '@salesforce/label/c.FSE_Console_Routing_SkillLevel';
 
 const KIND_TEXT = {
     Initial: KIND_INITIAL,
@@ -114,9 +116,12 @@ export default class CaseRoutingInsight extends LightningElement {
         return this.insight.skillsBased ? TARGET_SKILLS : this.insight.target;
     }
     get skillItems() {
+        const labels = this.insight.skillLabels || {};
         return (this.insight.skills || []).map((s) => ({
             key: s.name,
-            text: `${s.name} (${s.level})${s.additional ? ' · ' + ADDITIONAL : ''}`
+            text: `${format(SKILL_LEVEL, labels[s.name] || s.name, s.level)}${
+                s.additional ? ` · ${ADDITIONAL}` : ''
+            }`
         }));
     }
     get hasSkills() {
@@ -134,7 +139,19 @@ export default class CaseRoutingInsight extends LightningElement {
     get historyRows() {
         return (this.insight.history || []).map((h) => ({
             ...h,
-            kindText: KIND_TEXT[h.kind] || h.kind
+            kindText: KIND_TEXT[h.kind] || h.kind,
+            // built here: the template compiler drops spaces next to elements ("Operatore ·21 ott")
+            summary: [
+                KIND_TEXT[h.kind] || h.kind,
+                h.rule,
+                h.target === 'SkillsBased' ? TARGET_SKILLS : h.target,
+                `P${h.priority}`
+            ]
+                .filter(Boolean)
+                .join(' · '),
+            byline: [formatDate(h.decidedAt, 'dateTime'), h.decidedBy, h.reason]
+                .filter(Boolean)
+                .join(' · ')
         }));
     }
     get hasHistory() {
@@ -184,7 +201,7 @@ export default class CaseRoutingInsight extends LightningElement {
             this.dispatchEvent(
                 new ShowToastEvent({
                     title: ERROR,
-                    message: reduceErrors(e).join(' '),
+                    message: userMessage(e, ''),
                     variant: 'error'
                 })
             );

@@ -2,7 +2,7 @@ import { LightningElement, api } from 'lwc';
 import { ShowToastEvent } from 'lightning/platformShowToastEvent';
 import searchFaqs from '@salesforce/apex/CaseRoutingController.searchFaqs';
 import attachFaq from '@salesforce/apex/CaseRoutingController.attachFaq';
-import { reduceErrors } from 'c/fseErrorUtils';
+import { userMessage } from 'c/fseErrorUtils';
 import TITLE from '@salesforce/label/c.FSE_Console_Faq_Title';
 import SEARCH_LABEL from '@salesforce/label/c.FSE_Console_Faq_SearchLabel';
 import SEARCH from '@salesforce/label/c.FSE_Console_Faq_Search';
@@ -37,6 +37,13 @@ export default class FaqSearch extends LightningElement {
     }
     get noResults() {
         return NO_RESULTS;
+    }
+    /** Results with an "Allega al caso: <FAQ>" name, so that several attach buttons differ. */
+    get resultRows() {
+        return (this.results || []).map((faq) => ({
+            ...faq,
+            attachLabel: `${ATTACH}: ${faq.title}`
+        }));
     }
     get resultSummary() {
         return this.showResults ? `${RESULTS}: ${this.results.length}` : '';
@@ -73,7 +80,7 @@ export default class FaqSearch extends LightningElement {
             this.dispatchEvent(
                 new ShowToastEvent({
                     title: ERROR,
-                    message: reduceErrors(e).join(' '),
+                    message: userMessage(e, ''),
                     variant: 'error'
                 })
             );

@@ -8,7 +8,9 @@ import getMinimisation from '@salesforce/apex/GdprErasureController.getMinimisat
 import approve from '@salesforce/apex/GdprErasureController.approve';
 import reject from '@salesforce/apex/GdprErasureController.reject';
 import retry from '@salesforce/apex/GdprErasureController.retry';
-import { reduceErrors } from 'c/fseErrorUtils';
+import { userMessage } from 'c/fseErrorUtils';
+import { formatDate } from 'c/fsePortalUtils';
+import LOCALE from '@salesforce/i18n/locale';
 
 import TITLE from '@salesforce/label/c.FSE_Gdpr_ConsoleTitle';
 import FILTER_LABEL from '@salesforce/label/c.FSE_Gdpr_FilterStatus';
@@ -72,6 +74,10 @@ import APPLIED from '@salesforce/label/c.FSE_Gdpr_Applied';
 import RULE_ANONYMISE from '@salesforce/label/c.FSE_Gdpr_RuleAnonymiseSubject';
 import RULE_CLEAR from '@salesforce/label/c.FSE_Gdpr_RuleClearFields';
 import RULE_AGGREGATE from '@salesforce/label/c.FSE_Gdpr_RuleAggregateThenDelete';
+import CRON_DAILY from '@salesforce/label/c.FSE_Gdpr_CronDaily';
+import CRON_WEEKLY from '@salesforce/label/c.FSE_Gdpr_CronWeekly';
+import CRON_MONTHLY from '@salesforce/label/c.FSE_Gdpr_CronMonthly';
+import CRON_CUSTOM from '@salesforce/label/c.FSE_Gdpr_CronCustom';
 
 const STATUS_LABELS = {
     Requested: STATUS_REQUESTED,
@@ -95,6 +101,54 @@ const ACTION_LABELS = {
 
 function format(template, ...values) {
     return values.reduce((text, value, i) => text.replace(`{${i}}`, value), template);
+}
+
+const CRON_DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
+
+function weekdayName(day) {
+    const index = /^\d$/.test(day) ? Number(day) - 1 : CRON_DAYS.indexOf(day.toUpperCase());
+    if (index < 0 || index > 6) {
+        return null;
+    }
+    // 2023-01-01 was a Sunday
+    return new Intl.DateTimeFormat(LOCALE, { weekday: 'long', timeZone: 'UTC' }).format(
+        new Date(Date.UTC(2023, 0, 1 + index))
+    );
+}
+
+/**
+ * A Salesforce cron expression (Seconds Minutes Hours Day_of_month Month Day_of_week
+ * [Year], Apex Developer Guide, "Apex Scheduler") in words: daily, weekly on given days or
+ * monthly on a day at a fixed time; any other schedule is shown as it is, said to be custom.
+ */
+function describeCron(expression) {
+    const parts = String(expression || '')
+        .trim()
+        .split(/\s+/);
+    if (parts.length < 6 || parts.length > 7) {
+        return expression ? format(CRON_CUSTOM, expression) : '';
+    }
+    const [seconds, minutes, hours, dayOfMonth, month, dayOfWeek] = parts;
+    const fixed = [seconds, minutes, hours].every((p) => /^\d{1,2}$/.test(p));
+    const everyMonth = month === '*' && (parts.length === 6 || parts[6] === '*');
+    if (!fixed || !everyMonth) {
+        return format(CRON_CUSTOM, expression);
+    }
+    const time = `${hours.padStart(2, '0')}:${minutes.padStart(2, '0')}`;
+    const anyDay = (p) => p === '*' || p === '?';
+    if (anyDay(dayOfMonth) && anyDay(dayOfWeek)) {
+        return format(CRON_DAILY, time);
+    }
+    if (anyDay(dayOfMonth) && /^[A-Za-z0-9]+(,[A-Za-z0-9]+)*$/.test(dayOfWeek)) {
+        const days = dayOfWeek.split(',').map(weekdayName);
+        if (days.every(Boolean)) {
+            return format(CRON_WEEKLY, days.join(', '), time);
+        }
+    }
+    if (/^\d{1,2}$/.test(dayOfMonth) && anyDay(dayOfWeek)) {
+        return format(CRON_MONTHLY, dayOfMonth, time);
+    }
+    return format(CRON_CUSTOM, expression);
 }
 
 function countRows(counts, prefix) {
@@ -311,14 +365,19 @@ export default class GdprErasureConsole extends LightningElement {
     get scheduleText() {
         const m = this.minimisation;
         return m.scheduled
-            ? format(MIN_SCHEDULED, m.nextRunAt || '', m.cronExpression || '')
+            ? format(
+                  MIN_SCHEDULED,
+                  formatDate(m.nextRunAt, 'longDateTime'),
+                  describeCron(m.cronExpression)
+              )
             : MIN_NOT_SCHEDULED;
     }
     get minimisationRuns() {
         return (this.minimisation.runs || []).map((r) => ({
             ...r,
             actionLabel: RULE_LABELS[r.action] || r.action,
-            modeLabel: r.dryRun ? DRY_RUN : APPLIED
+            modeLabel: r.dryRun ? DRY_RUN : APPLIED,
+            actionText: `${RULE_LABELS[r.action] || r.action} (${r.dryRun ? DRY_RUN : APPLIED})`
         }));
     }
     get hasMinimisationRuns() {
@@ -418,7 +477,7 @@ export default class GdprErasureConsole extends LightningElement {
             await Promise.all([refreshApex(this.requestsResult), refreshApex(this.detailResult)]);
             this.focusDetail();
         } catch (error) {
-            const message = reduceErrors(error).join(' ') || ACTION_FAILED;
+            const message = userMessage(error, ACTION_FAILED);
             this.actionError = message;
             this.dispatchEvent(
                 new ShowToastEvent({ title: ACTION_FAILED, message, variant: 'error' })

@@ -18,6 +18,7 @@ import CAMPAIGNS from '@salesforce/label/c.FSE_Console_360_Campaigns';
 import CALLS from '@salesforce/label/c.FSE_Console_360_Calls';
 import NONE from '@salesforce/label/c.FSE_Console_360_None';
 import EMPTY from '@salesforce/label/c.FSE_Console_360_Empty';
+import { formatDate, formatNumber } from 'c/fsePortalUtils';
 
 const link = (id) => `/lightning/r/${id}/view`;
 
@@ -103,12 +104,12 @@ export default class Professional360 extends LightningElement {
         return !!this.profile.assessment;
     }
     get overallScore() {
-        return this.profile.assessment.OverallScore__c;
+        return formatNumber(this.profile.assessment.OverallScore__c);
     }
     get scores() {
         return (this.profile.scores || []).map((s) => ({
             key: s.label,
-            text: `${s.label}: ${s.value ?? '-'}`
+            text: `${s.label}: ${s.value === null || s.value === undefined ? '-' : formatNumber(s.value)}`
         }));
     }
     get consents() {
@@ -155,7 +156,9 @@ export default class Professional360 extends LightningElement {
         return (this.profile.calls || []).map((t) => ({
             id: t.Id,
             url: link(t.Id),
-            text: `${t.ActivityDate || ''} · ${t.Subject || ''} · ${t.CallDisposition || ''}`
+            text: [formatDate(t.ActivityDate), t.Subject, t.CallDisposition]
+                .filter(Boolean)
+                .join(' · ')
         }));
     }
     get hasCalls() {

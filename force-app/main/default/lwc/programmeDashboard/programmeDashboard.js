@@ -3,6 +3,7 @@ import { loadScript } from 'lightning/platformResourceLoader';
 import CHARTJS from '@salesforce/resourceUrl/chartjs';
 import getDashboard from '@salesforce/apex/ProgrammeDashboardController.getDashboard';
 import { LABELS } from './labels';
+import { formatDate, formatNumber } from 'c/fsePortalUtils';
 import {
     share,
     monthOf,
@@ -122,16 +123,16 @@ export default class ProgrammeDashboard extends LightningElement {
             {
                 key: 'population',
                 label: LABELS.kpiPopulation,
-                value: String(d.population)
+                value: formatNumber(d.population)
             },
             {
                 key: 'engaged',
                 label: LABELS.kpiEngaged,
                 value: format(
                     LABELS.kpiShareOf,
-                    share(d.engaged, d.population),
-                    d.engaged,
-                    d.population
+                    formatNumber(share(d.engaged, d.population)),
+                    formatNumber(d.engaged),
+                    formatNumber(d.population)
                 )
             },
             {
@@ -139,9 +140,9 @@ export default class ProgrammeDashboard extends LightningElement {
                 label: LABELS.kpiTrained,
                 value: format(
                     LABELS.kpiShareOf,
-                    share(d.trained, d.population),
-                    d.trained,
-                    d.population
+                    formatNumber(share(d.trained, d.population)),
+                    formatNumber(d.trained),
+                    formatNumber(d.population)
                 )
             }
         ];
@@ -150,7 +151,11 @@ export default class ProgrammeDashboard extends LightningElement {
         return share(this.dashboard.trained, this.dashboard.population);
     }
     get targetText() {
-        return format(LABELS.target, this.settings.targetShare, this.settings.deadline);
+        return format(
+            LABELS.target,
+            formatNumber(this.settings.targetShare),
+            formatDate(this.settings.deadline, 'long')
+        );
     }
     get projection() {
         const d = this.dashboard;
@@ -173,16 +178,16 @@ export default class ProgrammeDashboard extends LightningElement {
         return format(
             LABELS.projection,
             p.trendMonthsUsed,
-            p.monthlyRate,
-            p.projectedShare,
-            p.projectedTrained
+            formatNumber(p.monthlyRate),
+            formatNumber(p.projectedShare),
+            formatNumber(p.projectedTrained)
         );
     }
     get projectionOnTrack() {
         return this.projection.onTrack;
     }
     get offTrackText() {
-        return format(LABELS.offTrack, this.projection.requiredMonthlyRate);
+        return format(LABELS.offTrack, formatNumber(this.projection.requiredMonthlyRate));
     }
     get projectionClass() {
         return this.projectionOnTrack
@@ -197,11 +202,26 @@ export default class ProgrammeDashboard extends LightningElement {
             ...org,
             key: org.accountId || org.name,
             engagedShare: share(org.engaged, org.population),
-            trainedShare: share(org.trained, org.population)
+            trainedShare: share(org.trained, org.population),
+            engagedShareText: formatNumber(share(org.engaged, org.population)),
+            trainedShareText: formatNumber(share(org.trained, org.population))
         }));
     }
     get orgToggleLabel() {
         return this.showOrgTable ? LABELS.hideTable : LABELS.showTable;
+    }
+    /** Button names with their section: two "Mostra tabella" / "Esporta CSV" must differ. */
+    get orgToggleName() {
+        return `${this.orgToggleLabel}: ${LABELS.orgHeading}`;
+    }
+    get orgExportName() {
+        return `${LABELS.exportCsv}: ${LABELS.orgHeading}`;
+    }
+    get timeToggleName() {
+        return `${this.timeToggleLabel}: ${LABELS.timeHeading}`;
+    }
+    get timeExportName() {
+        return `${LABELS.exportCsv}: ${LABELS.timeHeading}`;
     }
     get orgTableExpanded() {
         return this.showOrgTable ? 'true' : 'false';
@@ -271,6 +291,7 @@ export default class ProgrammeDashboard extends LightningElement {
             const cells = series.map((s) => ({ key: `${month}-${s.key}`, value: s.values[i] }));
             return {
                 month,
+                monthLabel: formatDate(month, 'month'),
                 cells,
                 total: cells.reduce((sum, c) => sum + c.value, 0)
             };
@@ -390,7 +411,7 @@ export default class ProgrammeDashboard extends LightningElement {
                     },
                     {
                         type: 'line',
-                        label: format(LABELS.target, target, this.settings.deadline),
+                        label: this.targetText,
                         data: rows.map(() => target),
                         borderColor: COLORS[3],
                         borderDash: [6, 4],
@@ -412,7 +433,7 @@ export default class ProgrammeDashboard extends LightningElement {
         return {
             type: 'bar',
             data: {
-                labels: this.months,
+                labels: this.months.map((month) => formatDate(month, 'month')),
                 datasets: this.series.map((s, i) => ({
                     label: s.label,
                     data: s.values,

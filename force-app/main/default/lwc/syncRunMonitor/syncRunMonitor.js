@@ -4,7 +4,7 @@ import { ShowToastEvent } from 'lightning/platformShowToastEvent';
 import getMonitorData from '@salesforce/apex/SyncRunMonitorController.getMonitorData';
 import getRunDetail from '@salesforce/apex/SyncRunMonitorController.getRunDetail';
 import requestRun from '@salesforce/apex/SyncRunMonitorController.requestRun';
-import { reduceErrors } from 'c/fseErrorUtils';
+import { userMessage } from 'c/fseErrorUtils';
 import { LABELS, ENTITY_OPTIONS, entityLabel, formatDuration, format } from './labels';
 
 const DEFAULT_ENTITIES = ['organizations', 'professionals'];
@@ -247,7 +247,7 @@ export default class SyncRunMonitor extends LightningElement {
         return this.submitting || this.entities.length === 0;
     }
     get requestErrorText() {
-        return this.requestError ? reduceErrors(this.requestError).join(' ') : '';
+        return this.requestError ? userMessage(this.requestError, LABELS.requestFailed) : '';
     }
 
     handleModeChange(event) {
@@ -287,7 +287,7 @@ export default class SyncRunMonitor extends LightningElement {
             this.dispatchEvent(
                 new ShowToastEvent({
                     title: LABELS.requestFailed,
-                    message: reduceErrors(error).join(' '),
+                    message: userMessage(error, ''),
                     variant: 'error'
                 })
             );

@@ -53,7 +53,9 @@ describe('c-call-outcome', () => {
         element.addEventListener(ShowToastEventName, toast);
         change(element, 'lightning-radio-group', 'CallBack');
         change(element, 'lightning-textarea', 'Richiamare dopo le 15');
-        change(element, 'lightning-input[data-id="date"]', '2026-03-02');
+        const date = element.shadowRoot.querySelector('input[data-id="date"]');
+        date.value = '2026-03-02';
+        date.dispatchEvent(new CustomEvent('change'));
         change(element, 'lightning-input[data-id="subject"]', 'Richiamare per credenziali');
         await flush();
         element.shadowRoot.querySelector('.fse-submit').click();
@@ -72,14 +74,17 @@ describe('c-call-outcome', () => {
         const element = mount();
         change(element, 'lightning-radio-group', 'CallBack');
         await flush();
-        const date = element.shadowRoot.querySelector('lightning-input[data-id="date"]');
+        const date = element.shadowRoot.querySelector('input[data-id="date"]');
         expect(date.required).toBe(true);
-        date.setCustomValidity = jest.fn();
-        date.reportValidity = jest.fn();
         element.shadowRoot.querySelector('.fse-submit').click();
         await flush();
         expect(logCall).not.toHaveBeenCalled();
-        expect(date.setCustomValidity).toHaveBeenCalledWith('c.FSE_Console_Error_CallBackDate');
+        expect(element.shadowRoot.querySelector('.fse-date-error').textContent.trim()).toBe(
+            'c.FSE_Console_Error_CallBackDate'
+        );
+        expect(date.getAttribute('aria-invalid')).toBe('true');
+        expect(element.shadowRoot.activeElement).toBe(date);
+        await expect(element).toBeAccessible();
     });
 
     it('shows an error toast when logging fails', async () => {
@@ -93,5 +98,15 @@ describe('c-call-outcome', () => {
             variant: 'error',
             message: 'Operazione non riuscita'
         });
+    });
+
+    it('uses a date field without the 16 px calendar button of lightning-input (WCAG 2.2 target size)', async () => {
+        const element = mount();
+        await flush();
+        const date = element.shadowRoot.querySelector('input[type="date"][data-id="date"]');
+        expect(date).not.toBeNull();
+        expect(element.shadowRoot.querySelector('lightning-input[type="date"]')).toBeNull();
+        const label = element.shadowRoot.querySelector(`label[for="${date.id}"]`);
+        expect(label.textContent.trim()).toBe('c.FSE_Call_NextStepDate');
     });
 });

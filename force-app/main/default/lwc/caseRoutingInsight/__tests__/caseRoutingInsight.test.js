@@ -48,6 +48,12 @@ function statePanel(element) {
     return element.shadowRoot.querySelector('c-fse-state-panel');
 }
 
+jest.mock(
+    '@salesforce/label/c.FSE_Console_Routing_SkillLevel',
+    () => ({ default: '{0} (livello {1})' }),
+    { virtual: true }
+);
+
 describe('c-case-routing-insight', () => {
     afterEach(() => {
         while (document.body.firstChild) {
@@ -84,8 +90,8 @@ describe('c-case-routing-insight', () => {
         expect(skills).toHaveLength(2);
         expect(skills[1].textContent).toContain('c.FSE_Console_Routing_Additional');
         expect(root.querySelectorAll('.fse-history li')).toHaveLength(1);
-        expect(root.querySelector('.fse-history strong').textContent).toBe(
-            'c.FSE_Console_Kind_Initial'
+        expect(root.querySelector('.fse-history-summary').textContent.trim()).toBe(
+            'c.FSE_Console_Kind_Initial · Apr_Access · c.FSE_Console_Routing_TargetSkills · P1'
         );
         const combobox = root.querySelector('lightning-combobox');
         expect(combobox.options.map((o) => o.value)).toEqual([
@@ -192,5 +198,18 @@ describe('c-case-routing-insight', () => {
             variant: 'error',
             message: 'Reinstradamento non riuscito'
         });
+    });
+
+    it('shows skill labels, not API names, and the decision date with its separators', async () => {
+        const element = mount();
+        getInsight.emit(mockInsight);
+        await flush();
+        const root = element.shadowRoot;
+        const skills = [...root.querySelectorAll('.fse-skills li')].map((li) => li.textContent);
+        expect(skills[0]).toBe('Accesso e credenziali FSE (livello 5)');
+        expect(skills.join(' ')).not.toContain('FSE_AccessCredentials');
+        expect(root.querySelector('.fse-history-byline').textContent.trim()).toBe(
+            '10/01/2025, 10:00 · Utente Automazione · Regola Apr_Access'
+        );
     });
 });

@@ -109,4 +109,14 @@ describe('c-faq-search', () => {
             message: 'Impossibile allegare'
         });
     });
+
+    it('names each attach button with its FAQ', async () => {
+        searchFaqs.mockResolvedValue(mockFaqs);
+        const element = await mountAndSearch('accesso');
+        await flush();
+        const names = [...element.shadowRoot.querySelectorAll('.fse-attach')].map(
+            (b) => b.ariaLabel
+        );
+        expect(names).toEqual(mockFaqs.map((faq) => `c.FSE_Console_Faq_Attach: ${faq.title}`));
+    });
 });

@@ -57,6 +57,38 @@ const FAILED_ID = 'a0B000000000002AAA';
 // eslint-disable-next-line @lwc/lwc/no-async-operation
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
+jest.mock(
+    '@salesforce/label/c.FSE_Gdpr_MinimisationScheduled',
+    () => ({ default: 'Pianificata: prossima esecuzione {0} ({1})' }),
+    {
+        virtual: true
+    }
+);
+jest.mock('@salesforce/label/c.FSE_Gdpr_CronDaily', () => ({ default: 'ogni giorno alle {0}' }), {
+    virtual: true
+});
+jest.mock(
+    '@salesforce/label/c.FSE_Gdpr_CronWeekly',
+    () => ({ default: 'ogni settimana ({0}) alle {1}' }),
+    {
+        virtual: true
+    }
+);
+jest.mock(
+    '@salesforce/label/c.FSE_Gdpr_CronMonthly',
+    () => ({ default: 'ogni mese il giorno {0} alle {1}' }),
+    {
+        virtual: true
+    }
+);
+jest.mock(
+    '@salesforce/label/c.FSE_Gdpr_CronCustom',
+    () => ({ default: 'pianificazione personalizzata (espressione cron {0})' }),
+    {
+        virtual: true
+    }
+);
+
 function render() {
     const element = createElement('c-gdpr-erasure-console', { is: GdprErasureConsole });
     document.body.appendChild(element);
@@ -294,8 +326,9 @@ describe('c-gdpr-erasure-console', () => {
 
     it('shows the minimisation schedule and runs, empty runs and errors', async () => {
         const element = await renderWithQueue();
-        expect(element.shadowRoot.querySelector('.fse-schedule').textContent).toContain(
-            'c.FSE_Gdpr_MinimisationScheduled'
+        // the next run and the cron expression in Italian words, not ISO and cron syntax
+        expect(element.shadowRoot.querySelector('.fse-schedule').textContent).toBe(
+            'Pianificata: prossima esecuzione 3 marzo 2025 alle ore 02:30 (ogni giorno alle 02:30)'
         );
         const run = element.shadowRoot.querySelector('table.fse-runs tbody tr');
         expect(run.textContent).toContain('FeedbackAggregation');
@@ -315,5 +348,23 @@ describe('c-gdpr-erasure-console', () => {
         const panel = element.shadowRoot.querySelector('c-fse-state-panel.fse-min-state');
         expect(panel.state).toBe('error');
         await expect(element).toBeAccessible();
+    });
+
+    it.each([
+        ['0 0 22 ? * MON,THU', 'ogni settimana (lunedì, giovedì) alle 22:00'],
+        ['0 15 3 1 * ?', 'ogni mese il giorno 1 alle 03:15'],
+        ['0 0/30 * * * ?', 'pianificazione personalizzata (espressione cron 0 0/30 * * * ?)']
+    ])('describes the schedule %s as "%s"', async (cronExpression, words) => {
+        const element = await renderWithQueue();
+        getMinimisation.emit({
+            scheduled: true,
+            nextRunAt: '2025-03-03T21:00:00.000Z',
+            cronExpression,
+            runs: []
+        });
+        await flush();
+        expect(element.shadowRoot.querySelector('.fse-schedule').textContent).toContain(
+            `(${words})`
+        );
     });
 });

@@ -48,15 +48,30 @@ describe('c-professional-360', () => {
             '/lightning/r/003000000000001AAA/view'
         );
         expect(root.querySelector('.fse-cf').textContent).toBe('TST************K');
-        expect(root.querySelector('.fse-role').textContent).toBe('APR');
+        // picklists arrive as labels (toLabel() in Professional360Controller), never API values
+        expect(root.querySelector('.fse-role').textContent).toBe(
+            'APR - Medico di medicina generale / Pediatra di libera scelta'
+        );
+        expect(root.querySelector('.fse-category').textContent).toBe(
+            'Medico di medicina generale (MMG)'
+        );
+        expect(root.querySelector('.fse-registry-status').textContent).toBe('Attivo');
+        expect(root.querySelector('.fse-enrollments li').textContent).toContain('In corso');
         expect(root.querySelector('lightning-progress-bar').value).toBe(40);
         expect(root.querySelectorAll('.fse-scores li')).toHaveLength(2);
         expect(root.querySelector('.fse-consents li').textContent).toBe(
-            'Formazione · E-mail: OptIn'
+            'Formazione · E-mail: Consenso dato'
         );
         expect(root.querySelector('.fse-open-cases li').textContent).toContain('00001001');
         expect(root.querySelector('.fse-past-cases')).toBeNull();
-        expect(root.querySelector('.fse-campaigns li').textContent).toContain('Reached');
+        expect(root.querySelector('.fse-open-cases li').textContent).toContain('Nuovo');
+        expect(root.querySelector('.fse-campaigns li').textContent).toBe(
+            'Richiamo formazione · Inviato · Raggiunto'
+        );
+        const text = root.textContent;
+        for (const apiValue of ['Active', 'InProgress', 'OptIn', 'Reached', 'Sent']) {
+            expect(text).not.toContain(apiValue);
+        }
         expect(root.querySelector('.fse-calls')).toBeNull();
         await expect(element).toBeAccessible();
     });
@@ -79,5 +94,27 @@ describe('c-professional-360', () => {
         expect(panel.state).toBe('error');
         expect(panel.retryable).toBe(true);
         await expect(element).toBeAccessible();
+    });
+
+    it('shows call dates and scores in the Italian format', async () => {
+        const element = mount();
+        getProfile.emit({
+            ...mockProfile,
+            scores: [{ label: 'Privacy', value: 42.5 }],
+            calls: [
+                {
+                    Id: '00T000000000001AAA',
+                    Subject: 'Chiamata',
+                    CallDisposition: 'Richiamare',
+                    ActivityDate: '2025-03-04'
+                }
+            ]
+        });
+        await flush();
+        const root = element.shadowRoot;
+        expect(root.querySelector('.fse-scores li').textContent).toBe('Privacy: 42,5');
+        expect(root.querySelector('.fse-calls li').textContent).toBe(
+            '4 mar 2025 · Chiamata · Richiamare'
+        );
     });
 });

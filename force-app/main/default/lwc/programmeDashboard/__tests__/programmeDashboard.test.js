@@ -109,7 +109,7 @@ describe('c-programme-dashboard', () => {
         expect(kpi(element, 'engaged')).toBe('60% (120 su 200)');
         expect(kpi(element, 'trained')).toBe('30% (60 su 200)');
         expect(element.shadowRoot.querySelector('.fse-target').textContent).toBe(
-            'obiettivo 85% al 2026-06-30'
+            'obiettivo 85% al 30 giugno 2026'
         );
         // trend Dec-Feb 10, 15, 20 -> 25 a month and rising: the population is reached
         expect(element.shadowRoot.querySelector('.fse-projection-text').textContent).toBe(
@@ -165,8 +165,8 @@ describe('c-programme-dashboard', () => {
         expect(org.canvas.getAttribute('aria-label')).toBe('c.FSE_Programme_OrgChartAlt');
         const time = chartConfigs[1];
         expect(time.config.data.labels).toHaveLength(12);
-        expect(time.config.data.labels[0]).toBe('2024-04');
-        expect(time.config.data.labels[11]).toBe('2025-03');
+        expect(time.config.data.labels[0]).toBe('apr 2024');
+        expect(time.config.data.labels[11]).toBe('mar 2025');
         expect(time.config.data.datasets.map((d) => d.label)).toEqual([
             'Fondamenti FSE',
             'Servizi privacy FSE'
@@ -190,7 +190,7 @@ describe('c-programme-dashboard', () => {
         expect(Array.from(rows[0].querySelectorAll('td')).map((td) => td.textContent)).toEqual([
             '120',
             '100',
-            '83.3',
+            '83,3',
             '60',
             '50'
         ]);
@@ -221,7 +221,7 @@ describe('c-programme-dashboard', () => {
         ]);
         const feb = Array.from(
             element.shadowRoot.querySelectorAll('.fse-time-table tbody tr')
-        ).find((tr) => tr.querySelector('th').textContent === '2025-02');
+        ).find((tr) => tr.querySelector('th').textContent === 'feb 2025');
         expect(Array.from(feb.querySelectorAll('td')).map((td) => td.textContent)).toEqual([
             '12',
             '2',
@@ -279,5 +279,19 @@ describe('c-programme-dashboard', () => {
         expect(element.shadowRoot.querySelector('.fse-org-table')).not.toBeNull();
         expect(element.shadowRoot.querySelector('.fse-time-table')).not.toBeNull();
         await expect(element).toBeAccessible();
+    });
+
+    it('names the table and export buttons of each section differently', async () => {
+        const element = mount();
+        getDashboard.emit(mockDashboard);
+        await flush();
+        const name = (selector) => element.shadowRoot.querySelector(selector).ariaLabel;
+        expect(name('.fse-toggle-org')).toBe(
+            'c.FSE_Programme_ShowTable: c.FSE_Programme_OrgHeading'
+        );
+        expect(name('.fse-toggle-time')).toBe(
+            'c.FSE_Programme_ShowTable: c.FSE_Programme_TimeHeading'
+        );
+        expect(name('.fse-export-org')).not.toBe(name('.fse-export-time'));
     });
 });
