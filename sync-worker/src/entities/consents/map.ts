@@ -189,7 +189,9 @@ function purposesOf(consent: Consent, codes: ConsentCodes): string[] | ConsentPa
     const purposes: string[] = [];
     for (const [i, coding] of consent.provision.purpose.entries()) {
         if (coding.system !== system) continue;
-        const resolved = codes.purposes.resolve(coding.code?.trim() ?? '');
+        const code = coding.code?.trim();
+        if (!code) return { ok: false, reason: `provision.purpose[${i}].code: required` };
+        const resolved = codes.purposes.resolve(code);
         if (!resolved.ok) return missed(`provision.purpose[${i}].code`, resolved);
         if (!purposes.includes(resolved.value)) purposes.push(resolved.value);
     }
