@@ -740,7 +740,8 @@ export function checkSoql(source: SchemaSource): { problems: string[]; queries: 
     for (const folder of ['classes', 'triggers']) {
         const dir = path.join(source.metadataDir, folder);
         if (!existsSync(dir)) continue;
-        for (const file of readdirSync(dir)) {
+        // Recursive: classes/ is grouped in folders by domain (portal/, console/, ...).
+        for (const file of readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort()) {
             if (!/\.(cls|trigger)$/.test(file)) continue;
             queries.push(
                 ...staticSoql(readFileSync(path.join(dir, file), 'utf8'), path.join(folder, file))

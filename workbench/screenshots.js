@@ -16,8 +16,8 @@ const SHOTS = [
         height: 760
     },
     {
-        file: 'workbench-console-gdpr-1280.png',
-        id: 'gdprErasureConsole/data',
+        file: 'workbench-privacy-console-1280.png',
+        id: 'privacyErasureConsole/data',
         width: 1280,
         height: 820,
         async prepare(page) {

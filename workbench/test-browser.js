@@ -258,7 +258,7 @@ const INTERACTIONS = {
             expectRole: 'alertdialog'
         }
     ],
-    'faqSearch/data': [
+    'consoleFaqSearch/data': [
         {
             name: 'search and attach with Enter',
             async run(page) {
@@ -275,7 +275,7 @@ const INTERACTIONS = {
             focus: focusMatches(/Allega/)
         }
     ],
-    'faqSearch/empty': [
+    'consoleFaqSearch/empty': [
         {
             name: 'search without results',
             async run(page) {
@@ -285,7 +285,7 @@ const INTERACTIONS = {
             expectRole: 'status'
         }
     ],
-    'faqSearch/error': [
+    'consoleFaqSearch/error': [
         {
             name: 'search fails',
             async run(page) {
@@ -295,7 +295,7 @@ const INTERACTIONS = {
             expectRole: 'alert'
         }
     ],
-    'callOutcome/data': [
+    'consoleCallOutcome/data': [
         {
             name: 'call back without a date',
             async run(page) {
@@ -305,7 +305,7 @@ const INTERACTIONS = {
             focus: focusMatches(/INPUT/)
         }
     ],
-    'callOutcome/error': [
+    'consoleCallOutcome/error': [
         {
             name: 'logging fails',
             async run(page) {
@@ -314,7 +314,7 @@ const INTERACTIONS = {
             expectToast: 'error'
         }
     ],
-    'caseRoutingInsight/data': [
+    'consoleCaseRoutingInsight/data': [
         {
             name: 're-route without a reason',
             async run(page) {
@@ -323,7 +323,7 @@ const INTERACTIONS = {
             focus: focusMatches(/TEXTAREA/)
         }
     ],
-    'campaignAudienceBuilder/data': [
+    'consoleCampaignAudienceBuilder/data': [
         {
             name: 'preview the audience',
             async run(page) {
@@ -332,7 +332,7 @@ const INTERACTIONS = {
             focus: focusMatches(/fse-result-heading|H3/)
         }
     ],
-    'campaignAudienceBuilder/empty': [
+    'consoleCampaignAudienceBuilder/empty': [
         {
             name: 'preview without matches',
             async run(page) {
@@ -341,7 +341,7 @@ const INTERACTIONS = {
             expectRole: 'status'
         }
     ],
-    'gdprErasureConsole/data': [
+    'privacyErasureConsole/data': [
         {
             name: 'open a request with Enter',
             async run(page) {
@@ -358,7 +358,7 @@ const INTERACTIONS = {
             expectText: /ContactPointTypeConsent/
         }
     ],
-    'syncRunMonitor/data': [
+    'adminSyncRunMonitor/data': [
         {
             name: 'open a run with Enter',
             async run(page) {
@@ -368,7 +368,7 @@ const INTERACTIONS = {
             focus: focusMatches(/SYNC-000001|H3/)
         }
     ],
-    'programmeDashboard/data': [
+    'adminProgrammeDashboard/data': [
         {
             name: 'show the organisations table',
             async run(page) {
@@ -485,7 +485,7 @@ async function runScenario(page, ctx, scenario, results) {
     ctx.errors = errors;
     await page.evaluate((id) => window.fseWorkbench.mount(id), scenario.id);
     await settle(page);
-    if (scenario.component === 'programmeDashboard' && scenario.state === 'data') {
+    if (scenario.component === 'adminProgrammeDashboard' && scenario.state === 'data') {
         await page
             .locator('#wb-stage canvas')
             .first()

@@ -23,7 +23,9 @@ const TEXT = {
         none: 'Nessuna',
         choose: 'Scegli un componente e uno stato.',
         portal: 'Portale FSE 2.0',
-        console: 'Console di assistenza'
+        console: 'Console di assistenza',
+        privacy: 'Console privacy',
+        admin: 'Amministrazione'
     },
     en: {
         title: 'FSE Engage component workbench',
@@ -33,7 +35,9 @@ const TEXT = {
         none: 'None',
         choose: 'Pick a component and a state.',
         portal: 'FSE 2.0 portal',
-        console: 'Service console'
+        console: 'Service console',
+        privacy: 'Privacy console',
+        admin: 'Administration'
     }
 }[lang];
 
@@ -116,7 +120,7 @@ function buildChrome() {
     }
     const nav = el('nav', { id: 'wb-nav', class: 'wb-nav', 'aria-label': TEXT.components });
     nav.append(el('h2', { class: 'slds-text-heading_small slds-m-bottom_small' }, TEXT.components));
-    for (const area of ['portal', 'console']) {
+    for (const area of ['portal', 'console', 'privacy', 'admin']) {
         nav.append(el('h3', { class: 'slds-text-title_caps slds-m-top_small' }, TEXT[area]));
         const list = el('ul', {});
         COMPONENT_NAMES.filter(

@@ -3,10 +3,10 @@
 // the interactions from there (workbench/test-browser.js), and a person can click through them.
 import { apexError } from 'wb/apex';
 
-import CallOutcome from 'c/callOutcome';
-import CampaignAudienceBuilder from 'c/campaignAudienceBuilder';
-import CaseRoutingInsight from 'c/caseRoutingInsight';
-import FaqSearch from 'c/faqSearch';
+import ConsoleCallOutcome from 'c/consoleCallOutcome';
+import ConsoleCampaignAudienceBuilder from 'c/consoleCampaignAudienceBuilder';
+import ConsoleCaseRoutingInsight from 'c/consoleCaseRoutingInsight';
+import ConsoleFaqSearch from 'c/consoleFaqSearch';
 import FseCatalog from 'c/fseCatalog';
 import FseConsentPreferences from 'c/fseConsentPreferences';
 import FseContentDetail from 'c/fseContentDetail';
@@ -19,17 +19,17 @@ import FseSelfAssessment from 'c/fseSelfAssessment';
 import FseStatePanel from 'c/fseStatePanel';
 import FseSupportRequest from 'c/fseSupportRequest';
 import FseSurvey from 'c/fseSurvey';
-import GdprErasureConsole from 'c/gdprErasureConsole';
-import Professional360 from 'c/professional360';
-import ProgrammeDashboard from 'c/programmeDashboard';
-import SyncRunMonitor from 'c/syncRunMonitor';
+import PrivacyErasureConsole from 'c/privacyErasureConsole';
+import ConsoleProfessional360 from 'c/consoleProfessional360';
+import AdminProgrammeDashboard from 'c/adminProgrammeDashboard';
+import AdminSyncRunMonitor from 'c/adminSyncRunMonitor';
 
-import addMembers from '../../force-app/main/default/lwc/campaignAudienceBuilder/__tests__/data/addMembers.json';
-import criteriaOptions from '../../force-app/main/default/lwc/campaignAudienceBuilder/__tests__/data/getCriteriaOptions.json';
-import audiencePreview from '../../force-app/main/default/lwc/campaignAudienceBuilder/__tests__/data/preview.json';
-import insight from '../../force-app/main/default/lwc/caseRoutingInsight/__tests__/data/getInsight.json';
-import rerouteTopics from '../../force-app/main/default/lwc/caseRoutingInsight/__tests__/data/getTopicOptions.json';
-import consoleFaqs from '../../force-app/main/default/lwc/faqSearch/__tests__/data/searchFaqs.json';
+import addMembers from '../../force-app/main/default/lwc/consoleCampaignAudienceBuilder/__tests__/data/addMembers.json';
+import criteriaOptions from '../../force-app/main/default/lwc/consoleCampaignAudienceBuilder/__tests__/data/getCriteriaOptions.json';
+import audiencePreview from '../../force-app/main/default/lwc/consoleCampaignAudienceBuilder/__tests__/data/preview.json';
+import insight from '../../force-app/main/default/lwc/consoleCaseRoutingInsight/__tests__/data/getInsight.json';
+import rerouteTopics from '../../force-app/main/default/lwc/consoleCaseRoutingInsight/__tests__/data/getTopicOptions.json';
+import consoleFaqs from '../../force-app/main/default/lwc/consoleFaqSearch/__tests__/data/searchFaqs.json';
 import catalog from '../../force-app/main/default/lwc/fseCatalog/__tests__/data/getCatalog.json';
 import filterOptions from '../../force-app/main/default/lwc/fseCatalog/__tests__/data/getFilterOptions.json';
 import preferences from '../../force-app/main/default/lwc/fseConsentPreferences/__tests__/data/getPreferences.json';
@@ -46,14 +46,14 @@ import selfAssessmentResult from '../../force-app/main/default/lwc/fseSelfAssess
 import supportTopics from '../../force-app/main/default/lwc/fseSupportRequest/__tests__/data/getTopics.json';
 import supportFaqs from '../../force-app/main/default/lwc/fseSupportRequest/__tests__/data/searchFaqs.json';
 import survey from '../../force-app/main/default/lwc/fseSurvey/__tests__/data/getSurvey.json';
-import minimisation from '../../force-app/main/default/lwc/gdprErasureConsole/__tests__/data/getMinimisation.json';
-import erasurePreview from '../../force-app/main/default/lwc/gdprErasureConsole/__tests__/data/getPreview.json';
-import requestDetail from '../../force-app/main/default/lwc/gdprErasureConsole/__tests__/data/getRequestDetail.json';
-import privacyQueue from '../../force-app/main/default/lwc/gdprErasureConsole/__tests__/data/getRequests.json';
-import profile360 from '../../force-app/main/default/lwc/professional360/__tests__/data/getProfile.json';
-import dashboard from '../../force-app/main/default/lwc/programmeDashboard/__tests__/data/getDashboard.json';
-import monitorData from '../../force-app/main/default/lwc/syncRunMonitor/__tests__/data/getMonitorData.json';
-import runDetail from '../../force-app/main/default/lwc/syncRunMonitor/__tests__/data/getRunDetail.json';
+import minimisation from '../../force-app/main/default/lwc/privacyErasureConsole/__tests__/data/getMinimisation.json';
+import erasurePreview from '../../force-app/main/default/lwc/privacyErasureConsole/__tests__/data/getPreview.json';
+import requestDetail from '../../force-app/main/default/lwc/privacyErasureConsole/__tests__/data/getRequestDetail.json';
+import privacyQueue from '../../force-app/main/default/lwc/privacyErasureConsole/__tests__/data/getRequests.json';
+import profile360 from '../../force-app/main/default/lwc/consoleProfessional360/__tests__/data/getProfile.json';
+import dashboard from '../../force-app/main/default/lwc/adminProgrammeDashboard/__tests__/data/getDashboard.json';
+import monitorData from '../../force-app/main/default/lwc/adminSyncRunMonitor/__tests__/data/getMonitorData.json';
+import runDetail from '../../force-app/main/default/lwc/adminSyncRunMonitor/__tests__/data/getRunDetail.json';
 
 /** Apex answers. */
 const ok = (value) => () => value;
@@ -248,9 +248,9 @@ const COMPONENTS = [
         }
     },
     {
-        name: 'professional360',
-        tag: 'c-professional-360',
-        ctor: Professional360,
+        name: 'consoleProfessional360',
+        tag: 'c-console-professional-360',
+        ctor: ConsoleProfessional360,
         area: 'console',
         props: { recordId: CONTACT_ID },
         apex: { 'Professional360Controller.getProfile': ok(profile360) },
@@ -258,9 +258,9 @@ const COMPONENTS = [
         empty: null
     },
     {
-        name: 'caseRoutingInsight',
-        tag: 'c-case-routing-insight',
-        ctor: CaseRoutingInsight,
+        name: 'consoleCaseRoutingInsight',
+        tag: 'c-console-case-routing-insight',
+        ctor: ConsoleCaseRoutingInsight,
         area: 'console',
         props: { recordId: CASE_ID },
         apex: {
@@ -274,9 +274,9 @@ const COMPONENTS = [
         empty: null
     },
     {
-        name: 'faqSearch',
-        tag: 'c-faq-search',
-        ctor: FaqSearch,
+        name: 'consoleFaqSearch',
+        tag: 'c-console-faq-search',
+        ctor: ConsoleFaqSearch,
         area: 'console',
         props: { recordId: CASE_ID },
         apex: {
@@ -289,18 +289,18 @@ const COMPONENTS = [
         }
     },
     {
-        name: 'callOutcome',
-        tag: 'c-call-outcome',
-        ctor: CallOutcome,
+        name: 'consoleCallOutcome',
+        tag: 'c-console-call-outcome',
+        ctor: ConsoleCallOutcome,
         area: 'console',
         props: { recordId: '00v000000000001AAA' },
         apex: { 'CallOutcomeController.logCall': ok(null) },
         extra: { error: { 'CallOutcomeController.logCall': rawError() } }
     },
     {
-        name: 'campaignAudienceBuilder',
-        tag: 'c-campaign-audience-builder',
-        ctor: CampaignAudienceBuilder,
+        name: 'consoleCampaignAudienceBuilder',
+        tag: 'c-console-campaign-audience-builder',
+        ctor: ConsoleCampaignAudienceBuilder,
         area: 'console',
         props: { recordId: '701000000000001AAA' },
         apex: {
@@ -319,10 +319,10 @@ const COMPONENTS = [
         }
     },
     {
-        name: 'gdprErasureConsole',
-        tag: 'c-gdpr-erasure-console',
-        ctor: GdprErasureConsole,
-        area: 'console',
+        name: 'privacyErasureConsole',
+        tag: 'c-privacy-erasure-console',
+        ctor: PrivacyErasureConsole,
+        area: 'privacy',
         apex: {
             'GdprErasureController.getRequests': ok(privacyQueue),
             'GdprErasureController.getRequestDetail': ok(requestDetail),
@@ -339,19 +339,19 @@ const COMPONENTS = [
         }
     },
     {
-        name: 'programmeDashboard',
-        tag: 'c-programme-dashboard',
-        ctor: ProgrammeDashboard,
-        area: 'console',
+        name: 'adminProgrammeDashboard',
+        tag: 'c-admin-programme-dashboard',
+        ctor: AdminProgrammeDashboard,
+        area: 'admin',
         apex: { 'ProgrammeDashboardController.getDashboard': ok(dashboard) },
         main: 'ProgrammeDashboardController.getDashboard',
         empty: { ...dashboard, population: 0, engaged: 0, trained: 0, organisations: [] }
     },
     {
-        name: 'syncRunMonitor',
-        tag: 'c-sync-run-monitor',
-        ctor: SyncRunMonitor,
-        area: 'console',
+        name: 'adminSyncRunMonitor',
+        tag: 'c-admin-sync-run-monitor',
+        ctor: AdminSyncRunMonitor,
+        area: 'admin',
         apex: {
             'SyncRunMonitorController.getMonitorData': ok(monitorData),
             'SyncRunMonitorController.getRunDetail': ok(runDetail),
