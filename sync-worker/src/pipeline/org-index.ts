@@ -8,7 +8,7 @@ import { bulkQuery, queryByKeys } from '../salesforce/query.ts';
 import type { SfRecord } from '../salesforce/record.ts';
 import { Interner, KeyTable, grow } from '../util/key-table.ts';
 import type { EntityStep, RunContext } from './context.ts';
-import type { StagedFile } from './stage.ts';
+import { absentFields, type StagedFile } from './stage.ts';
 import { syncHash } from './sync-hash.ts';
 
 /** The org's copy of one record. */
@@ -147,6 +147,9 @@ export interface IndexRowOptions {
     /** recompute the hash from the real values instead of trusting the hash field */
     reconcile: boolean;
     extraFields?: readonly string[];
+    /** reconcile: the fields the registry's record of `key` does not write (a rejected part):
+     *  left out of the comparison, so the org's value (kept on purpose) is no difference */
+    notWritten?: (key: string) => readonly string[] | undefined;
 }
 
 /**
@@ -160,8 +163,14 @@ export function indexRow(
 ): void {
     const key = row[options.externalId];
     if (!key) return;
+    let compared: Record<string, string> = row;
+    const kept = options.reconcile ? options.notWritten?.(key) : undefined;
+    if (kept?.length) {
+        compared = { ...row };
+        for (const field of kept) delete compared[field];
+    }
     const hash = options.reconcile
-        ? syncHash(row as SfRecord, options.fields)
+        ? syncHash(compared as SfRecord, options.fields)
         : (row[options.hashField ?? 'SyncHash__c'] ?? '');
     const record: OrgRecord = {
         id: row.Id,
@@ -220,7 +229,11 @@ export async function readOrgIndex(
             statusField: entity.status?.field,
             hashField: entity.hashField,
             reconcile: compareValues,
-            extraFields: entity.orgFields
+            extraFields: entity.orgFields,
+            notWritten: (key) => {
+                const mask = staged.winners.absentMask(key);
+                return mask ? absentFields(entity.fields, mask) : undefined;
+            }
         });
     const stagedKeys = staged.keys.size;
     const targeted =

@@ -1,11 +1,40 @@
 // The run report: a stable JSON shape (docs/sync-worker.md), built as the stages count; keys
-// are masked by the entities, messages scrubbed once more before they are stored.
+// are masked by the entities, messages scrubbed once more before they are stored. Rejects are
+// also grouped by reason (report-groups.ts) and judged against the health thresholds
+// (run-health.ts): the headline says first what went wrong.
+import type { HealthConfig } from '../config/schema.ts';
 import { scrubText } from '../domain/mask.ts';
-import type { EntityCounts, EntityTally } from '../entities/types.ts';
+import type { EntityCounts, EntityTally, RejectInfo } from '../entities/types.ts';
+import type { Vocabularies } from '../entities/vocabularies/load.ts';
+import { Groups, OTHER_REASONS, reasonGroup } from './report-groups.ts';
+import { headlineOf, judgeHealth, type RunHealth } from './run-health.ts';
 
 export type { EntityCounts } from '../entities/types.ts';
 
+/** Rejects with one cause: how many, a few (masked) examples, and what fixes them. */
+export interface RejectGroup {
+    entity: string;
+    /** the part of the records (e.g. `roles`); absent: whole records */
+    part?: string;
+    reason: string;
+    count: number;
+    examples: string[];
+    hint?: string;
+}
+
+/** A registry code no vocabulary entry matched (rejected) or that took the fallback value. */
+export interface UnknownCode {
+    vocabulary: string;
+    field: string;
+    code: string;
+    count: number;
+    /** `rejected`, or the fallback value written */
+    outcome: string;
+}
+
 export interface Report {
+    /** one line: what went wrong first, or that all went well */
+    headline: string;
     runId: string;
     mode: 'full' | 'incremental';
     dryRun: boolean;
@@ -21,6 +50,14 @@ export interface Report {
     rejectsNotListed: number;
     failures: Array<{ entity: string; key: string; errorCode: string; message: string }>;
     failuresNotListed: number;
+    /** every reject, grouped by reason, largest groups first */
+    rejectGroups: RejectGroup[];
+    /** codes the vocabularies did not know (config `vocabularies`) */
+    unknownCodes: UnknownCode[];
+    /** where the picklist values the vocabularies matched came from */
+    picklists?: string;
+    /** shares of rejects against the thresholds (config `health`) */
+    health: RunHealth;
     warnings: string[];
 }
 
@@ -39,9 +76,13 @@ export function emptyCounts(): EntityCounts {
     };
 }
 
+type GroupExtra = Omit<RejectGroup, 'count' | 'examples'>;
+
 export class ReportBuilder {
     readonly report: Report;
     private readonly maxListed: number;
+    private readonly groups = new Groups<GroupExtra>();
+    private vocabularies?: Vocabularies;
 
     constructor(
         init: Pick<Report, 'runId' | 'mode' | 'dryRun' | 'reconcile' | 'startedAt' | 'source'>,
@@ -49,6 +90,7 @@ export class ReportBuilder {
     ) {
         this.maxListed = maxListed;
         this.report = {
+            headline: '',
             ...init,
             status: 'Succeeded',
             finishedAt: '',
@@ -59,6 +101,9 @@ export class ReportBuilder {
             rejectsNotListed: 0,
             failures: [],
             failuresNotListed: 0,
+            rejectGroups: [],
+            unknownCodes: [],
+            health: { ok: true, problems: [] },
             warnings: []
         };
     }
@@ -72,15 +117,56 @@ export class ReportBuilder {
         const counts = this.entity(name);
         return {
             counts,
-            reject: (key, reason) => this.reject(name, key, reason),
+            reject: (key, reason, info) => this.reject(name, key, reason, info),
             failure: (key, errorCode, message) => this.failure(name, key, errorCode, message)
         };
     }
 
-    reject(entity: string, key: string, reason: string): void {
+    reject(entity: string, key: string, reason: string, info: RejectInfo = {}): void {
         if (this.report.rejects.length < this.maxListed) {
             this.report.rejects.push({ entity, key, reason: scrubText(reason) });
         } else this.report.rejectsNotListed++;
+        const group = scrubText(info.group ?? reasonGroup(reason));
+        const part = info.part;
+        const extra: GroupExtra = {
+            entity,
+            ...(part ? { part } : {}),
+            reason: group,
+            ...(info.hint ? { hint: info.hint } : {})
+        };
+        const at = `${entity}|${part ?? ''}|`;
+        this.groups.add(at + group, key, extra, at + OTHER_REASONS);
+    }
+
+    /** The run's vocabularies: their unknown codes go in the report. */
+    useVocabularies(vocabularies: Vocabularies): void {
+        this.vocabularies = vocabularies;
+        this.report.picklists = vocabularies.origin;
+    }
+
+    /**
+     * At the end of a run (or a validation): the groups of rejects, the unknown codes, the run
+     * health (an unhealthy Succeeded run becomes Partial) and the headline.
+     */
+    settle(health: HealthConfig): Report {
+        const report = this.report;
+        report.rejectGroups = this.groups.list().map((g) => ({
+            ...g.extra,
+            reason: g.key.endsWith(OTHER_REASONS) ? OTHER_REASONS : g.extra.reason,
+            count: g.count,
+            examples: g.examples
+        }));
+        report.unknownCodes = (this.vocabularies?.unknownCodes() ?? []).map((u) => ({
+            vocabulary: u.vocabulary,
+            field: u.field,
+            code: scrubText(u.code),
+            count: u.count,
+            outcome: u.value === undefined ? 'rejected' : u.value
+        }));
+        report.health = judgeHealth(report, health);
+        if (!report.health.ok && report.status === 'Succeeded') report.status = 'Partial';
+        report.headline = scrubText(headlineOf(report));
+        return report;
     }
 
     failure(entity: string, key: string, errorCode: string, message: string): void {
@@ -99,25 +185,51 @@ export class ReportBuilder {
     }
 }
 
-/** Human summary for a terminal. */
+/** The reject groups, unknown codes, failures and warnings of a report, as text lines. */
+export function formatFindings(report: Report, lines: string[]): void {
+    const groups = report.rejectGroups.slice(0, 10);
+    if (groups.length) {
+        const total = report.rejectGroups.reduce((n, g) => n + g.count, 0);
+        lines.push(
+            `  rejects by reason (${total} in ${report.rejectGroups.length} group${report.rejectGroups.length === 1 ? '' : 's'}${groups.length < report.rejectGroups.length ? `, the first ${groups.length}` : ''}):`
+        );
+        for (const g of groups) {
+            const where = g.part ? `${g.entity}/${g.part}` : g.entity;
+            lines.push(
+                `    ${String(g.count).padStart(6)} × ${where}: ${g.reason} (e.g. ${g.examples.join(', ')})${g.hint ? ` — ${g.hint}` : ''}`
+            );
+        }
+    }
+    if (report.unknownCodes.length) {
+        lines.push('  unknown codes:');
+        for (const u of report.unknownCodes.slice(0, 20))
+            lines.push(
+                `    ${u.vocabulary} '${u.code}' ×${u.count} → ${u.outcome === 'rejected' ? 'rejected' : `fallback ${u.outcome}`} (${u.field})`
+            );
+    }
+}
+
+/** `; roles read 250, rejected 170` */
+export function formatParts(counts: EntityCounts): string {
+    return Object.entries(counts.parts ?? {})
+        .map(([part, p]) => `; ${part} read ${p.read}, rejected ${p.rejected}`)
+        .join('');
+}
+
+/** Human summary for a terminal: the headline first. */
 export function formatReport(report: Report): string {
     const lines = [
+        report.headline,
         `Run ${report.runId} — ${report.mode}${report.dryRun ? ' (dry run: nothing written)' : ''}${report.reconcile ? ', reconcile' : ''} — ${report.status}`,
         `  source ${report.source}, ${report.startedAt} → ${report.finishedAt}, ${report.apiCalls} API calls`
     ];
     for (const [name, c] of Object.entries(report.entities)) {
         if (!c) continue;
         lines.push(
-            `  ${name.padEnd(14)} read ${c.read}, valid ${c.valid}, rejected ${c.rejected}, created ${c.created}, updated ${c.updated}, unchanged ${c.unchanged}, deactivated ${c.deactivated}, failed ${c.failed}${c.suppressed ? `, suppressed ${c.suppressed}` : ''}${c.conflicts ? `, conflicts ${c.conflicts}` : ''}`
+            `  ${name.padEnd(14)} read ${c.read}, valid ${c.valid}, rejected ${c.rejected}, created ${c.created}, updated ${c.updated}, unchanged ${c.unchanged}, deactivated ${c.deactivated}, failed ${c.failed}${c.suppressed ? `, suppressed ${c.suppressed}` : ''}${c.conflicts ? `, conflicts ${c.conflicts}` : ''}${formatParts(c)}`
         );
     }
-    const shown = report.rejects.slice(0, 10);
-    if (shown.length) {
-        lines.push(
-            `  rejects (first ${shown.length} of ${report.rejects.length + report.rejectsNotListed}):`
-        );
-        for (const x of shown) lines.push(`    ${x.entity} ${x.key}: ${x.reason}`);
-    }
+    formatFindings(report, lines);
     const failed = report.failures.slice(0, 10);
     if (failed.length) {
         lines.push(

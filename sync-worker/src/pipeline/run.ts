@@ -11,6 +11,8 @@ import { Subjects } from '../domain/subject-key.ts';
 import { NO_ORGANIZATIONS, readOrganizations } from '../entities/organizations.ts';
 import { entitiesOf, resolveEntities } from '../entities/registry.ts';
 import type { Entity, EntityContext, EntityName } from '../entities/types.ts';
+import type { VocabularyName } from '../entities/vocabularies/definitions.ts';
+import { loadVocabularies } from '../entities/vocabularies/load.ts';
 import { BudgetExceededError } from '../salesforce/budget.ts';
 import type { SfClient } from '../salesforce/http.ts';
 import { bulkQueryOptions } from '../salesforce/query.ts';
@@ -115,15 +117,32 @@ async function erasedSubjects(
     return subjects;
 }
 
+/** The vocabularies the entities map with (organisations' types when they are read). */
+export function vocabulariesOf(entities: readonly Entity[]): VocabularyName[] {
+    const names = new Set<VocabularyName>();
+    for (const entity of entities) {
+        for (const name of entity.vocabularies ?? []) names.add(name);
+        if (entity.usesOrganizations) names.add('orgType');
+    }
+    return [...names];
+}
+
 /** Every entity of the run through the stages; the latest updatedAt for the watermark. */
 async function syncEntities(options: RunOptions, run: RunContext): Promise<string> {
     const since = await watermarkSince(run, options.mode);
     const entities = entitiesOf(await resolveEntities(options.source, options.entities));
     const key = options.subjectHashKey ?? options.config.subjectHashKey;
     const subjects = await erasedSubjects(entities, run, key);
+    // picklist values: the repository's force-app when present, else the org's describe
+    const vocabularies = await loadVocabularies(
+        options.config,
+        vocabulariesOf(entities),
+        run.client
+    );
+    run.report.useVocabularies(vocabularies);
     // Organisations are few (tens to a few thousand): read once, kept in memory for the join.
     const organizations = entities.some((e) => e.usesOrganizations)
-        ? await readOrganizations(options.source)
+        ? await readOrganizations(options.source, vocabularies)
         : NO_ORGANIZATIONS;
     const now = (options.now ?? (() => new Date()))().toISOString();
     let maxUpdated = '';
@@ -135,6 +154,7 @@ async function syncEntities(options: RunOptions, run: RunContext): Promise<strin
             now,
             organizations,
             subjects,
+            vocabularies,
             org: { client: run.client, bulk: run.bulk },
             incrementalRolePrefilter: options.config.incrementalRolePrefilter,
             tally: run.report.tally(entity.name)
@@ -182,6 +202,7 @@ async function stoppedBy(err: unknown, options: RunOptions, run: RunContext): Pr
         report.warn(
             `fatal: ${(err as Error)?.name ?? 'Error'}: ${(err as Error)?.message ?? String(err)}`
         );
+        report.settle(options.config.health);
         await writeSyncRun(options.client, r).catch(() => undefined);
     }
     throw err;
@@ -198,6 +219,8 @@ async function finishRun(
     const { client, config } = options;
     const failed = Object.values(report.entities).reduce((n, c) => n + (c?.failed ?? 0), 0);
     report.status = stopped ? 'Stopped' : failed > 0 ? 'Partial' : 'Succeeded';
+    // rejects grouped, unknown codes, run health: an unhealthy run ends Partial (exit 5)
+    run.report.settle(config.health);
     // The watermark only advances when everything made it: failed records are picked up again.
     report.watermark.current = nextWatermark(report, maxUpdated);
     report.finishedAt = (options.now ?? (() => new Date()))().toISOString();

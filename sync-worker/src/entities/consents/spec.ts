@@ -4,12 +4,14 @@
 import { validateFiscalCode } from '../../domain/fiscal-code.ts';
 import { bulkQuery } from '../../salesforce/query.ts';
 import { relationshipColumn } from '../../salesforce/record.ts';
-import { lastUpdatedOf, resourceId, resourcePosition } from '../../sources/raw-resource.ts';
+import { resourceId, resourcePosition } from '../../sources/raw-resource.ts';
 import { UnparseableResource } from '../../sources/types.ts';
-import { fiscalCodeOfRaw } from '../professionals/map.ts';
+import { fiscalCodeOfRaw, mapPractitioner } from '../professionals/map.ts';
 import { defineEntity, unparseableReject, type EntityContext, type Produced } from '../types.ts';
 import {
+    consentCodes,
     consentRecords,
+    consentUpdatedAt,
     CONSENT_FIELDS,
     maskConsentKey,
     orgConsentWins,
@@ -19,28 +21,38 @@ import { writePrerequisites, type ConsentState } from './prerequisites.ts';
 
 const INDIVIDUAL_KEY = relationshipColumn('Individual', 'SubjectKey__c');
 
-/** Which professionals the org knows, whether they are linked; performer ids -> fiscal codes. */
-async function prepareConsents(context: EntityContext): Promise<ConsentState> {
-    const state: ConsentState = {
-        fiscalCodeById: new Map(),
-        contactLinked: new Map(),
-        unlinked: new Map()
-    };
+/** The org's Contacts: who exists, whether linked to the subject's Individual. */
+async function readContacts(context: EntityContext, state: ConsentState): Promise<void> {
     const { subjects } = context;
+    const contactLinked = new Map<string, boolean>();
+    state.contactLinked = contactLinked;
     await bulkQuery(
-        context.org.client,
+        context.org!.client,
         `SELECT FiscalCode__c, ${INDIVIDUAL_KEY} FROM Contact WHERE FiscalCode__c != null`,
         (row) => {
             const fiscalCode = row.FiscalCode__c;
             if (!fiscalCode || subjects.isErased(fiscalCode)) return;
             const linkedTo = row[INDIVIDUAL_KEY];
-            state.contactLinked.set(
-                fiscalCode,
-                !!linkedTo && linkedTo === subjects.hash(fiscalCode)
-            );
+            contactLinked.set(fiscalCode, !!linkedTo && linkedTo === subjects.hash(fiscalCode));
         },
-        context.org.bulk
+        context.org!.bulk
     );
+}
+
+/**
+ * Which professionals the org knows, whether they are linked; performer ids -> fiscal codes.
+ * Without an org (`fse-sync validate`) the professionals a run would load count as known (a
+ * practitioner's validity does not depend on its roles: their parts are rejected on their own).
+ */
+async function prepareConsents(context: EntityContext): Promise<ConsentState> {
+    const state: ConsentState = {
+        fiscalCodeById: new Map(),
+        contactLinked: undefined,
+        unlinked: new Map(),
+        codes: consentCodes(context.vocabularies)
+    };
+    if (context.org) await readContacts(context, state);
+    const loaded = context.org ? undefined : (state.contactLinked = new Map<string, boolean>());
     // performer ids -> fiscal codes, from the registry (one short string a professional)
     for await (const raw of context.source.read('Practitioner')) {
         if (raw instanceof UnparseableResource) continue;
@@ -48,6 +60,8 @@ async function prepareConsents(context: EntityContext): Promise<ConsentState> {
         const fiscalCode = fiscalCodeOfRaw(raw);
         if (id !== undefined && fiscalCode && validateFiscalCode(fiscalCode).ok)
             state.fiscalCodeById.set(id, fiscalCode);
+        if (loaded && fiscalCode && mapPractitioner(raw, undefined).ok)
+            loaded.set(fiscalCode, true);
     }
     return state;
 }
@@ -71,9 +85,10 @@ function* consentOf(context: EntityContext, state: ConsentState, raw: unknown): 
         yield { ok: false, suppressed: true };
         return;
     }
-    const parsed = parseConsent(raw);
+    const parsed = parseConsent(raw, state.codes);
     if (!parsed.ok) {
-        yield { ok: false, key: sourceId, reason: parsed.reason, sourceId };
+        const { ok, reason, ...info } = parsed;
+        yield { ok, key: sourceId, reason, sourceId, ...info };
         return;
     }
     const unknown = `performer[0].reference: unknown professional Practitioner/${parsed.practitionerId}`;
@@ -82,7 +97,7 @@ function* consentOf(context: EntityContext, state: ConsentState, raw: unknown): 
         yield { ok: false, key: sourceId, reason, sourceId };
         return;
     }
-    const linked = state.contactLinked.get(fiscalCode);
+    const linked = state.contactLinked?.get(fiscalCode);
     if (linked === undefined) {
         const reason = `${unknown} (no Contact with this fiscal code in the org)`;
         yield { ok: false, key: sourceId, reason, sourceId };
@@ -90,7 +105,7 @@ function* consentOf(context: EntityContext, state: ConsentState, raw: unknown): 
     }
     const subjectKey = context.subjects.hash(fiscalCode);
     if (!linked) state.unlinked.set(subjectKey, fiscalCode);
-    for (const record of consentRecords(parsed, subjectKey)) {
+    for (const record of consentRecords(parsed, subjectKey, state.codes)) {
         const key = record.ConsentKey__c!;
         yield { ok: true, key, updatedAt: record.CaptureDate!, record, sourceId };
     }
@@ -107,6 +122,7 @@ export const CONSENTS = defineEntity<ConsentState>({
     supersededIsHistory: true,
     loadOrder: 30,
     requires: 'Consent',
+    vocabularies: ['consentPurpose', 'channel', 'consentStatus'],
     subjectAware: true,
     requiresKey: true,
     maskKey: maskConsentKey,
@@ -117,7 +133,9 @@ export const CONSENTS = defineEntity<ConsentState>({
                 yield unparseableReject(raw);
                 continue;
             }
-            if (context.since && lastUpdatedOf(raw) <= context.since) continue;
+            // meta is optional (FHIR R4): the consent's own dateTime, else treated as changed
+            const updated = consentUpdatedAt(raw);
+            if (context.since && updated !== '' && updated <= context.since) continue;
             yield* consentOf(context, state, raw);
         }
     },
