@@ -10,13 +10,18 @@
 //  4. SOQL (scripts/soql-check.ts): every static SOQL in Apex and every query custom metadata
 //     builds at run time (ErasurePolicy, RetentionRule) resolves to objects and fields of
 //     force-app or the standard objects; routing metadata names existing skills, queues, values.
+//  5. Reports and dashboards (scripts/report-check.ts): report types, reports, dashboards,
+//     folders, groups and sharing rules have the Metadata API shape, and every column,
+//     grouping, filter and dashboard component resolves to the report type, the schema and the
+//     reports it names (standard report types: the cited tokens of scripts/report-tokens.ts).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { javaLibJar } from './apex-ls-jars.ts';
-import { checkSoql } from './soql-check.ts';
+import { checkReports } from './report-check.ts';
+import { Schema, checkSoql } from './soql-check.ts';
 
 const root = path.resolve('force-app');
 const outputDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'fse-mdapi-')), 'mdapi');
@@ -261,6 +266,19 @@ const soql = checkSoql({
 });
 problems.push(...soql.problems.map((p) => `force-app/main/default/${p}`));
 
+// Reports, dashboards and what they stand on (report types, folders, groups, sharing rules).
+const analytics = checkReports({
+    metadataDir: path.join(root, 'main/default'),
+    label: 'force-app/main/default',
+    schema: new Schema({
+        metadataDir: path.join(root, 'main/default'),
+        sobjectTypesJar: javaLibJar('sobject-types-'),
+        stubsDir: path.resolve('scripts/apex-ls-stubs')
+    }),
+    typesFile: path.resolve('node_modules/@salesforce/types/lib/metadata.d.ts')
+});
+problems.push(...analytics.problems);
+
 // What the deploy carries (the converted package.xml): printed so a move of source files
 // (classes/ grouped by domain) can be compared with the component counts before it.
 const manifest = xml.parse(readFileSync(path.join(outputDir, 'package.xml'), 'utf8')) as {
@@ -312,4 +330,9 @@ console.log(
 console.log(
     `metadata-check: force-app converts cleanly; ${xmlCount} XML files well-formed, ` +
         `${fieldCount} fields valid, ${soql.queries} SOQL queries resolve`
+);
+console.log(
+    `metadata-check: ${analytics.reportTypes} report types, ${analytics.reports} reports, ` +
+        `${analytics.dashboards} dashboards (${analytics.components} components) and ` +
+        `${analytics.folders} folders resolve to their report types, fields and reports`
 );

@@ -27,13 +27,48 @@ import type {
 } from '@jetstreamapp/soql-parser-js';
 import { XMLParser } from 'fast-xml-parser';
 
+/** What reports may do with a field (scripts/report-check.ts): sum it, group it by date... */
+export type FieldKind = 'number' | 'date' | 'boolean' | 'text' | 'picklist' | 'id' | 'other';
+
 /** One object: fields, parent relationships (name -> target objects), child relationships. */
-interface ObjectInfo {
+export interface ObjectInfo {
     name: string;
     fields: Map<string, string>; // lower name -> API name
+    kinds: Map<string, FieldKind>; // lower field name -> kind
     parents: Map<string, string[]>; // lower relationship name -> target object names ('Name' = polymorphic)
     children: Map<string, string>; // lower child relationship name -> child object
     picklists: Map<string, Set<string>>; // lower field -> values (custom picklists only)
+}
+
+const JAVA_KINDS: Record<string, FieldKind> = {
+    Decimal: 'number',
+    Double: 'number',
+    Integer: 'number',
+    Long: 'number',
+    Date: 'date',
+    Datetime: 'date',
+    Boolean: 'boolean',
+    String: 'text',
+    Id: 'id'
+};
+
+/** The kind of a custom field from its metadata (formula and roll-up fields by their result). */
+export function customFieldKind(field: Record<string, unknown>): FieldKind {
+    const type = String(field.type ?? '');
+    if (type === 'Summary') {
+        // count and sum are numbers; min and max take the summarised field's type
+        const operation = String(field.summaryOperation ?? '').toLowerCase();
+        return operation === 'count' || operation === 'sum' ? 'number' : 'other';
+    }
+    if (['Number', 'Currency', 'Percent', 'AutoNumber'].includes(type))
+        return type === 'AutoNumber' ? 'text' : 'number';
+    if (type === 'Date' || type === 'DateTime') return 'date';
+    if (type === 'Checkbox') return 'boolean';
+    if (type === 'Picklist' || type === 'MultiselectPicklist') return 'picklist';
+    if (type === 'Lookup' || type === 'MasterDetail' || type === 'Hierarchy') return 'id';
+    if (['Text', 'TextArea', 'LongTextArea', 'Html', 'Email', 'Phone', 'Url'].includes(type))
+        return 'text';
+    return 'other';
 }
 
 const SCALARS = new Set(
@@ -46,6 +81,7 @@ function emptyObject(name: string): ObjectInfo {
     return {
         name,
         fields: new Map(),
+        kinds: new Map(),
         parents: new Map(),
         children: new Map(),
         picklists: new Map()
@@ -61,8 +97,10 @@ export function readJavaFields(info: ObjectInfo, text: string): void {
         const type = m[1].slice(m[1].lastIndexOf('.') + 1);
         const name = m[3];
         if (m[2]) info.children.set(name.toLowerCase(), type);
-        else if (SCALARS.has(type)) info.fields.set(name.toLowerCase(), name);
-        else info.parents.set(name.toLowerCase(), [type]);
+        else if (SCALARS.has(type)) {
+            info.fields.set(name.toLowerCase(), name);
+            info.kinds.set(name.toLowerCase(), JAVA_KINDS[type] ?? 'other');
+        } else info.parents.set(name.toLowerCase(), [type]);
     }
 }
 
@@ -77,6 +115,9 @@ export interface SchemaSource {
     /** Java stubs for standard objects the jar lacks or gets wrong (they win over the jar). */
     stubsDir?: string;
 }
+
+const JAVAP_CACHE = new Map<string, string>(); // jar:Class -> javap output of that class
+const CLASS_NAMES_CACHE = new Map<string, Map<string, string>>(); // jar -> lower -> class name
 
 /** Objects by lower-case name, loaded on demand: custom from force-app, standard from the jar. */
 export class Schema {
@@ -113,7 +154,13 @@ export class Schema {
                     : objectName.endsWith('__e')
                       ? 'ReplayId CreatedDate CreatedById EventUuid'
                       : 'Id Name OwnerId CreatedDate CreatedById LastModifiedDate LastModifiedById SystemModstamp IsDeleted LastViewedDate LastReferencedDate RecordTypeId';
-                for (const f of base.split(' ')) info.fields.set(f.toLowerCase(), f);
+                for (const f of base.split(' ')) {
+                    info.fields.set(f.toLowerCase(), f);
+                    info.kinds.set(
+                        f.toLowerCase(),
+                        /Date$|Modstamp$/.test(f) ? 'date' : /Id$/.test(f) ? 'id' : 'text'
+                    );
+                }
                 if (objectName.endsWith('__c')) {
                     info.parents.set('owner', ['Name']);
                     info.parents.set('createdby', ['User']);
@@ -137,6 +184,8 @@ export class Schema {
                         continue; // malformed XML is reported by the XML check
                     }
                     if (!field) continue;
+                    if (name.endsWith('__c'))
+                        info.kinds.set(name.toLowerCase(), customFieldKind(field));
                     if (field.referenceTo && name.endsWith('__c')) {
                         const targets = asArray(field.referenceTo as string | string[]).map(String);
                         info.parents.set(name.slice(0, -3).toLowerCase() + '__r', targets);
@@ -166,6 +215,7 @@ export class Schema {
             const existing = this.custom.get(objectName.toLowerCase());
             if (existing) {
                 for (const [k, v] of info.fields) existing.fields.set(k, v);
+                for (const [k, v] of info.kinds) existing.kinds.set(k, v);
                 for (const [k, v] of info.parents) existing.parents.set(k, v);
                 for (const [k, v] of info.picklists) existing.picklists.set(k, v);
                 existing.name = objectName;
@@ -216,14 +266,26 @@ export class Schema {
             if (!classNames.has(lower)) this.objects.set(lower, null);
         }
         if (exact.length === 0) return;
-        const out = run('javap', [
-            '-cp',
-            this.source.sobjectTypesJar,
-            ...exact.map((n) => `com.nawforce.runforce.SObjects.${n}`)
-        ]);
-        for (const block of out.split(/^Compiled from /m).slice(1)) {
-            const cls = /public class com\.nawforce\.runforce\.SObjects\.(\w+) /.exec(block);
-            if (!cls) continue;
+        // javap output per class, kept for the process: each Schema (one per check, one per
+        // test) merges its own force-app fields into fresh objects parsed from it.
+        const jar = this.source.sobjectTypesJar;
+        const missing = exact.filter((n) => !JAVAP_CACHE.has(`${jar}:${n}`));
+        if (missing.length > 0) {
+            const out = run('javap', [
+                '-cp',
+                jar,
+                ...missing.map((n) => `com.nawforce.runforce.SObjects.${n}`)
+            ]);
+            for (const block of out.split(/^Compiled from /m).slice(1)) {
+                const cls = /public class com\.nawforce\.runforce\.SObjects\.(\w+) /.exec(block);
+                if (cls) JAVAP_CACHE.set(`${jar}:${cls[1]}`, block);
+            }
+        }
+        for (const n of exact) {
+            const block = JAVAP_CACHE.get(`${jar}:${n}`);
+            const cls =
+                block && /public class com\.nawforce\.runforce\.SObjects\.(\w+) /.exec(block);
+            if (!block || !cls) continue;
             const info = emptyObject(cls[1]);
             readJavaFields(info, block);
             this.objects.set(
@@ -233,15 +295,17 @@ export class Schema {
         }
     }
 
-    private classNamesCache: Map<string, string> | undefined;
     private jarClassNames(): Map<string, string> {
-        if (!this.classNamesCache) {
-            this.classNamesCache = new Map();
-            const listing = run('jar', ['tf', this.source.sobjectTypesJar]);
+        const jar = this.source.sobjectTypesJar;
+        let names = CLASS_NAMES_CACHE.get(jar);
+        if (!names) {
+            names = new Map();
+            const listing = run('jar', ['tf', jar]);
             for (const m of listing.matchAll(/^com\/nawforce\/runforce\/SObjects\/(\w+)\.class$/gm))
-                this.classNamesCache.set(m[1].toLowerCase(), m[1]);
+                names.set(m[1].toLowerCase(), m[1]);
+            CLASS_NAMES_CACHE.set(jar, names);
         }
-        return this.classNamesCache;
+        return names;
     }
 
     /** The object, once load() has been called for it; null when it does not exist. */
@@ -258,6 +322,7 @@ export class Schema {
 function merge(standard: ObjectInfo, custom: ObjectInfo | undefined): ObjectInfo {
     if (!custom) return standard;
     for (const [k, v] of custom.fields) standard.fields.set(k, v);
+    for (const [k, v] of custom.kinds) standard.kinds.set(k, v);
     for (const [k, v] of custom.parents) standard.parents.set(k, v);
     for (const [k, v] of custom.children) standard.children.set(k, v);
     for (const [k, v] of custom.picklists) standard.picklists.set(k, v);

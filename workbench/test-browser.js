@@ -295,6 +295,26 @@ const INTERACTIONS = {
             expectRole: 'alert'
         }
     ],
+    'consoleKpiStrip/data': [
+        {
+            name: 'refresh with Enter keeps the focus',
+            async run(page) {
+                await byRole(page, 'button', 'Aggiorna indicatori').focus();
+                await page.keyboard.press('Enter');
+            },
+            focus: focusMatches(/Aggiorna indicatori|fse-refresh/),
+            expectText: /Aggiornato alle/
+        }
+    ],
+    'consoleKpiStrip/error': [
+        {
+            name: 'retry after a failure',
+            async run(page) {
+                await byRole(page, 'button', 'Riprova').click();
+            },
+            expectRole: 'alert'
+        }
+    ],
     'consoleCallOutcome/data': [
         {
             name: 'call back without a date',

@@ -7,6 +7,7 @@ import ConsoleCallOutcome from 'c/consoleCallOutcome';
 import ConsoleCampaignAudienceBuilder from 'c/consoleCampaignAudienceBuilder';
 import ConsoleCaseRoutingInsight from 'c/consoleCaseRoutingInsight';
 import ConsoleFaqSearch from 'c/consoleFaqSearch';
+import ConsoleKpiStrip from 'c/consoleKpiStrip';
 import FseCatalog from 'c/fseCatalog';
 import FseConsentPreferences from 'c/fseConsentPreferences';
 import FseContentDetail from 'c/fseContentDetail';
@@ -30,6 +31,7 @@ import audiencePreview from '../../force-app/main/default/lwc/consoleCampaignAud
 import insight from '../../force-app/main/default/lwc/consoleCaseRoutingInsight/__tests__/data/getInsight.json';
 import rerouteTopics from '../../force-app/main/default/lwc/consoleCaseRoutingInsight/__tests__/data/getTopicOptions.json';
 import consoleFaqs from '../../force-app/main/default/lwc/consoleFaqSearch/__tests__/data/searchFaqs.json';
+import kpis from '../../force-app/main/default/lwc/consoleKpiStrip/__tests__/data/getKpis.json';
 import catalog from '../../force-app/main/default/lwc/fseCatalog/__tests__/data/getCatalog.json';
 import filterOptions from '../../force-app/main/default/lwc/fseCatalog/__tests__/data/getFilterOptions.json';
 import preferences from '../../force-app/main/default/lwc/fseConsentPreferences/__tests__/data/getPreferences.json';
@@ -272,6 +274,39 @@ const COMPONENTS = [
         },
         main: 'CaseRoutingController.getInsight',
         empty: null
+    },
+    {
+        name: 'consoleKpiStrip',
+        tag: 'c-console-kpi-strip',
+        ctor: ConsoleKpiStrip,
+        area: 'console',
+        props: { pollSeconds: 0 },
+        apex: { 'ConsoleKpiController.getKpis': ok(kpis) },
+        main: 'ConsoleKpiController.getKpis',
+        empty: {
+            ...kpis,
+            openCases: 0,
+            dueSoonCases: 0,
+            overdueCases: 0,
+            csatAverage: null,
+            csatResponses: 0
+        },
+        extra: {
+            noRatingsYet: {
+                'ConsoleKpiController.getKpis': ok({ ...kpis, csatAverage: null, csatResponses: 0 })
+            },
+            unavailable: {
+                'ConsoleKpiController.getKpis': () => () =>
+                    Promise.reject(
+                        apexError({
+                            message:
+                                "Indicatori non disponibili. Riprova; se il problema resta, chiedi all'amministratore il set di autorizzazioni Operatore assistenza.",
+                            exceptionType: 'System.AuraHandledException',
+                            isUserDefinedException: true
+                        })
+                    )
+            }
+        }
     },
     {
         name: 'consoleFaqSearch',

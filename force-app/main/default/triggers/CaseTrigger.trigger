@@ -1,3 +1,3 @@
-trigger CaseTrigger on Case(before insert, after insert) {
+trigger CaseTrigger on Case(before insert, after insert, before update) {
     new CaseTriggerHandler().run();
 }

@@ -1,0 +1,3 @@
+trigger CaseCommentTrigger on CaseComment(after insert) {
+    new CaseFirstResponseHandler().run();
+}

@@ -1,0 +1,3 @@
+trigger EmailMessageTrigger on EmailMessage(after insert) {
+    new CaseFirstResponseHandler().run();
+}

@@ -1,0 +1,3 @@
+trigger EnrollmentTrigger on Enrollment__c(before insert, before update) {
+    new EnrollmentTriggerHandler().run();
+}

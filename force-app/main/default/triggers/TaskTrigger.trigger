@@ -1,0 +1,3 @@
+trigger TaskTrigger on Task(after insert) {
+    new CaseFirstResponseHandler().run();
+}
