@@ -171,20 +171,31 @@ const translationFile = path.join(root, 'main/default/translations/en_US.transla
 const asArray = <T>(v: T | T[] | undefined): T[] =>
     v === undefined ? [] : Array.isArray(v) ? v : [v];
 const labelNames = new Set<string>();
+const labelTexts = new Map<string, string[]>();
 try {
     const doc = xml.parse(readFileSync(labelsFile, 'utf8')) as {
-        CustomLabels?: { labels?: { fullName: string } | { fullName: string }[] };
+        CustomLabels?: {
+            labels?: { fullName: string; value?: string } | { fullName: string; value?: string }[];
+        };
     };
-    for (const l of asArray(doc.CustomLabels?.labels)) labelNames.add(String(l.fullName));
+    for (const l of asArray(doc.CustomLabels?.labels)) {
+        labelNames.add(String(l.fullName));
+        labelTexts.set(String(l.fullName), [String(l.value ?? '')]);
+    }
 } catch {
     // a missing labels file leaves the set empty: any reference is then reported
 }
 const translated = new Set<string>();
 try {
     const doc = xml.parse(readFileSync(translationFile, 'utf8')) as {
-        Translations?: { customLabels?: { name: string } | { name: string }[] };
+        Translations?: {
+            customLabels?: { name: string; label?: string } | { name: string; label?: string }[];
+        };
     };
-    for (const l of asArray(doc.Translations?.customLabels)) translated.add(String(l.name));
+    for (const l of asArray(doc.Translations?.customLabels)) {
+        translated.add(String(l.name));
+        labelTexts.get(String(l.name))?.push(String(l.label ?? ''));
+    }
 } catch {
     // no translation file: every label is reported as untranslated
 }
@@ -204,6 +215,25 @@ for (const file of walk(root)) {
         if (!labelNames.has(name)) {
             problems.push(
                 `${path.relative(process.cwd(), file)}: references Custom Label ${name}, which does not exist`
+            );
+        }
+    }
+}
+
+// Labels that Apex formats with String.format: it follows Java's MessageFormat (Apex Reference,
+// String.format), where a single apostrophe opens a quoted section, so "sull'oggetto {1}"
+// prints "sulloggetto {1}". In these labels (Italian and English) an apostrophe is written ''.
+const formatted = /String\.format\(\s*System\.Label\.([A-Za-z0-9_]+)/g;
+const formattedLabels = new Set<string>();
+for (const file of walk(root)) {
+    if (!file.endsWith('.cls')) continue;
+    for (const m of readFileSync(file, 'utf8').matchAll(formatted)) formattedLabels.add(m[1]);
+}
+for (const name of formattedLabels) {
+    for (const text of labelTexts.get(name) ?? []) {
+        if (/'/.test(text.replaceAll("''", ''))) {
+            problems.push(
+                `labels: ${name} is formatted with String.format (MessageFormat): write its apostrophes as '' ("${text}")`
             );
         }
     }
