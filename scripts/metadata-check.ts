@@ -220,6 +220,61 @@ for (const file of walk(root)) {
     }
 }
 
+// JSON-valued custom metadata fields (name ending in Json__c, or a description that says JSON):
+// every record's value must be strict JSON. Apex parses it at run time (JSON.deserialize), and
+// a raw line break inside a string literal, as a wrapped XML value carries, is invalid JSON
+// (RFC 8259 section 7) that Apex refuses: the portal's self-assessment and quiz could not load
+// (review Q1). Records are checked as deployed, so a wrapped value cannot come back.
+const jsonFields = new Set<string>();
+const objectsDir = path.join(root, 'main/default/objects');
+for (const file of existsSync(objectsDir) ? walk(objectsDir) : []) {
+    const object = path.basename(path.dirname(path.dirname(file)));
+    if (!object.endsWith('__mdt') || !file.endsWith('.field-meta.xml')) continue;
+    const name = path.basename(file, '.field-meta.xml');
+    let description = '';
+    try {
+        const doc = xml.parse(readFileSync(file, 'utf8')) as {
+            CustomField?: { description?: string };
+        };
+        description = String(doc.CustomField?.description ?? '');
+    } catch {
+        continue; // already reported as malformed XML
+    }
+    if (/json__c$/i.test(name) || /\bJSON\b/.test(description)) {
+        jsonFields.add(`${object}.${name}`.toLowerCase());
+    }
+}
+let jsonValues = 0;
+const customMetadataDir = path.join(root, 'main/default/customMetadata');
+for (const file of existsSync(customMetadataDir) ? walk(customMetadataDir) : []) {
+    if (!file.endsWith('.md-meta.xml')) continue;
+    const where = path.relative(process.cwd(), file);
+    const type = `${path.basename(file).split('.')[0]}__mdt`;
+    let record: {
+        values?: { field: string; value?: unknown } | { field: string; value?: unknown }[];
+    };
+    try {
+        record =
+            (xml.parse(readFileSync(file, 'utf8')) as { CustomMetadata?: typeof record })
+                .CustomMetadata ?? {};
+    } catch {
+        continue; // already reported as malformed XML
+    }
+    for (const v of asArray(record.values)) {
+        if (!jsonFields.has(`${type}.${String(v.field)}`.toLowerCase())) continue;
+        const text = typeof v.value === 'string' ? v.value : '';
+        if (text.trim() === '') continue; // xsi:nil or empty: nothing to parse
+        jsonValues++;
+        try {
+            JSON.parse(text);
+        } catch (e) {
+            problems.push(
+                `${where}: ${String(v.field)} is not valid JSON (${(e as Error).message}); keep the value on one line`
+            );
+        }
+    }
+}
+
 // Labels that Apex formats with String.format: it follows Java's MessageFormat (Apex Reference,
 // String.format), where a single apostrophe opens a quoted section, so "sull'oggetto {1}"
 // prints "sulloggetto {1}". In these labels (Italian and English) an apostrophe is written ''.
@@ -341,5 +396,6 @@ console.log(
 );
 console.log(
     `metadata-check: force-app converts cleanly; ${xmlCount} XML files well-formed, ` +
-        `${fieldCount} fields valid, ${soql.queries} SOQL queries resolve`
+        `${fieldCount} fields valid, ${jsonValues} JSON custom metadata values parse, ` +
+        `${soql.queries} SOQL queries resolve`
 );
