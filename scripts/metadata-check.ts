@@ -18,6 +18,8 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { javaLibJar } from './apex-ls-jars.ts';
 import { checkSoql } from './soql-check.ts';
 
+type SharingMapping = { object: string; objectField: string };
+
 const root = path.resolve('force-app');
 const outputDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'fse-mdapi-')), 'mdapi');
 // Run the CLI on this very Node (22), whatever node is first on PATH.
@@ -76,10 +78,13 @@ function* walk(dir: string): Generator<string> {
 
 const problems: string[] = [];
 const isXml = (file: string) =>
-    /\.(xml|object|field|labels|translation|permissionset|flexipage|app|layout)$/.test(file) ||
-    file.endsWith('-meta.xml');
+    /\.(xml|object|field|labels|translation|permissionset|flexipage|app|layout|sharingSet)$/.test(
+        file
+    ) || file.endsWith('-meta.xml');
+// Scratch-org-only metadata (Metadata API format), deployed after force-app (docs/deploy.md).
+const scratchOrgDir = path.resolve('config/scratch-org');
 let xmlCount = 0;
-for (const dir of [outputDir, root]) {
+for (const dir of [outputDir, root, ...(existsSync(scratchOrgDir) ? [scratchOrgDir] : [])]) {
     for (const file of walk(dir)) {
         if (!isXml(file) || file.includes(`${path.sep}staticresources${path.sep}`)) continue;
         xmlCount++;
@@ -315,6 +320,25 @@ for (const file of walk(root)) {
         customFields.add(`${object}.${path.basename(file, '.field-meta.xml')}`.toLowerCase());
     }
 }
+// The scratch-org sharing set names force-app's objects and fields (a typo fails the CI deploy).
+for (const file of existsSync(scratchOrgDir) ? walk(scratchOrgDir) : []) {
+    if (!file.endsWith('.sharingSet')) continue;
+    const where = path.relative(process.cwd(), file);
+    let set: { accessMappings?: SharingMapping | SharingMapping[] } = {};
+    try {
+        set =
+            (xml.parse(readFileSync(file, 'utf8')) as { SharingSet?: typeof set }).SharingSet ?? {};
+    } catch {
+        continue; // already reported as malformed XML
+    }
+    for (const m of asArray(set.accessMappings)) {
+        const field = `${m.object}.${m.objectField}`;
+        if (String(m.objectField).endsWith('__c') && !customFields.has(field.toLowerCase())) {
+            problems.push(`${where}: access mapping on ${field}, which force-app does not define`);
+        }
+    }
+}
+
 const lwcImport = /from\s+['"]@salesforce\/(apex|schema)\/([A-Za-z0-9_]+)\.([A-Za-z0-9_]+)['"]/g;
 for (const file of walk(path.join(root, 'main/default/lwc'))) {
     if (!file.endsWith('.js')) continue;
