@@ -23,6 +23,8 @@ import { javaLibJar } from './apex-ls-jars.ts';
 import { checkReports } from './report-check.ts';
 import { Schema, checkSoql } from './soql-check.ts';
 
+type SharingMapping = { object: string; objectField: string };
+
 const root = path.resolve('force-app');
 const outputDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'fse-mdapi-')), 'mdapi');
 // Run the CLI on this very Node (22), whatever node is first on PATH.
@@ -81,10 +83,13 @@ function* walk(dir: string): Generator<string> {
 
 const problems: string[] = [];
 const isXml = (file: string) =>
-    /\.(xml|object|field|labels|translation|permissionset|flexipage|app|layout)$/.test(file) ||
-    file.endsWith('-meta.xml');
+    /\.(xml|object|field|labels|translation|permissionset|flexipage|app|layout|sharingSet)$/.test(
+        file
+    ) || file.endsWith('-meta.xml');
+// Scratch-org-only metadata (Metadata API format), deployed after force-app (docs/deploy.md).
+const scratchOrgDir = path.resolve('config/scratch-org');
 let xmlCount = 0;
-for (const dir of [outputDir, root]) {
+for (const dir of [outputDir, root, ...(existsSync(scratchOrgDir) ? [scratchOrgDir] : [])]) {
     for (const file of walk(dir)) {
         if (!isXml(file) || file.includes(`${path.sep}staticresources${path.sep}`)) continue;
         xmlCount++;
@@ -176,20 +181,31 @@ const translationFile = path.join(root, 'main/default/translations/en_US.transla
 const asArray = <T>(v: T | T[] | undefined): T[] =>
     v === undefined ? [] : Array.isArray(v) ? v : [v];
 const labelNames = new Set<string>();
+const labelTexts = new Map<string, string[]>();
 try {
     const doc = xml.parse(readFileSync(labelsFile, 'utf8')) as {
-        CustomLabels?: { labels?: { fullName: string } | { fullName: string }[] };
+        CustomLabels?: {
+            labels?: { fullName: string; value?: string } | { fullName: string; value?: string }[];
+        };
     };
-    for (const l of asArray(doc.CustomLabels?.labels)) labelNames.add(String(l.fullName));
+    for (const l of asArray(doc.CustomLabels?.labels)) {
+        labelNames.add(String(l.fullName));
+        labelTexts.set(String(l.fullName), [String(l.value ?? '')]);
+    }
 } catch {
     // a missing labels file leaves the set empty: any reference is then reported
 }
 const translated = new Set<string>();
 try {
     const doc = xml.parse(readFileSync(translationFile, 'utf8')) as {
-        Translations?: { customLabels?: { name: string } | { name: string }[] };
+        Translations?: {
+            customLabels?: { name: string; label?: string } | { name: string; label?: string }[];
+        };
     };
-    for (const l of asArray(doc.Translations?.customLabels)) translated.add(String(l.name));
+    for (const l of asArray(doc.Translations?.customLabels)) {
+        translated.add(String(l.name));
+        labelTexts.get(String(l.name))?.push(String(l.label ?? ''));
+    }
 } catch {
     // no translation file: every label is reported as untranslated
 }
@@ -209,6 +225,80 @@ for (const file of walk(root)) {
         if (!labelNames.has(name)) {
             problems.push(
                 `${path.relative(process.cwd(), file)}: references Custom Label ${name}, which does not exist`
+            );
+        }
+    }
+}
+
+// JSON-valued custom metadata fields (name ending in Json__c, or a description that says JSON):
+// every record's value must be strict JSON. Apex parses it at run time (JSON.deserialize), and
+// a raw line break inside a string literal, as a wrapped XML value carries, is invalid JSON
+// (RFC 8259 section 7) that Apex refuses: the portal's self-assessment and quiz could not load
+// (review Q1). Records are checked as deployed, so a wrapped value cannot come back.
+const jsonFields = new Set<string>();
+const objectsDir = path.join(root, 'main/default/objects');
+for (const file of existsSync(objectsDir) ? walk(objectsDir) : []) {
+    const object = path.basename(path.dirname(path.dirname(file)));
+    if (!object.endsWith('__mdt') || !file.endsWith('.field-meta.xml')) continue;
+    const name = path.basename(file, '.field-meta.xml');
+    let description = '';
+    try {
+        const doc = xml.parse(readFileSync(file, 'utf8')) as {
+            CustomField?: { description?: string };
+        };
+        description = String(doc.CustomField?.description ?? '');
+    } catch {
+        continue; // already reported as malformed XML
+    }
+    if (/json__c$/i.test(name) || /\bJSON\b/.test(description)) {
+        jsonFields.add(`${object}.${name}`.toLowerCase());
+    }
+}
+let jsonValues = 0;
+const customMetadataDir = path.join(root, 'main/default/customMetadata');
+for (const file of existsSync(customMetadataDir) ? walk(customMetadataDir) : []) {
+    if (!file.endsWith('.md-meta.xml')) continue;
+    const where = path.relative(process.cwd(), file);
+    const type = `${path.basename(file).split('.')[0]}__mdt`;
+    let record: {
+        values?: { field: string; value?: unknown } | { field: string; value?: unknown }[];
+    };
+    try {
+        record =
+            (xml.parse(readFileSync(file, 'utf8')) as { CustomMetadata?: typeof record })
+                .CustomMetadata ?? {};
+    } catch {
+        continue; // already reported as malformed XML
+    }
+    for (const v of asArray(record.values)) {
+        if (!jsonFields.has(`${type}.${String(v.field)}`.toLowerCase())) continue;
+        const text = typeof v.value === 'string' ? v.value : '';
+        if (text.trim() === '') continue; // xsi:nil or empty: nothing to parse
+        jsonValues++;
+        try {
+            JSON.parse(text);
+        } catch (e) {
+            problems.push(
+                `${where}: ${String(v.field)} is not valid JSON (${(e as Error).message}); keep the value on one line`
+            );
+        }
+    }
+}
+
+// Labels that Apex formats with String.format: it follows Java's MessageFormat (Apex Reference,
+// String.format), where a single apostrophe opens a quoted section, so "sull'oggetto {1}"
+// prints "sulloggetto {1}". In these labels (Italian and English) an apostrophe is written ''.
+const formatted = /String\.format\(\s*System\.Label\.([A-Za-z0-9_]+)/g;
+const formattedLabels = new Set<string>();
+for (const file of walk(root)) {
+    if (!file.endsWith('.cls')) continue;
+    for (const m of readFileSync(file, 'utf8').matchAll(formatted)) formattedLabels.add(m[1]);
+}
+for (const name of formattedLabels) {
+    for (const text of labelTexts.get(name) ?? []) {
+        if (/'/.test(text.replaceAll("''", ''))) {
+            problems.push(
+                `labels: ${name} is formatted with String.format (MessageFormat): write its apostrophes as '' ("${text}")`
             );
         }
     }
@@ -235,6 +325,25 @@ for (const file of walk(root)) {
         customFields.add(`${object}.${path.basename(file, '.field-meta.xml')}`.toLowerCase());
     }
 }
+// The scratch-org sharing set names force-app's objects and fields (a typo fails the CI deploy).
+for (const file of existsSync(scratchOrgDir) ? walk(scratchOrgDir) : []) {
+    if (!file.endsWith('.sharingSet')) continue;
+    const where = path.relative(process.cwd(), file);
+    let set: { accessMappings?: SharingMapping | SharingMapping[] } = {};
+    try {
+        set =
+            (xml.parse(readFileSync(file, 'utf8')) as { SharingSet?: typeof set }).SharingSet ?? {};
+    } catch {
+        continue; // already reported as malformed XML
+    }
+    for (const m of asArray(set.accessMappings)) {
+        const field = `${m.object}.${m.objectField}`;
+        if (String(m.objectField).endsWith('__c') && !customFields.has(field.toLowerCase())) {
+            problems.push(`${where}: access mapping on ${field}, which force-app does not define`);
+        }
+    }
+}
+
 const lwcImport = /from\s+['"]@salesforce\/(apex|schema)\/([A-Za-z0-9_]+)\.([A-Za-z0-9_]+)['"]/g;
 for (const file of walk(path.join(root, 'main/default/lwc'))) {
     if (!file.endsWith('.js')) continue;
@@ -329,7 +438,8 @@ console.log(
 );
 console.log(
     `metadata-check: force-app converts cleanly; ${xmlCount} XML files well-formed, ` +
-        `${fieldCount} fields valid, ${soql.queries} SOQL queries resolve`
+        `${fieldCount} fields valid, ${jsonValues} JSON custom metadata values parse, ` +
+        `${soql.queries} SOQL queries resolve`
 );
 console.log(
     `metadata-check: ${analytics.reportTypes} report types, ${analytics.reports} reports, ` +
