@@ -242,8 +242,8 @@ describe('Bulk API 2.0 ingest', () => {
         });
         expect(res.successfulResults).toHaveLength(20000 - 1);
         expect(res.failedResults.map((r) => r.sf__Error)).toEqual([
-            'DUPLICATE_EXTERNAL_ID:Duplicate external id specified: CF00000001:FiscalCode__c --',
-            'DUPLICATE_EXTERNAL_ID:Duplicate external id specified: CF00000001:FiscalCode__c --'
+            'DUPLICATE_VALUE:Duplicate external id specified: CF00000001:FiscalCode__c --',
+            'DUPLICATE_VALUE:Duplicate external id specified: CF00000001:FiscalCode__c --'
         ]);
     });
 });
