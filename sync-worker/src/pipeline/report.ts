@@ -2,6 +2,8 @@
 // are masked by the entities, messages scrubbed once more before they are stored.
 import { scrubText } from '../domain/mask.ts';
 import type { EntityCounts, EntityTally } from '../entities/types.ts';
+import { causeOf } from '../salesforce/failure-causes.ts';
+import { ReasonGroups } from './report-groups.ts';
 
 export type { EntityCounts } from '../entities/types.ts';
 
@@ -14,13 +16,32 @@ export interface Report {
     startedAt: string;
     finishedAt: string;
     source: string;
+    /** the oldest of the entity watermarks below (what an older worker would read) */
     watermark: { previous: string | null; current: string | null };
+    /** per entity: the watermark the run read (before the overlap window) and the one it leaves */
+    watermarks: Record<string, { previous: string | null; current: string | null }>;
     entities: Partial<Record<string, EntityCounts>>;
     apiCalls: number;
+    /** the Bulk API 2.0 jobs the run created (also in SyncRun__c.BulkJobs__c) */
+    bulkJobs: string[];
     rejects: Array<{ entity: string; key: string; reason: string }>;
     rejectsNotListed: number;
-    failures: Array<{ entity: string; key: string; errorCode: string; message: string }>;
+    failures: Array<{
+        entity: string;
+        key: string;
+        errorCode: string;
+        message: string;
+        cause: string;
+    }>;
     failuresNotListed: number;
+    /** every failure counted once by (entity, errorCode, cause), largest first */
+    failureGroups: Array<{
+        entity: string;
+        errorCode: string;
+        cause: string;
+        count: number;
+        examples: string[];
+    }>;
     warnings: string[];
 }
 
@@ -42,6 +63,7 @@ export function emptyCounts(): EntityCounts {
 export class ReportBuilder {
     readonly report: Report;
     private readonly maxListed: number;
+    private readonly failureGroups = new ReasonGroups();
 
     constructor(
         init: Pick<Report, 'runId' | 'mode' | 'dryRun' | 'reconcile' | 'startedAt' | 'source'>,
@@ -53,12 +75,15 @@ export class ReportBuilder {
             status: 'Succeeded',
             finishedAt: '',
             watermark: { previous: null, current: null },
+            watermarks: {},
             entities: {},
             apiCalls: 0,
+            bulkJobs: [],
             rejects: [],
             rejectsNotListed: 0,
             failures: [],
             failuresNotListed: 0,
+            failureGroups: [],
             warnings: []
         };
     }
@@ -73,7 +98,8 @@ export class ReportBuilder {
         return {
             counts,
             reject: (key, reason) => this.reject(name, key, reason),
-            failure: (key, errorCode, message) => this.failure(name, key, errorCode, message)
+            failure: (key, errorCode, message, cause) =>
+                this.failure(name, key, errorCode, message, cause)
         };
     }
 
@@ -83,15 +109,30 @@ export class ReportBuilder {
         } else this.report.rejectsNotListed++;
     }
 
-    failure(entity: string, key: string, errorCode: string, message: string): void {
+    failure(entity: string, key: string, errorCode: string, message: string, cause?: string): void {
+        const reason = scrubText(cause ?? causeOf(errorCode, message)).slice(0, 400);
+        this.failureGroups.add(entity, errorCode, reason, key);
         if (this.report.failures.length < this.maxListed) {
             this.report.failures.push({
                 entity,
                 key,
                 errorCode,
-                message: scrubText(message).slice(0, 300)
+                message: scrubText(message).slice(0, 300),
+                cause: reason
             });
         } else this.report.failuresNotListed++;
+    }
+
+    /** Completes what is summed up from the lines (the failure groups); called at the end. */
+    finalize(): Report {
+        this.report.failureGroups = this.failureGroups.list().map((g) => ({
+            entity: g.entity,
+            errorCode: g.code ?? '',
+            cause: g.reason,
+            count: g.count,
+            examples: g.examples
+        }));
+        return this.report;
     }
 
     warn(message: string): void {
@@ -118,12 +159,14 @@ export function formatReport(report: Report): string {
         );
         for (const x of shown) lines.push(`    ${x.entity} ${x.key}: ${x.reason}`);
     }
-    const failed = report.failures.slice(0, 10);
-    if (failed.length) {
-        lines.push(
-            `  failures (first ${failed.length} of ${report.failures.length + report.failuresNotListed}):`
-        );
-        for (const x of failed) lines.push(`    ${x.entity} ${x.key}: ${x.errorCode} ${x.message}`);
+    const groups = report.failureGroups ?? [];
+    if (groups.length) {
+        const total = groups.reduce((n, g) => n + g.count, 0);
+        lines.push(`  failures by cause (${total}):`);
+        for (const g of groups.slice(0, 10))
+            lines.push(
+                `    ${g.entity} ${g.count} × ${g.errorCode}: ${g.cause} (e.g. ${g.examples.join(', ')})`
+            );
     }
     for (const w of report.warnings) lines.push(`  warning: ${w}`);
     return lines.join('\n');

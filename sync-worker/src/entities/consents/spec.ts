@@ -2,11 +2,12 @@
 // (who exists, who is linked, performer id -> fiscal code), then each Consent becomes its
 // ContactPointTypeConsents; prerequisites (purposes, channels, Individuals, links) before load.
 import { validateFiscalCode } from '../../domain/fiscal-code.ts';
-import { bulkQuery } from '../../salesforce/query.ts';
+import { bulkQuery, queryByKeys } from '../../salesforce/query.ts';
 import { relationshipColumn } from '../../salesforce/record.ts';
 import { lastUpdatedOf, resourceId, resourcePosition } from '../../sources/raw-resource.ts';
 import { UnparseableResource } from '../../sources/types.ts';
 import { fiscalCodeOfRaw } from '../professionals/map.ts';
+import { namesNoneOf, unchangedSince } from '../professionals/prefilter.ts';
 import { defineEntity, unparseableReject, type EntityContext, type Produced } from '../types.ts';
 import {
     consentRecords,
@@ -19,36 +20,92 @@ import { writePrerequisites, type ConsentState } from './prerequisites.ts';
 
 const INDIVIDUAL_KEY = relationshipColumn('Individual', 'SubjectKey__c');
 
-/** Which professionals the org knows, whether they are linked; performer ids -> fiscal codes. */
+/** The org's Contacts: who exists, and whether each is linked to the subject's Individual.
+ *  Fiscal codes are matched as the org matches FiscalCode__c: without case. */
+function contactRow(context: EntityContext, state: ConsentState) {
+    return (row: Record<string, string>) => {
+        const fiscalCode = row.FiscalCode__c?.toUpperCase();
+        if (!fiscalCode || context.subjects.isErased(fiscalCode)) return;
+        const linkedTo = row[INDIVIDUAL_KEY];
+        state.contactLinked.set(
+            fiscalCode,
+            !!linkedTo && linkedTo.toLowerCase() === context.subjects.hash(fiscalCode).toLowerCase()
+        );
+    };
+}
+
+/** performer ids -> fiscal codes, from the registry (one short string a professional); only
+ *  the `performers` named when given (incremental runs). */
+async function readFiscalCodes(
+    context: EntityContext,
+    state: ConsentState,
+    performers?: ReadonlySet<string>
+): Promise<void> {
+    const options = performers
+        ? { ids: [...performers], skipRaw: namesNoneOf(performers) }
+        : undefined;
+    for await (const raw of context.source.read('Practitioner', options)) {
+        if (raw instanceof UnparseableResource) continue;
+        const id = resourceId(raw);
+        if (id === undefined || (performers && !performers.has(id))) continue;
+        const fiscalCode = fiscalCodeOfRaw(raw);
+        if (fiscalCode && validateFiscalCode(fiscalCode).ok)
+            state.fiscalCodeById.set(id, fiscalCode);
+    }
+}
+
+/** Incremental runs: the performers of the consents changed since the watermark. */
+async function changedPerformers(context: EntityContext, since: string): Promise<Set<string>> {
+    const performers = new Set<string>();
+    const options = { since, skipRaw: unchangedSince(since, new Set()) };
+    for await (const raw of context.source.read('Consent', options)) {
+        if (raw instanceof UnparseableResource || lastUpdatedOf(raw) <= since) continue;
+        const performer = performerOf(raw);
+        if (performer !== undefined) performers.add(performer);
+    }
+    return performers;
+}
+
+/**
+ * Which professionals the org knows and whether they are linked; performer ids -> fiscal codes.
+ * A full run reads every Practitioner and every Contact (one Bulk query). An incremental run
+ * costs what changed: the changed consents name their performers, only those Practitioners are
+ * parsed and only their Contacts read, by key (REST IN queries) up to targetedReadMax.
+ */
 async function prepareConsents(context: EntityContext): Promise<ConsentState> {
     const state: ConsentState = {
         fiscalCodeById: new Map(),
         contactLinked: new Map(),
         unlinked: new Map()
     };
-    const { subjects } = context;
-    await bulkQuery(
-        context.org.client,
-        `SELECT FiscalCode__c, ${INDIVIDUAL_KEY} FROM Contact WHERE FiscalCode__c != null`,
-        (row) => {
-            const fiscalCode = row.FiscalCode__c;
-            if (!fiscalCode || subjects.isErased(fiscalCode)) return;
-            const linkedTo = row[INDIVIDUAL_KEY];
-            state.contactLinked.set(
-                fiscalCode,
-                !!linkedTo && linkedTo === subjects.hash(fiscalCode)
-            );
-        },
-        context.org.bulk
-    );
-    // performer ids -> fiscal codes, from the registry (one short string a professional)
-    for await (const raw of context.source.read('Practitioner')) {
-        if (raw instanceof UnparseableResource) continue;
-        const id = resourceId(raw);
-        const fiscalCode = fiscalCodeOfRaw(raw);
-        if (id !== undefined && fiscalCode && validateFiscalCode(fiscalCode).ok)
-            state.fiscalCodeById.set(id, fiscalCode);
+    const { org, since } = context;
+    const select = `SELECT FiscalCode__c, ${INDIVIDUAL_KEY} FROM Contact`;
+    if (!since) {
+        await bulkQuery(
+            org.client,
+            `${select} WHERE FiscalCode__c != null`,
+            contactRow(context, state),
+            org.bulk
+        );
+        await readFiscalCodes(context, state);
+        return state;
     }
+    await readFiscalCodes(context, state, await changedPerformers(context, since));
+    const codes = new Set(
+        [...state.fiscalCodeById.values()].filter((code) => !context.subjects.isErased(code))
+    );
+    if (codes.size === 0) return state;
+    if (codes.size <= org.targetedReadMax)
+        await queryByKeys(org.client, select, 'FiscalCode__c', codes, contactRow(context, state), {
+            concurrency: org.concurrency
+        });
+    else
+        await bulkQuery(
+            org.client,
+            `${select} WHERE FiscalCode__c != null`,
+            contactRow(context, state),
+            org.bulk
+        );
     return state;
 }
 
@@ -90,9 +147,11 @@ function* consentOf(context: EntityContext, state: ConsentState, raw: unknown): 
     }
     const subjectKey = context.subjects.hash(fiscalCode);
     if (!linked) state.unlinked.set(subjectKey, fiscalCode);
+    // the watermark follows the registry's meta.lastUpdated, not the CaptureDate
+    const watermarkAt = lastUpdatedOf(raw) || undefined;
     for (const record of consentRecords(parsed, subjectKey)) {
         const key = record.ConsentKey__c!;
-        yield { ok: true, key, updatedAt: record.CaptureDate!, record, sourceId };
+        yield { ok: true, key, updatedAt: record.CaptureDate!, watermarkAt, record, sourceId };
     }
 }
 
@@ -112,7 +171,9 @@ export const CONSENTS = defineEntity<ConsentState>({
     maskKey: maskConsentKey,
     prepare: prepareConsents,
     async *produce(context, state) {
-        for await (const raw of context.source.read('Consent', { since: context.since })) {
+        const since = context.since;
+        const skipRaw = since ? unchangedSince(since, new Set()) : undefined;
+        for await (const raw of context.source.read('Consent', { since, skipRaw })) {
             if (raw instanceof UnparseableResource) {
                 yield unparseableReject(raw);
                 continue;
