@@ -32,6 +32,12 @@ export interface Faults {
     /** fraction (0-1) of API calls applied and then answered on a dropped connection */
     lostReplyRate?: number;
     /**
+     * Answers cut off in the middle: the status, headers and the first `afterBytes` bytes of the
+     * body (default half of it) are sent, then the connection drops — a network failure while a
+     * client streams a large answer (a Bulk query result page). Matched like lostReplies.
+     */
+    cutReplies?: Array<{ method?: string; path?: string; times?: number; afterBytes?: number }>;
+    /**
      * Fields the integration user cannot see (`Object.Field`): field-level security as the
      * API applies it — the field is absent from describe, SOQL and writes answer INVALID_FIELD,
      * and a Bulk API 2.0 upload naming it fails the whole job "InvalidBatch : Field name not
@@ -81,6 +87,8 @@ export class FaultState {
     private calls = 0;
     /** lost-reply rules with the answers they still drop */
     private lost: Array<{ method?: string; path?: RegExp; left: number }> = [];
+    /** cut-reply rules with the answers they still cut */
+    private cut: Array<{ method?: string; path?: RegExp; left: number; afterBytes?: number }> = [];
     /** parent id -> write attempts it is still held for (parentLocks) */
     private readonly parentHolds = new Map<string, number>();
     /** jobs that still lose results (bulkResultsMissing) */
@@ -103,6 +111,12 @@ export class FaultState {
             path: r.path !== undefined ? new RegExp(r.path) : undefined,
             left: r.times ?? 1
         }));
+        this.cut = (faults.cutReplies ?? []).map((r) => ({
+            method: r.method?.toUpperCase(),
+            path: r.path !== undefined ? new RegExp(r.path) : undefined,
+            left: r.times ?? 1,
+            afterBytes: r.afterBytes
+        }));
         this.parentHolds.clear();
         this.resultsMissingJobs = faults.bulkResultsMissing
             ? (faults.bulkResultsMissing.jobs ?? 1)
@@ -122,6 +136,19 @@ export class FaultState {
         }
         const rate = this.faults.lostReplyRate;
         return !!rate && this.random() < rate;
+    }
+
+    /** How many bytes of this answer's body are sent before the connection drops (cutReplies),
+     *  undefined when it is answered whole. */
+    cutReply(method: string, path: string, bodyBytes: number): number | undefined {
+        for (const rule of this.cut) {
+            if (rule.left <= 0) continue;
+            if (rule.method && rule.method !== method) continue;
+            if (rule.path && !rule.path.test(path)) continue;
+            rule.left--;
+            return Math.min(bodyBytes, rule.afterBytes ?? Math.floor(bodyBytes / 2));
+        }
+        return undefined;
     }
 
     /**

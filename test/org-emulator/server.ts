@@ -760,6 +760,29 @@ function sendSized(
     return payload === undefined ? 0 : Buffer.byteLength(payload);
 }
 
+/** faults.cutReplies: the status, the headers and part of the body, then the connection drops. */
+function sendCut(
+    org: Org,
+    res: http.ServerResponse,
+    r: Response,
+    method: string,
+    path: string
+): boolean {
+    const payload =
+        r.raw !== undefined ? r.raw : r.body !== undefined ? JSON.stringify(r.body) : '';
+    const bytes = Buffer.from(payload);
+    const keep = org.faults.cutReply(method, path, bytes.length);
+    if (keep === undefined) return false;
+    org.count('fault-cut-reply');
+    res.writeHead(r.status, {
+        ...org.limitHeader(),
+        ...(r.headers ?? {}),
+        'Content-Length': String(bytes.length)
+    });
+    res.write(bytes.subarray(0, keep), () => res.socket?.destroy());
+    return true;
+}
+
 function errorBody(e: ApiError): unknown {
     return [
         { message: e.message, errorCode: e.errorCode, ...(e.fields ? { fields: e.fields } : {}) }
@@ -1039,6 +1062,7 @@ export async function handle(
             req.socket.destroy();
             return;
         }
+        if (sendCut(org, res, response, method, m[2] ?? '')) return;
         org.bytesSent += sendSized(res, response, org.limitHeader());
         return;
     } catch (e) {

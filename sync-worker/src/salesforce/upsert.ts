@@ -128,8 +128,9 @@ interface Pass {
     retry: NdjsonWriter<Pending>;
     retries: number;
     round: number;
-    /** a job failed for its content: the other uploads of this write fail the same, unsent */
-    contentFailure?: { errorCode: string; message: string };
+    /** jobs that failed for their content, by header: the other uploads with the same header
+     *  fail the same way, unsent */
+    contentFailures: Map<string, { errorCode: string; message: string }>;
 }
 
 function errorCodeOf(err: unknown): { errorCode: string; message: string } {
@@ -284,6 +285,8 @@ async function writeUploadFiles(pass: Pass, records: Records): Promise<UploadFil
     return files;
 }
 
+const headerOf = (file: UploadFile) => file.columns.map((c) => c.header).join(',');
+
 /** Rows of a job's result list back as records, each settled with the code `codeOf` gives. */
 async function settleRows(
     pass: Pass,
@@ -299,7 +302,11 @@ async function settleRows(
 }
 
 /** Why the rows a job left without result did not load, from how the job ended. */
-function unloadedCode(pass: Pass, job: IngestOutcome): { errorCode: string; message: string } {
+function unloadedCode(
+    pass: Pass,
+    file: UploadFile,
+    job: IngestOutcome
+): { errorCode: string; message: string } {
     const { info } = job;
     if (job.ended === 'stopped')
         return { errorCode: RUN_STOPPED, message: stoppedMessage(pass.options.signal) };
@@ -314,7 +321,7 @@ function unloadedCode(pass: Pass, job: IngestOutcome): { errorCode: string; mess
         const message = info.errorMessage ?? 'the job failed';
         if (transientJobFailure(message)) return { errorCode: 'JOB_RETRY', message };
         const failure = { errorCode: jobErrorCode(message), message };
-        pass.contentFailure ??= failure;
+        pass.contentFailures.set(headerOf(file), failure);
         return failure;
     }
     return { errorCode: 'NO_RESULT', message: `no result for the row in Bulk job ${info.id}` };
@@ -323,7 +330,7 @@ function unloadedCode(pass: Pass, job: IngestOutcome): { errorCode: string; mess
 /** What became of the rows of one job: failed rows, unprocessed ones, rows without result. */
 async function countJob(pass: Pass, file: UploadFile, job: IngestOutcome): Promise<void> {
     await settleRows(pass, file, job.failed, (row) => parseBulkError(row.sf__Error ?? ''));
-    const unloaded = unloadedCode(pass, job);
+    const unloaded = unloadedCode(pass, file, job);
     await settleRows(pass, file, job.unprocessed, () => unloaded);
     await settleRows(pass, file, job.noResult, () => unloaded);
     for (const list of [job.failed, job.unprocessed, job.noResult])
@@ -350,10 +357,8 @@ async function runUploadJob(pass: Pass, file: UploadFile): Promise<void> {
     try {
         if (options.signal?.aborted)
             return await failKeys(pass, await keys(), RUN_STOPPED, stoppedMessage(options.signal));
-        if (pass.contentFailure) {
-            const { errorCode, message } = pass.contentFailure;
-            return await failKeys(pass, await keys(), errorCode, message);
-        }
+        const failed = pass.contentFailures.get(headerOf(file));
+        if (failed) return await failKeys(pass, await keys(), failed.errorCode, failed.message);
         const size = (await stat(file.path)).size;
         options.logger?.info(
             { event: 'bulk-upload', object: target.object, rows: file.rows, bytes: size },
@@ -385,10 +390,17 @@ async function runUploadJob(pass: Pass, file: UploadFile): Promise<void> {
     }
 }
 
+/**
+ * One job per upload file, maxConcurrentJobs at a time. The first job runs alone: when it fails
+ * for its content (a column the user cannot see), the uploads that share its columns are not
+ * sent at all, instead of failing the same way in parallel.
+ */
 async function upsertByBulk(pass: Pass, records: Records): Promise<void> {
-    const files = await writeUploadFiles(pass, records);
+    const [first, ...rest] = await writeUploadFiles(pass, records);
+    if (!first) return;
+    await runUploadJob(pass, first);
     const queue = new PQueue({ concurrency: pass.options.maxConcurrentJobs });
-    for (const file of files) void queue.add(() => runUploadJob(pass, file));
+    for (const file of rest) void queue.add(() => runUploadJob(pass, file));
     await queue.onIdle();
 }
 
@@ -432,7 +444,8 @@ export async function upsertRecords(
         jobs: options.jobs ?? localJobRegistry(),
         retry: new NdjsonWriter<Pending>(retryFile()),
         retries: 0,
-        round: 0
+        round: 0,
+        contentFailures: new Map()
     };
     await upsertRound(pass, records, count);
     const sent = result.sent;
