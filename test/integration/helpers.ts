@@ -13,6 +13,7 @@ import { main } from '../../sync-worker/src/cli/main.ts';
 import { ApiBudget } from '../../sync-worker/src/salesforce/budget.ts';
 import { parseConfig, type SyncConfig } from '../../sync-worker/src/config/schema.ts';
 import { runSync, type RunOptions } from '../../sync-worker/src/pipeline/run.ts';
+import { runWithLease } from '../../sync-worker/src/ops/run-with-lease.ts';
 import { silentLogger } from '../../sync-worker/src/util/log.ts';
 import { SfClient } from '../../sync-worker/src/salesforce/http.ts';
 import { NdjsonSource } from '../../sync-worker/src/sources/ndjson.ts';
@@ -90,6 +91,46 @@ export async function cli(
         { stdout, stderr, env: {} }
     );
     return { code, report: out.trim() ? (JSON.parse(out) as Report) : undefined, stderr: err };
+}
+
+/** A client for the fixture's org, configured like a run. */
+export function clientOf(
+    f: Fixture,
+    config: SyncConfig,
+    refresh?: () => Promise<string>,
+    accessToken = f.em.accessToken
+): SfClient {
+    return new SfClient({
+        instanceUrl: f.em.instanceUrl,
+        accessToken,
+        apiVersion: config.apiVersion,
+        budget: new ApiBudget(config.apiBudgetShare),
+        retry: { retries: config.retries, baseMs: config.retryBaseMs, capMs: config.retryCapMs },
+        timeoutMs: 10_000,
+        refresh
+    });
+}
+
+/** A run under the single-flight lease (as `fse-sync run` makes it), with a client the test
+ *  controls: its clock (`now`), its configuration, its stop signal. */
+export async function leasedRun(
+    f: Fixture,
+    o: Partial<Omit<RunOptions, 'config'>> & { config?: Partial<SyncConfig> } = {}
+): Promise<Report> {
+    const config = parseConfig({ ...FAST, ...o.config });
+    const { config: _ignored, ...rest } = o;
+    void _ignored;
+    return runWithLease({
+        source: new NdjsonSource(f.dir),
+        client: clientOf(f, config),
+        mode: 'full',
+        reconcile: false,
+        dryRun: false,
+        entities: ['organizations', 'professionals'],
+        logger: silentLogger,
+        ...rest,
+        config
+    });
 }
 
 /** runSync with a client the test controls (faults, token refresh, config). */

@@ -164,6 +164,8 @@ export const CONSENTS = defineEntity<ConsentState>({
     orgFields: ['CaptureDate', 'CaptureSource'],
     orgWins: orgConsentWins,
     supersededIsHistory: true,
+    // incremental runs read the org's copies of the changed consents by key, not the object
+    targetedRead: true,
     loadOrder: 30,
     requires: 'Consent',
     subjectAware: true,

@@ -4,7 +4,7 @@
 // code and message.
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { parse as parseStream } from 'csv-parse';
 import { isNetworkFailure } from '../../util/backoff.ts';
@@ -18,16 +18,20 @@ export interface ResultFile {
     rows: number;
 }
 
-/** The rows of a CSV stream, parsed as they come. */
+/**
+ * The rows of a CSV stream, parsed as they come. Through pipeline(), not pipe(): a connection
+ * that dies half-way fails the iteration (pipe() would leave the parser waiting for ever and the
+ * error unhandled), so the caller can read the answer again.
+ */
 export function csvRowsOf(stream: NodeJS.ReadableStream): AsyncIterable<Record<string, string>> {
-    return stream.pipe(
-        parseStream({
-            columns: true,
-            skip_empty_lines: true,
-            relax_column_count: true,
-            bom: true
-        })
-    ) as unknown as AsyncIterable<Record<string, string>>;
+    const parser = parseStream({
+        columns: true,
+        skip_empty_lines: true,
+        relax_column_count: true,
+        bom: true
+    });
+    pipeline(stream as Readable, parser, () => undefined);
+    return parser as unknown as AsyncIterable<Record<string, string>>;
 }
 
 /**

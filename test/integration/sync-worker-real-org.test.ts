@@ -1,0 +1,451 @@
+// Issue 14, against the org emulator behaving as a real org does (docs/org-emulator.md): a Bulk
+// job that fails as a whole (case 1), answers lost after the org did the work (case 2), lookups
+// cleared (case 4), external ids compared without case (case 6), --reconcile against values as
+// the org stores them (case 7), and the smaller ones (case 8): one token refresh at a time, a
+// Bulk query page cut off by the network, consents preparation that costs what changed.
+// Each test failed on the code before issue 14 (see the comment above it).
+import { Writable } from 'node:stream';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { applyChanges, generateRegistry } from '../../sync-worker/src/generator/generator.ts';
+import { main } from '../../sync-worker/src/cli/main.ts';
+import { parseConfig } from '../../sync-worker/src/config/schema.ts';
+import type { Report } from '../../sync-worker/src/pipeline/report.ts';
+import { startOrgEmulator, type OrgEmulator } from '../org-emulator/index.ts';
+import {
+    callDelta,
+    cli,
+    clientOf,
+    contacts,
+    engine,
+    fixture,
+    FAST,
+    type Fixture
+} from './helpers.ts';
+
+jest.setTimeout(180_000);
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function config(f: Fixture, name: string, extra: object = {}): Promise<string> {
+    const file = join(f.dir, '..', `${name}.json`);
+    await writeFile(file, JSON.stringify({ ...FAST, ...extra }));
+    return file;
+}
+
+/** The failure groups of an entity (the report's lines an admin reads). */
+const groupsOf = (report: Report, entity: string) =>
+    (report.failureGroups ?? []).filter((g) => g.entity === entity);
+
+describe('case 1: a Bulk job that fails as a whole', () => {
+    let f: Fixture;
+    beforeAll(async () => {
+        f = await fixture(2500, 31);
+    });
+    afterAll(() => f.cleanup());
+
+    // before issue 14: errorMessage never read, the file resent lockRetries times (4 jobs) and
+    // every record reported UNABLE_TO_LOCK_ROW "record still locked after retries"
+    it('a field the integration user cannot see: one job, one line with the cause and the count, exit 3', async () => {
+        const cfg = await config(f, 'case1');
+        f.em.setFaults({ hiddenFields: ['Contact.RegistryLastUpdated__c'] });
+        const before = f.em.stats();
+        const { code, report } = await cli(f, ['--config', cfg]);
+        const after = f.em.stats();
+        f.em.setFaults({});
+        expect(code).toBe(3);
+        expect(report!.status).toBe('Partial');
+        const n = f.summary.expectedValid;
+        expect(report!.entities.professionals).toMatchObject({ created: 0, failed: n });
+        expect(report!.entities.organizations).toMatchObject({ created: 41, failed: 0 });
+        const groups = groupsOf(report!, 'professionals');
+        expect(groups).toHaveLength(1);
+        expect(groups[0]).toMatchObject({ errorCode: 'InvalidBatch', count: n });
+        expect(groups[0].cause).toMatch(
+            /^field RegistryLastUpdated__c is not visible to the integration user on Contact .*check FSE_Sync_Integration/
+        );
+        expect(JSON.stringify(report)).not.toMatch(/UNABLE_TO_LOCK_ROW/);
+        // the upload was sent once: one job, not resent
+        expect(after.bulkJobs.Failed ?? 0).toBe((before.bulkJobs.Failed ?? 0) + 1);
+        expect(callDelta(before.calls, after.calls)['bulk2-ingest']).toBeLessThanOrEqual(8);
+        expect(contacts(f)).toHaveLength(0);
+        // the job is recorded on the run
+        const run = f.em.records('SyncRun__c').find((r) => r.RunId__c === report!.runId)!;
+        expect(String(run.BulkJobs__c)).toMatch(/^750\w{15}$/);
+        expect(report!.bulkJobs).toEqual([run.BulkJobs__c]);
+    });
+
+    // before issue 14: no unprocessed rows listed, no failed rows -> every row counted created
+    it('the same job when the org lists no unprocessed rows: no row is counted as loaded', async () => {
+        f.em.setFaults({
+            hiddenFields: ['Contact.RegistryLastUpdated__c'],
+            failedJobUnprocessed: 'none'
+        });
+        const report = await engine(f);
+        f.em.setFaults({});
+        expect(report.status).toBe('Partial');
+        expect(report.entities.professionals).toMatchObject({
+            created: 0,
+            failed: f.summary.expectedValid
+        });
+        expect(groupsOf(report, 'professionals')[0].errorCode).toBe('InvalidBatch');
+    });
+
+    // before issue 14: the counts were never checked, the missing rows counted as success
+    it('counts that fall short: the rows without any result are flagged, never counted as loaded', async () => {
+        f.em.setFaults({ bulkResultsMissing: { jobs: 10, rows: 7 } });
+        const report = await engine(f, { config: { lockRetries: 0 } });
+        f.em.setFaults({});
+        const n = f.summary.expectedValid;
+        expect(report.entities.professionals).toMatchObject({ created: n - 7, failed: 7 });
+        expect(groupsOf(report, 'professionals')).toEqual([
+            expect.objectContaining({ errorCode: 'NO_RESULT', count: 7 })
+        ]);
+        // the org did write them: the next run finds them unchanged
+        const again = await engine(f);
+        expect(again.entities.professionals).toMatchObject({ created: 0, failed: 0 });
+    });
+});
+
+describe('case 2: answers lost after the org did the work', () => {
+    let f: Fixture;
+    beforeAll(async () => {
+        f = await fixture(2500, 32);
+    });
+    afterAll(() => f.cleanup());
+
+    // before issue 14: the close was resent, answered 409 INVALIDJOBSTATE, every row "failed"
+    it('close applied and its answer lost: resolved by reading the job state; nothing reported failed', async () => {
+        f.em.setFaults({ lostReplies: [{ method: 'PATCH', path: '^/jobs/ingest/[^/]+$' }] });
+        const report = await engine(f);
+        const stats = f.em.stats();
+        f.em.setFaults({});
+        expect(stats.calls['fault-lost-reply']).toBe(1);
+        expect(report.status).toBe('Succeeded');
+        expect(report.entities.professionals).toMatchObject({
+            created: f.summary.expectedValid,
+            failed: 0
+        });
+        expect(contacts(f)).toHaveLength(f.summary.expectedValid);
+    });
+
+    // before issue 14: the create was resent blindly, leaving an Open job behind
+    it('a job create whose answer is lost leaves no orphan Open job', async () => {
+        await applyChanges(f.dir, { update: 40, at: new Date().toISOString() });
+        f.em.setFaults({ lostReplies: [{ method: 'POST', path: '^/jobs/ingest$' }] });
+        const before = f.em.stats();
+        const report = await engine(f, { config: { bulkThreshold: 10 } });
+        const stats = f.em.stats();
+        f.em.setFaults({});
+        expect(callDelta(before.calls, stats.calls)['fault-lost-reply']).toBe(1);
+        expect(report.status).toBe('Succeeded');
+        expect(report.entities.professionals).toMatchObject({ updated: 40, failed: 0 });
+        expect(stats.bulkJobs.Open).toBeUndefined();
+        expect(stats.bulkJobs.Aborted).toBe(1);
+    });
+
+    // before issue 14: a job that timed out was left running and wrote after the run had
+    // reported its rows failed
+    it('a job not done in time is aborted: nothing is written behind the report', async () => {
+        await applyChanges(f.dir, { update: 30, at: new Date().toISOString() });
+        const cfg = await config(f, 'case2-timeout', {
+            bulkThreshold: 10,
+            jobTimeoutMs: 1000,
+            lockRetries: 0
+        });
+        const emails = new Map(contacts(f).map((c) => [c.FiscalCode__c, c.Email]));
+        f.em.setFaults({ bulkSlowMs: 2500 });
+        // incremental: the org is read by key, only the load goes through a (slow) Bulk job
+        const { code, report } = await cli(f, ['--config', cfg, '--incremental']);
+        expect(code).toBe(3);
+        expect(report!.entities.professionals).toMatchObject({ updated: 0, failed: 30 });
+        expect(groupsOf(report!, 'professionals')[0]).toMatchObject({
+            errorCode: 'JOB_TIMEOUT',
+            count: 30
+        });
+        await wait(6000); // past the time the job would have finished
+        f.em.setFaults({});
+        const stats = f.em.stats();
+        expect(stats.bulkJobs.UploadComplete ?? 0).toBe(0);
+        expect(stats.bulkJobs.InProgress ?? 0).toBe(0);
+        // the changed e-mails were not written: the org is as the report says
+        expect(contacts(f).filter((c) => emails.get(c.FiscalCode__c) !== c.Email)).toHaveLength(0);
+    });
+
+    it('a collections upsert applied and its answer lost is sent again, counted once', async () => {
+        await applyChanges(f.dir, { update: 20, at: new Date().toISOString() });
+        f.em.setFaults({
+            lostReplies: [{ method: 'PATCH', path: '^/composite/sobjects/Contact/FiscalCode__c$' }]
+        });
+        const before = f.em.stats();
+        const report = await engine(f);
+        const after = f.em.stats();
+        f.em.setFaults({});
+        expect(callDelta(before.calls, after.calls)['fault-lost-reply']).toBe(1);
+        expect(report.status).toBe('Succeeded');
+        // the 30 changes the timed-out job did not write, and these 20 (a subset of them)
+        expect(report.entities.professionals).toMatchObject({ updated: 30, failed: 0 });
+        expect(contacts(f)).toHaveLength(f.summary.expectedValid);
+        expect(contacts(f).filter((c) => /\.new\d+@/.test(String(c.Email)))).toHaveLength(40);
+    });
+});
+
+/** The fiscal codes of `n` Active professionals with an organisation, and their practitioner ids. */
+async function withOrganisation(f: Fixture, n: number, skip: number) {
+    const linked = contacts(f).filter((c) => c.AccountId && c.RegistryStatus__c === 'Active');
+    const chosen = linked.slice(skip, skip + n).map((c) => String(c.FiscalCode__c));
+    const lines = (await readFile(join(f.dir, 'Practitioner.ndjson'), 'utf8')).split('\n');
+    const ids = lines
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+        .filter((p) => chosen.includes(String(p.identifier?.[0]?.value).trim().toUpperCase()))
+        .map((p) => String(p.id));
+    return { chosen, ids };
+}
+
+/** Drops the PractitionerRole lines of these practitioners: they have no organisation left. */
+async function dropRoles(f: Fixture, ids: string[]): Promise<void> {
+    const path = join(f.dir, 'PractitionerRole.ndjson');
+    const lines = (await readFile(path, 'utf8')).split('\n');
+    const kept = lines.filter((l) => !ids.some((id) => l.includes(`"Practitioner/${id}"`)));
+    await writeFile(path, kept.join('\n'));
+}
+
+describe('case 4: lookups cleared', () => {
+    let f: Fixture;
+    beforeAll(async () => {
+        f = await fixture(600, 34);
+        expect((await engine(f)).status).toBe('Succeeded');
+    });
+    afterAll(() => f.cleanup());
+
+    // before issue 14: a null relationship was written '' (Bulk: leave unchanged) or left out
+    // of the collections body, so the old AccountId stayed
+    it.each([
+        ['Bulk API 2.0 (AccountId #N/A)', 1, 0],
+        ['sObject Collections (AccountId null)', 100_000, 3]
+    ])(
+        'a professional whose organisation is gone loses its AccountId: %s',
+        async (_via, bulkThreshold, skip) => {
+            const { chosen, ids } = await withOrganisation(f, 3, skip);
+            expect(ids).toHaveLength(3);
+            await dropRoles(f, ids);
+            const report = await engine(f, { config: { bulkThreshold } });
+            expect(report.status).toBe('Succeeded');
+            expect(report.entities.professionals).toMatchObject({ updated: 3, failed: 0 });
+            const after = contacts(f).filter((c) => chosen.includes(String(c.FiscalCode__c)));
+            expect(after.map((c) => c.AccountId)).toEqual([null, null, null]);
+            // the others keep theirs
+            expect(contacts(f).filter((c) => c.AccountId).length).toBeGreaterThan(400);
+        }
+    );
+});
+
+describe('cases 6 and 7: content keys without case, reconcile against values as the org stores them', () => {
+    let em: OrgEmulator;
+    let tmp: string;
+    let dir: string;
+    let cfg: string;
+
+    async function run(extra: string[] = []): Promise<{ code: number; report: Report }> {
+        let out = '';
+        const sink = new Writable({
+            write(c, _e, cb) {
+                out += c.toString();
+                cb();
+            }
+        });
+        const quiet = new Writable({ write: (_c, _e, cb) => cb() });
+        const code = await main(
+            [
+                'run',
+                '--source',
+                `content:${dir}`,
+                '--instance-url',
+                em.instanceUrl,
+                '--access-token',
+                em.accessToken,
+                '--config',
+                cfg,
+                '--json',
+                ...extra
+            ],
+            { stdout: sink, stderr: quiet, env: {} }
+        );
+        return { code, report: JSON.parse(out) as Report };
+    }
+
+    const course = (key: string) =>
+        JSON.stringify({
+            key,
+            type: 'course',
+            title: 'Corso di prova',
+            macroCategory: 'Fondamenti',
+            // not in the value set's order (FseTargetCategory: MMG, ..., Infermiere, ..., Farmacista)
+            targetCategories: ['Farmacista', 'MMG', 'Infermiere'],
+            status: 'published',
+            language: 'it'
+        }) + '\n';
+
+    beforeAll(async () => {
+        em = await startOrgEmulator({ seed: 1, bulkStepMs: 10 });
+        tmp = await mkdtemp(join(tmpdir(), 'fse-case67-'));
+        dir = join(tmp, 'content');
+        await mkdir(join(dir, 'pills'), { recursive: true });
+        await writeFile(join(dir, 'catalog.ndjson'), course('Course-1'));
+        // a code block: <pre> is not a tag a Rich Text Area keeps
+        await writeFile(
+            join(dir, 'pills', 'pill-code.md'),
+            '---\nkey: pill-code\ntitle: Pillola con codice\nmacroCategory: Fondamenti\n---\n\nEsempio:\n\n```\nx = 1\n```\n'
+        );
+        cfg = join(tmp, 'sync.config.json');
+        await writeFile(cfg, JSON.stringify(FAST));
+        const first = await run();
+        expect(first.report.entities.content).toMatchObject({ created: 2, failed: 0 });
+    });
+    afterAll(async () => {
+        await em.stop();
+        await rm(tmp, { recursive: true, force: true });
+    });
+
+    // before issue 14: every --reconcile rewrote both items (multi-select order, <pre> dropped)
+    it('case 7: --reconcile finds nothing to repair in values the org normalised, run after run', async () => {
+        for (let i = 0; i < 2; i++) {
+            const before = em.stats();
+            const { code, report } = await run(['--reconcile']);
+            expect(code).toBe(0);
+            expect(report.entities.content).toMatchObject({ updated: 0, unchanged: 2 });
+            expect(callDelta(before.calls, em.stats().calls).collections).toBeUndefined();
+        }
+        const [stored] = em.records('LearningContent__c').filter((r) => r.Type__c === 'Course');
+        expect(stored.TargetCategories__c).toBe('MMG;Infermiere;Farmacista');
+    });
+
+    // before issue 14: "course-1" was a new record and "Course-1" retired: the course ended
+    // Retired
+    it('case 6: the registry respelling a key ("course-1") is the same record: no create, no retire', async () => {
+        await writeFile(join(dir, 'catalog.ndjson'), course('course-1'));
+        const { code, report } = await run();
+        expect(code).toBe(0);
+        expect(report.entities.content).toMatchObject({ created: 0, deactivated: 0, failed: 0 });
+        const courses = em.records('LearningContent__c').filter((r) => r.Type__c === 'Course');
+        expect(courses).toHaveLength(1);
+        expect(courses[0].Status__c).toBe('Published');
+        // and a reconcile after it has nothing to repair either
+        const again = await run(['--reconcile']);
+        expect(again.report.entities.content).toMatchObject({ updated: 0, deactivated: 0 });
+    });
+});
+
+describe('case 8: one token refresh at a time, a query page cut off, consents that cost what changed', () => {
+    let f: Fixture;
+    beforeAll(async () => {
+        f = await fixture(2500, 38);
+        expect((await engine(f)).status).toBe('Succeeded');
+    });
+    afterAll(() => f.cleanup());
+
+    // before issue 14: each request that met INVALID_SESSION_ID refreshed on its own (8 tokens)
+    it('requests meeting an expired session together share one token refresh', async () => {
+        let refreshes = 0;
+        const refresh = async () => {
+            refreshes++;
+            await wait(30);
+            return f.em.newToken();
+        };
+        // a token of its own, so the fixture's token is not spent by the fault
+        const client = clientOf(f, parseConfig(FAST), refresh, f.em.newToken());
+        f.em.setFaults({ sessionExpiresAfterCalls: 20 });
+        const limits = `${client.dataPath}/limits/`;
+        for (let i = 0; i < 20; i++) await client.json('GET', limits);
+        expect(refreshes).toBe(0);
+        // the token is spent: eight requests meet INVALID_SESSION_ID at once
+        await Promise.all(Array.from({ length: 8 }, () => client.json('GET', limits)));
+        f.em.setFaults({});
+        expect(refreshes).toBe(1);
+    });
+
+    // before issue 14: a connection cut in the middle of a result page ended the run (exit 1)
+    it('a Bulk query result page cut off by the network is read again by its locator', async () => {
+        f.em.setFaults({ cutReplies: [{ method: 'GET', path: '^/jobs/query/[^/]+/results' }] });
+        const report = await engine(f);
+        const stats = f.em.stats();
+        f.em.setFaults({});
+        expect(stats.calls['fault-cut-reply']).toBe(1);
+        expect(report.status).toBe('Succeeded');
+        expect(report.entities.professionals).toMatchObject({
+            unchanged: f.summary.expectedValid,
+            created: 0
+        });
+    });
+});
+
+describe('case 8: consents preparation costs what changed', () => {
+    const KEY = 'it-subject-key-0123456789abcdef';
+    let f: Fixture;
+    let cfg: string;
+    const run = async (extra: string[]) => {
+        let out = '';
+        const sink = new Writable({
+            write(c, _e, cb) {
+                out += c.toString();
+                cb();
+            }
+        });
+        const quiet = new Writable({ write: (_c, _e, cb) => cb() });
+        const code = await main(
+            [
+                'run',
+                '--source',
+                `ndjson:${f.dir}`,
+                '--instance-url',
+                f.em.instanceUrl,
+                '--access-token',
+                f.em.accessToken,
+                '--config',
+                cfg,
+                '--json',
+                ...extra
+            ],
+            { stdout: sink, stderr: quiet, env: { FSE_SUBJECT_HASH_KEY: KEY } }
+        );
+        return { code, report: JSON.parse(out) as Report };
+    };
+    beforeAll(async () => {
+        f = await fixture(0);
+        f.summary = await generateRegistry({ count: 3000, out: f.dir, seed: 5, consents: true });
+        cfg = join(f.dir, '..', 'sync.config.json');
+        await writeFile(cfg, JSON.stringify(FAST));
+        expect((await run([])).code).toBe(0);
+    });
+    afterAll(() => f.cleanup());
+
+    // before issue 14: every incremental run Bulk-queried every Contact and parsed every
+    // Practitioner to prepare the consents
+    it('an incremental run with a few changed consents reads no whole object', async () => {
+        const path = join(f.dir, 'Consent.ndjson');
+        const lines = (await readFile(path, 'utf8')).split('\n').filter(Boolean);
+        const now = new Date().toISOString();
+        let changed = 0;
+        const out = lines.map((line) => {
+            const c = JSON.parse(line);
+            const valid = String(c.performer[0].reference).includes('/prac-');
+            if (changed >= 5 || !valid || c.status !== 'active') return line;
+            changed++;
+            // an active decision turned around: OptIn <-> OptOut
+            c.provision.type = c.provision.type === 'permit' ? 'deny' : 'permit';
+            c.meta = { lastUpdated: now };
+            return JSON.stringify(c);
+        });
+        await writeFile(path, out.join('\n') + '\n');
+        const before = f.em.stats();
+        const { code, report } = await run(['--incremental']);
+        const after = f.em.stats();
+        expect(code).toBe(0);
+        expect(report.entities.consents).toMatchObject({ updated: 5, failed: 0 });
+        const delta = callDelta(before.calls, after.calls);
+        expect(delta['bulk2-query']).toBeUndefined();
+        expect(after.bulkJobs).toEqual(before.bulkJobs);
+    });
+});
