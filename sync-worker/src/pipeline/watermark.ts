@@ -17,6 +17,7 @@ interface RunRow {
     EntityWatermarks__c?: string | null;
     SourceWatermark__c?: string | null;
     Status__c?: string | null;
+    Entities__c?: string | null;
 }
 
 /** What the org says the watermarks are, and whether they come from a pre-issue-14 run. */
@@ -53,7 +54,7 @@ export async function readWatermarks(
     client: SfClient,
     registryEntities: readonly string[]
 ): Promise<PreviousWatermarks> {
-    const soql = `SELECT EntityWatermarks__c, SourceWatermark__c, Status__c FROM SyncRun__c WHERE DryRun__c = false AND Status__c IN ('Succeeded', 'Partial') ORDER BY CreatedDate DESC LIMIT ${RUNS_READ}`;
+    const soql = `SELECT EntityWatermarks__c, SourceWatermark__c, Status__c, Entities__c FROM SyncRun__c WHERE DryRun__c = false AND Status__c IN ('Succeeded', 'Partial') ORDER BY CreatedDate DESC LIMIT ${RUNS_READ}`;
     const page = await queryFirstPage<RunRow>(client, soql);
     const values: WatermarkMap = {};
     let modern = false;
@@ -64,10 +65,13 @@ export async function readWatermarks(
             if (value > (values[entity] ?? '')) values[entity] = value;
     }
     if (modern) return { values, legacy: false };
-    // the upgrade path: one watermark for every registry entity, from the last successful run
+    // the upgrade path: the last successful run's one watermark, for the registry entities that
+    // run synchronised (an entity it did not run has none: its first run reads it in full)
     const legacy = page.records.find((r) => r.Status__c === 'Succeeded' && r.SourceWatermark__c);
     if (!legacy?.SourceWatermark__c) return { values, legacy: false };
-    for (const entity of registryEntities) values[entity] = legacy.SourceWatermark__c;
+    const ran = (legacy.Entities__c ?? '').split(',').map((e) => e.trim());
+    for (const entity of registryEntities)
+        if (ran.includes(entity)) values[entity] = legacy.SourceWatermark__c;
     return { values, legacy: true };
 }
 
