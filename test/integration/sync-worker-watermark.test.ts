@@ -62,18 +62,18 @@ describe('case 3: the watermark never skips a change', () => {
         });
         const full = await cli(f, ['--config', cfg]);
         expect(full.code).toBe(0);
-        expect(full.report!.warnings.join(' ')).toMatch(
-            new RegExp(
-                `registry defect: 1 professionals record\\(s\\) have meta\\.lastUpdated after the run's start \\(latest 2031-01-01T00:00:00\\.000Z, e\\.g\\. Practitioner/${poisoned}\\)`
-            )
-        );
-        const mark = full.report!.watermarks.professionals.current!;
-        expect(mark <= full.report!.startedAt).toBe(true);
         await applyChanges(f.dir, { update: 5, at: new Date().toISOString() });
         const next = await cli(f, ['--config', cfg, '--incremental']);
         expect(next.code).toBe(0);
         expect(next.report!.mode).toBe('incremental');
         expect(next.report!.entities.professionals).toMatchObject({ updated: 5, failed: 0 });
+        // told as a defect of the registry, and the watermark never past the run's start
+        expect(full.report!.warnings.join(' ')).toMatch(
+            new RegExp(
+                `registry defect: 1 professionals record\\(s\\) have meta\\.lastUpdated after the run's start \\(latest 2031-01-01T00:00:00\\.000Z, e\\.g\\. Practitioner/${poisoned}\\)`
+            )
+        );
+        expect(full.report!.watermarks.professionals.current! <= full.report!.startedAt).toBe(true);
     });
 
     // before issue 14: one watermark for all entities; the organisations' run moved it past
@@ -91,17 +91,24 @@ describe('case 3: the watermark never skips a change', () => {
             'organizations'
         ]);
         expect(orgs.code).toBe(0);
-        expect(orgs.report!.watermarks.organizations.current).toBe(later);
         const next = await cli(f, ['--config', cfg, '--incremental']);
         expect(next.code).toBe(0);
         expect(next.report!.entities.professionals).toMatchObject({ updated: 3, failed: 0 });
+        expect(orgs.report!.watermarks.organizations.current).toBe(later);
     });
 
     // before issue 14: `_lastUpdated=gt<watermark>` exactly; a resource that commits late with an
     // older timestamp was never read
     it('a resource committed late with a time just before the watermark is read (overlap window)', async () => {
-        const last = await cli(f, ['--config', cfg, '--incremental']);
-        const mark = last.report!.watermarks.professionals.current!;
+        await cli(f, ['--config', cfg, '--incremental']);
+        // the professionals' watermark: the latest registry time of a practitioner (none is in
+        // the future any more)
+        let mark = '';
+        await rewrite(f, 'Practitioner.ndjson', (p) => {
+            const at = String(p.meta?.lastUpdated ?? '');
+            if (at < '2030' && at > mark) mark = at;
+            return p;
+        });
         const late = new Date(Date.parse(mark) - 2 * 60_000).toISOString();
         await applyChanges(f.dir, { add: 1, at: late });
         const next = await cli(f, ['--config', cfg, '--incremental']);
@@ -193,10 +200,10 @@ describe('case 3: consents follow the registry clock, not CaptureDate', () => {
         );
         const full = await run([]);
         expect(full.code).toBe(0);
-        expect(full.report.watermarks.consents.current! <= full.report.startedAt).toBe(true);
         await applyChanges(f.dir, { update: 3, at: new Date().toISOString() });
         const next = await run(['--incremental']);
         expect(next.code).toBe(0);
         expect(next.report.entities.professionals).toMatchObject({ updated: 3, failed: 0 });
+        expect(full.report.watermarks.consents.current! <= full.report.startedAt).toBe(true);
     });
 });
