@@ -109,6 +109,24 @@ describe('case 1: a Bulk job that fails as a whole', () => {
     });
 });
 
+describe('an API version the org does not list', () => {
+    it('is a fatal error (exit 1) that names the setting to change', async () => {
+        const f = await fixture(50, 39);
+        try {
+            const cfg = await config(f, 'v99', { apiVersion: '99.0' });
+            const { code, stderr } = await cli(f, ['--config', cfg]);
+            expect(code).toBe(1);
+            expect(stderr).toMatch(/404 NOT_FOUND/);
+            expect(stderr).toMatch(
+                /may not offer that version; set apiVersion in the configuration/
+            );
+            expect(f.em.records('SyncRun__c')).toHaveLength(0);
+        } finally {
+            await f.cleanup();
+        }
+    });
+});
+
 describe('case 2: answers lost after the org did the work', () => {
     let f: Fixture;
     beforeAll(async () => {

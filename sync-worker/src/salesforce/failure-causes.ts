@@ -162,3 +162,18 @@ export function causeOf(
     }
     return message ? `${errorCode}: ${message}` : errorCode;
 }
+
+/**
+ * What a fatal Salesforce error means, when the worker can tell: an API version the org does
+ * not offer (404 NOT_FOUND on /services/data/vNN.N), a field or object the integration user
+ * cannot see. Undefined otherwise (the error's own text is shown).
+ */
+export function fatalCause(err: unknown): string | undefined {
+    const e = err as { errorCode?: string; status?: number; path?: string; message?: string };
+    if (!e || typeof e.errorCode !== 'string') return undefined;
+    const version = /^\/services\/data\/v(\d+\.\d)(\/|$)/.exec(e.path ?? '');
+    if (e.status === 404 && e.errorCode === 'NOT_FOUND' && version)
+        return `404 NOT_FOUND under API version ${version[1]}: the org may not offer that version; set apiVersion in the configuration to one it lists (GET /services/data)`;
+    const cause = causeOf(e.errorCode, String(e.message ?? '').replace(/^\d+ \w+: /, ''));
+    return cause.startsWith(`${e.errorCode}:`) || cause === e.errorCode ? undefined : cause;
+}
