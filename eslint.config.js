@@ -10,7 +10,11 @@ import jestPlugin from 'eslint-plugin-jest';
 const require = createRequire(import.meta.url);
 const lwcConfig = require('@salesforce/eslint-config-lwc');
 
-const lwcFiles = ['force-app/**/lwc/**/*.js'];
+const lwcFiles = [
+    'force-app/**/lwc/**/*.js',
+    'force-app/test/jest-mocks/**/*.js',
+    'workbench/src/components/**/*.js'
+];
 const lwcTestFiles = ['force-app/**/lwc/**/__tests__/**/*.js', 'force-app/test/**/*.js'];
 
 export default [
@@ -23,7 +27,8 @@ export default [
             '.sf/**',
             '.sfdx/**',
             'force-app/main/default/staticresources/**',
-            'force-app/**/aura/**'
+            'force-app/**/aura/**',
+            'workbench/dist/**'
         ]
     },
     ...lwcConfig.configs.recommended.map((config) => ({ ...config, files: lwcFiles })),
@@ -62,6 +67,12 @@ export default [
                 { max: 80, skipBlankLines: true, skipComments: true, IIFEs: true }
             ]
         }
+    },
+    {
+        // the workbench page (browser code bundled by workbench/build.js)
+        files: ['workbench/src/**/*.js'],
+        ignores: ['workbench/src/components/**'],
+        languageOptions: { globals: { ...globals.browser } }
     },
     {
         files: ['**/*.test.ts', '**/__tests__/**/*.ts'],

@@ -23,8 +23,11 @@ export default {
             moduleNameMapper: {
                 '^lightning/navigation$':
                     '<rootDir>/force-app/test/jest-mocks/lightning/navigation',
+                '^lightning/button$': '<rootDir>/force-app/test/jest-mocks/lightning/button',
                 '^lightning/platformShowToastEvent$':
-                    '<rootDir>/force-app/test/jest-mocks/lightning/platformShowToastEvent'
+                    '<rootDir>/force-app/test/jest-mocks/lightning/platformShowToastEvent',
+                '^@salesforce/i18n/(locale|timeZone)$':
+                    '<rootDir>/force-app/test/jest-mocks/i18n/$1'
             },
             testPathIgnorePatterns: ['<rootDir>/node_modules/', '<rootDir>/.tmp/']
         },

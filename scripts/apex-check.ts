@@ -124,8 +124,15 @@ try {
     }
     for (const w of warnings) console.log(`warn  ${w}`);
     for (const e of errors) console.log(`ERROR ${e}`);
+    // classes/ is grouped in folders by domain: apex-ls reads the whole package directory.
+    const sources = readdirSync(path.join(copy, 'force-app'), {
+        recursive: true,
+        encoding: 'utf8'
+    });
+    const count = (ext: string) => sources.filter((f) => f.endsWith(ext)).length;
     console.log(
-        `apex-check: apex-ls ${path.basename(apexLs)}, ${errors.length} error(s), ` +
+        `apex-check: apex-ls ${path.basename(apexLs)}, ${count('.cls')} classes and ` +
+            `${count('.trigger')} triggers, ${errors.length} error(s), ` +
             `${warnings.length} warning(s) in ${((Date.now() - started) / 1000).toFixed(1)} s`
     );
     process.exitCode = errors.length > 0 ? 1 : 0;

@@ -11,7 +11,7 @@
 //     builds at run time (ErasurePolicy, RetentionRule) resolves to objects and fields of
 //     force-app or the standard objects; routing metadata names existing skills, queues, values.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
@@ -261,12 +261,54 @@ const soql = checkSoql({
 });
 problems.push(...soql.problems.map((p) => `force-app/main/default/${p}`));
 
+// What the deploy carries (the converted package.xml): printed so a move of source files
+// (classes/ grouped by domain) can be compared with the component counts before it.
+const manifest = xml.parse(readFileSync(path.join(outputDir, 'package.xml'), 'utf8')) as {
+    Package?: { types?: { name: string; members: string | string[] }[] };
+};
+const counted = new Map(
+    asArray(manifest.Package?.types).map((t) => [t.name, asArray(t.members).length])
+);
+const components = [...counted.values()].reduce((a, b) => a + b, 0);
+
+// Upgrade manifests (manifest/<issue>/destructiveChanges*.xml) delete what force-app no longer
+// has: one that names a component force-app still deploys would delete it from the org.
+const deployed = new Set(
+    asArray(manifest.Package?.types).flatMap((t) =>
+        asArray(t.members).map((m) => `${t.name}:${String(m)}`)
+    )
+);
+const manifestDir = path.resolve('manifest');
+for (const file of existsSync(manifestDir) ? walk(manifestDir) : []) {
+    if (!/[\\/]destructiveChanges(Pre|Post)?\.xml$/.test(file)) continue;
+    const where = path.relative(process.cwd(), file);
+    const text = readFileSync(file, 'utf8');
+    const verdict = XMLValidator.validate(text);
+    if (verdict !== true) {
+        problems.push(`${where}:${verdict.err.line}: malformed XML: ${verdict.err.msg}`);
+        continue;
+    }
+    const doc = xml.parse(text) as {
+        Package?: { types?: { name: string; members: string | string[] }[] };
+    };
+    for (const t of asArray(doc.Package?.types)) {
+        for (const m of asArray(t.members)) {
+            if (deployed.has(`${t.name}:${String(m)}`))
+                problems.push(`${where}: deletes ${t.name} ${String(m)}, which force-app deploys`);
+        }
+    }
+}
 rmSync(path.dirname(outputDir), { recursive: true, force: true });
 if (problems.length > 0) {
     console.error(`metadata-check: ${problems.length} problem(s):`);
     for (const p of problems) console.error(`  ${p}`);
     process.exit(1);
 }
+console.log(
+    `metadata-check: ${components} components in package.xml (ApexClass ${counted.get('ApexClass') ?? 0}, ` +
+        `ApexTrigger ${counted.get('ApexTrigger') ?? 0}, LightningComponentBundle ` +
+        `${counted.get('LightningComponentBundle') ?? 0})`
+);
 console.log(
     `metadata-check: force-app converts cleanly; ${xmlCount} XML files well-formed, ` +
         `${fieldCount} fields valid, ${soql.queries} SOQL queries resolve`

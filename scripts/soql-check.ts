@@ -571,7 +571,7 @@ export function metadataRecords(metadataDir: string, type: string): MetadataReco
     return records;
 }
 
-const FIELD_ACTIONS = new Set(['TOKEN', 'NULL', 'HASH', 'ID', 'ID_EMAIL', 'TRUE', 'FALSE']);
+const FIELD_ACTIONS = new Set(['TOKEN', 'NULL', 'ID', 'ID_EMAIL', 'TRUE', 'FALSE']);
 
 /** Field names of a `Field=ACTION` list (as ErasureEngine.parseActions reads it). */
 function actionFields(text: string | undefined, where: string, problems: string[]): string[] {
@@ -596,6 +596,38 @@ function actionFields(text: string | undefined, where: string, problems: string[
     return fields;
 }
 
+/**
+ * Conditions__c lines (FseRecordCriteria in Apex: `Field OPERATOR Value`, ANDed) as a WHERE
+ * clause whose values are binds, so the SOQL check resolves the field names; lines that are not
+ * `Field OPERATOR Value` with an allowed operator are reported.
+ */
+export function conditionsWhere(
+    text: string | undefined,
+    where: string,
+    problems: string[]
+): string[] {
+    const conditions: string[] = [];
+    for (const raw of (text ?? '').split('\n')) {
+        const line = raw.trim();
+        if (!line) continue;
+        const m =
+            /^([A-Za-z0-9_.]+)\s+(NOT\s+IN|IN)\s+(\S.*)$/i.exec(line) ??
+            /^([A-Za-z0-9_.]+)\s*(!=|<=|>=|=|<|>)\s*(\S.*)$/.exec(line);
+        if (!m) {
+            problems.push(`${where}: Conditions__c line "${line}" is not Field OPERATOR Value`);
+            continue;
+        }
+        const [, field, op, value] = m;
+        const operator = op.toUpperCase().replace(/\s+/g, ' ');
+        conditions.push(
+            /^null$/i.test(value.trim())
+                ? `${field} ${operator} NULL`
+                : `${field} ${operator} :c${conditions.length}`
+        );
+    }
+    return conditions;
+}
+
 /** The queries ErasureEngine and MinimisationJob build from the metadata records. */
 export function metadataSoql(metadataDir: string, problems: string[]): SoqlSource[] {
     const queries: SoqlSource[] = [];
@@ -616,17 +648,21 @@ export function metadataSoql(metadataDir: string, problems: string[]): SoqlSourc
                 .map((f) => f.trim())
                 .filter(Boolean)
         ];
+        const conditions = [
+            `${subject} IN :subjectKeys`,
+            ...conditionsWhere(v.get('Conditions__c'), r.file, problems)
+        ];
         queries.push({
             where: r.file,
-            soql: `SELECT ${fields.join(', ')} FROM ${object} WHERE ${subject} IN :subjectKeys`
+            soql: `SELECT ${fields.join(', ')} FROM ${object} WHERE ${conditions.join(' AND ')}`
         });
     }
     for (const r of metadataRecords(metadataDir, 'RetentionRule')) {
         const v = r.values;
         const object = v.get('ObjectApiName__c');
-        const criteria = v.get('Criteria__c');
-        if (!object || !criteria) {
-            problems.push(`${r.file}: ObjectApiName__c and Criteria__c are required`);
+        const conditions = conditionsWhere(v.get('Conditions__c'), r.file, problems);
+        if (!object || conditions.length === 0) {
+            problems.push(`${r.file}: ObjectApiName__c and Conditions__c are required`);
             continue;
         }
         const fields = ['Id', ...actionFields(v.get('FieldActions__c'), r.file, problems)];
@@ -639,7 +675,7 @@ export function metadataSoql(metadataDir: string, problems: string[]): SoqlSourc
         }
         queries.push({
             where: r.file,
-            soql: `SELECT ${[...new Set(fields)].join(', ')} FROM ${object} WHERE ${criteria}`
+            soql: `SELECT ${[...new Set(fields)].join(', ')} FROM ${object} WHERE ${conditions.join(' AND ')}`
         });
     }
     return queries;
@@ -704,7 +740,8 @@ export function checkSoql(source: SchemaSource): { problems: string[]; queries: 
     for (const folder of ['classes', 'triggers']) {
         const dir = path.join(source.metadataDir, folder);
         if (!existsSync(dir)) continue;
-        for (const file of readdirSync(dir)) {
+        // Recursive: classes/ is grouped in folders by domain (portal/, console/, ...).
+        for (const file of readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort()) {
             if (!/\.(cls|trigger)$/.test(file)) continue;
             queries.push(
                 ...staticSoql(readFileSync(path.join(dir, file), 'utf8'), path.join(folder, file))

@@ -115,6 +115,32 @@ describe('SOQL check', () => {
         ]);
     });
 
+    it('reads the classes of every domain folder under classes/, not only the top level', () => {
+        write(
+            'classes/portal/Nested.cls',
+            `public class Nested {
+                void run() {
+                    List<Contact> a = [SELECT Id FROM Contact];
+                    List<Contact> b = [SELECT Id, FiscalCod__c FROM Contact];
+                }
+            }`
+        );
+        write(
+            'classes/privacy/deep/Deeper.cls',
+            'class Deeper { void r() { Object o = [SELECT Id FROM Lesson__c]; } }'
+        );
+        const { problems, queries } = run();
+        expect(queries).toBe(3);
+        expect(problems).toEqual([
+            expect.stringMatching(
+                /^classes\/portal\/Nested\.cls:4: unknown field Contact\.FiscalCod__c/
+            ),
+            expect.stringMatching(
+                /^classes\/privacy\/deep\/Deeper\.cls:1: unknown object Lesson__c/
+            )
+        ]);
+    });
+
     it('checks the fields erasure policies and retention rules feed into dynamic SOQL', () => {
         write(
             'customMetadata/ErasurePolicy.Course.md-meta.xml',
@@ -131,7 +157,7 @@ describe('SOQL check', () => {
                 ObjectApiName__c: 'Case',
                 Action__c: 'ClearFields',
                 FieldActions__c: 'Description=NULL\nSuppliedNam=NULL\nSubject=WIPE',
-                Criteria__c: 'IsClosed = true AND ClosedDate &lt; :cutoff'
+                Conditions__c: 'IsClosed = TRUE\nClosedDate &lt; :cutoff\nClosedBy LIKE x'
             })
         );
         const { problems } = run();
@@ -142,6 +168,7 @@ describe('SOQL check', () => {
             expect.stringMatching(
                 /^customMetadata\/RetentionRule\.Old\.md-meta\.xml: unknown field Case\.SuppliedNam/
             ),
+            'customMetadata/RetentionRule.Old.md-meta.xml: Conditions__c line "ClosedBy LIKE x" is not Field OPERATOR Value',
             'customMetadata/RetentionRule.Old.md-meta.xml: FieldActions__c line "Subject=WIPE" is not Field=ACTION'
         ]);
     });

@@ -210,55 +210,96 @@ describe('case 2: answers lost after the org did the work', () => {
     });
 });
 
-/** The fiscal codes of `n` Active professionals with an organisation, and their practitioner ids. */
-async function withOrganisation(f: Fixture, n: number, skip: number) {
-    const linked = contacts(f).filter((c) => c.AccountId && c.RegistryStatus__c === 'Active');
-    const chosen = linked.slice(skip, skip + n).map((c) => String(c.FiscalCode__c));
-    const lines = (await readFile(join(f.dir, 'Practitioner.ndjson'), 'utf8')).split('\n');
-    const ids = lines
-        .filter(Boolean)
-        .map((l) => JSON.parse(l))
-        .filter((p) => chosen.includes(String(p.identifier?.[0]?.value).trim().toUpperCase()))
-        .map((p) => String(p.id));
-    return { chosen, ids };
-}
-
-/** Drops the PractitionerRole lines of these practitioners: they have no organisation left. */
-async function dropRoles(f: Fixture, ids: string[]): Promise<void> {
-    const path = join(f.dir, 'PractitionerRole.ndjson');
-    const lines = (await readFile(path, 'utf8')).split('\n');
-    const kept = lines.filter((l) => !ids.some((id) => l.includes(`"Practitioner/${id}"`)));
-    await writeFile(path, kept.join('\n'));
-}
-
-describe('case 4: lookups cleared', () => {
-    let f: Fixture;
-    beforeAll(async () => {
-        f = await fixture(600, 34);
-        expect((await engine(f)).status).toBe('Succeeded');
+/** `fse-sync run` over a `content:` folder against `em`, its JSON report. */
+async function runContent(
+    em: OrgEmulator,
+    dir: string,
+    cfg: string,
+    extra: string[] = []
+): Promise<{ code: number; report: Report }> {
+    let out = '';
+    const sink = new Writable({
+        write(c, _e, cb) {
+            out += c.toString();
+            cb();
+        }
     });
-    afterAll(() => f.cleanup());
+    const quiet = new Writable({ write: (_c, _e, cb) => cb() });
+    const code = await main(
+        [
+            'run',
+            '--source',
+            `content:${dir}`,
+            '--instance-url',
+            em.instanceUrl,
+            '--access-token',
+            em.accessToken,
+            '--config',
+            cfg,
+            '--json',
+            ...extra
+        ],
+        { stdout: sink, stderr: quiet, env: {} }
+    );
+    return { code, report: JSON.parse(out) as Report };
+}
+
+const item = (key: string, type: string, parentKey?: string) =>
+    JSON.stringify({
+        key,
+        type,
+        ...(parentKey ? { parentKey } : {}),
+        title: `Titolo ${key}`,
+        macroCategory: 'Fondamenti',
+        status: 'published',
+        language: 'it'
+    });
+
+// Since issue 15 a professional without any role keeps its Account (its role part is rejected,
+// and a rejected part never destroys a record), so the null lookup of the issue's example is
+// now met by training content: a module made a course of its own no longer has a parent.
+describe('case 4: lookups cleared', () => {
+    let em: OrgEmulator;
+    let tmp: string;
+    beforeAll(async () => {
+        em = await startOrgEmulator({ seed: 1, bulkStepMs: 10 });
+        tmp = await mkdtemp(join(tmpdir(), 'fse-case4-'));
+    });
+    afterAll(async () => {
+        await em.stop();
+        await rm(tmp, { recursive: true, force: true });
+    });
 
     // before issue 14: a null relationship was written '' (Bulk: leave unchanged) or left out
-    // of the collections body, so the old AccountId stayed
+    // of the collections body, so the old Parent__c stayed
     it.each([
-        ['Bulk API 2.0 (AccountId #N/A)', 1, 0],
-        ['sObject Collections (AccountId null)', 100_000, 3]
-    ])(
-        'a professional whose organisation is gone loses its AccountId: %s',
-        async (_via, bulkThreshold, skip) => {
-            const { chosen, ids } = await withOrganisation(f, 3, skip);
-            expect(ids).toHaveLength(3);
-            await dropRoles(f, ids);
-            const report = await engine(f, { config: { bulkThreshold } });
-            expect(report.status).toBe('Succeeded');
-            expect(report.entities.professionals).toMatchObject({ updated: 3, failed: 0 });
-            const after = contacts(f).filter((c) => chosen.includes(String(c.FiscalCode__c)));
-            expect(after.map((c) => c.AccountId)).toEqual([null, null, null]);
-            // the others keep theirs
-            expect(contacts(f).filter((c) => c.AccountId).length).toBeGreaterThan(400);
-        }
-    );
+        ['Bulk API 2.0 (Parent__c #N/A)', 1],
+        ['sObject Collections (Parent__c null)', 100_000]
+    ])('a module made a course loses its parent: %s', async (via, bulkThreshold) => {
+        const dir = join(tmp, String(bulkThreshold));
+        await mkdir(dir, { recursive: true });
+        const cfg = join(tmp, `${bulkThreshold}.json`);
+        await writeFile(cfg, JSON.stringify({ ...FAST, bulkThreshold }));
+        const course = `corso-${bulkThreshold}`;
+        const module = `modulo-${bulkThreshold}`;
+        await writeFile(
+            join(dir, 'catalog.ndjson'),
+            [item(course, 'course'), item(module, 'module', course)].join('\n') + '\n'
+        );
+        expect((await runContent(em, dir, cfg)).code).toBe(0);
+        const byKey = () =>
+            new Map(em.records('LearningContent__c').map((r) => [r.ContentKey__c, r]));
+        expect(byKey().get(module)!.Parent__c).toBe(byKey().get(course)!.Id);
+        await writeFile(
+            join(dir, 'catalog.ndjson'),
+            [item(course, 'course'), item(module, 'course')].join('\n') + '\n'
+        );
+        const { code, report } = await runContent(em, dir, cfg);
+        expect(code).toBe(0);
+        expect(report.entities.content).toMatchObject({ updated: 1, failed: 0 });
+        expect(byKey().get(module)).toMatchObject({ Type__c: 'Course', Parent__c: null });
+        if (via.startsWith('Bulk')) expect(em.stats().calls['bulk2-ingest']).toBeGreaterThan(0);
+    });
 });
 
 describe('cases 6 and 7: content keys without case, reconcile against values as the org stores them', () => {
@@ -267,33 +308,7 @@ describe('cases 6 and 7: content keys without case, reconcile against values as 
     let dir: string;
     let cfg: string;
 
-    async function run(extra: string[] = []): Promise<{ code: number; report: Report }> {
-        let out = '';
-        const sink = new Writable({
-            write(c, _e, cb) {
-                out += c.toString();
-                cb();
-            }
-        });
-        const quiet = new Writable({ write: (_c, _e, cb) => cb() });
-        const code = await main(
-            [
-                'run',
-                '--source',
-                `content:${dir}`,
-                '--instance-url',
-                em.instanceUrl,
-                '--access-token',
-                em.accessToken,
-                '--config',
-                cfg,
-                '--json',
-                ...extra
-            ],
-            { stdout: sink, stderr: quiet, env: {} }
-        );
-        return { code, report: JSON.parse(out) as Report };
-    }
+    const run = (extra: string[] = []) => runContent(em, dir, cfg, extra);
 
     const course = (key: string) =>
         JSON.stringify({

@@ -131,11 +131,14 @@ describe('sync worker: incremental role pre-filter', () => {
         expect(on.entities.professionals!.updated).toBeGreaterThan(40);
         // rolesRejected counts only the roles an incremental run parses: the full parse counts
         // every invalid role of the registry, the pre-filter those of the processed practitioners
-        const { rolesRejected: rOff, ...restOff } = off.entities.professionals!;
-        const { rolesRejected: rOn, ...restOn } = on.entities.professionals!;
+        // (and so does parts.roles: the roles read and rejected)
+        const { rolesRejected: rOff, parts: pOff, ...restOff } = off.entities.professionals!;
+        const { rolesRejected: rOn, parts: pOn, ...restOn } = on.entities.professionals!;
         expect(restOn).toEqual(restOff);
         expect(rOn).toBeGreaterThanOrEqual(1); // role-bad-1
         expect(rOn).toBeLessThanOrEqual(rOff ?? 0);
+        expect([pOn!.roles.rejected, pOff!.roles.rejected]).toEqual([rOn, rOff]);
+        expect(pOn!.roles.read).toBeLessThan(pOff!.roles.read);
         expect(on.entities.organizations).toEqual(off.entities.organizations);
         // the Contacts as the registry sees them: no org ids, the Account by its code
         const DROP = new Set([

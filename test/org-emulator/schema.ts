@@ -95,6 +95,8 @@ export interface Schema {
 
 type FieldOpts = Partial<Omit<FieldDef, 'picklistValues'>> & {
     values?: string[];
+    /** picklist labels by value (force-app's `<label>`); a value without one is its own label */
+    valueLabels?: Record<string, string>;
     defaultPick?: string;
 };
 
@@ -161,7 +163,7 @@ export function field(name: string, type: FieldType, opts: FieldOpts = {}): Fiel
             opts.defaultValue ?? (type === 'boolean' ? false : (opts.defaultPick ?? null)),
         picklistValues: values.map((v) => ({
             value: v,
-            label: v,
+            label: opts.valueLabels?.[v] ?? v,
             active: true,
             defaultValue: v === opts.defaultPick
         })),
@@ -675,6 +677,7 @@ const asNum = (v: unknown, d: number) => (v === undefined || v === '' ? d : Numb
 interface PicklistValueXml {
     fullName?: string;
     default?: string;
+    label?: string;
 }
 
 /** A CustomField document (fast-xml-parser output: every leaf is a string). */
@@ -725,10 +728,10 @@ function readXml(path: string): MetadataXml | null {
     }
 }
 
-function globalValues(root: string, setName: string): string[] {
+function globalValues(root: string, setName: string): PicklistValueXml[] {
     const path = join(root, 'globalValueSets', `${setName}.globalValueSet-meta.xml`);
     const doc = readXml(path)?.GlobalValueSet;
-    return (doc?.customValue ?? []).map((v) => String(v.fullName));
+    return doc?.customValue ?? [];
 }
 
 /** Converts a CustomField document into a FieldDef; null for what the emulator cannot store. */
@@ -807,16 +810,23 @@ export function customField(doc: CustomFieldXml, root: string): FieldDef | null 
         case 'Picklist':
         case 'MultiselectPicklist': {
             const vs = doc.valueSet ?? {};
-            let values: string[] = [];
+            const values: string[] = [];
             let defaultPick: string | undefined;
-            if (vs.valueSetName) values = globalValues(root, String(vs.valueSetName));
-            for (const v of vs.valueSetDefinition?.value ?? []) {
+            // describe's picklistValues carry each value's label (REST API, "sObject Describe":
+            // picklistValues[].label and .value), as force-app declares them
+            const valueLabels: Record<string, string> = {};
+            const declared = vs.valueSetName
+                ? globalValues(root, String(vs.valueSetName))
+                : (vs.valueSetDefinition?.value ?? []);
+            for (const v of declared) {
                 values.push(String(v.fullName));
-                if (asBool(v.default)) defaultPick = String(v.fullName);
+                if (v.label !== undefined) valueLabels[String(v.fullName)] = String(v.label);
+                if (!vs.valueSetName && asBool(v.default)) defaultPick = String(v.fullName);
             }
             return field(name, type === 'Picklist' ? 'picklist' : 'multipicklist', {
                 ...base,
                 values,
+                valueLabels,
                 defaultPick,
                 // global value sets are always restricted
                 restrictedPicklist: asBool(vs.restricted) || Boolean(vs.valueSetName)

@@ -1,7 +1,8 @@
-// fse-sync command line (commander): run, schedule, status. Exit codes: 0 every valid record is
-// in the org; 3 the run finished but some valid records failed to load (or the API budget or
-// SIGTERM stopped it); 2 usage or configuration error (nothing written); 4 another run holds
-// the lease (nothing written); 1 fatal.
+// fse-sync command line (commander): run, schedule, status, validate. Exit codes: 0 every valid
+// record is in the org; 3 the run finished but some valid records failed to load (or the API
+// budget or SIGTERM stopped it); 5 the share of rejected records or parts is above a health
+// threshold (pipeline/run-health.ts); 2 usage or configuration error (nothing written); 4
+// another run holds the lease (nothing written); 1 fatal.
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/errors.ts';
 import { scrubText } from '../domain/mask.ts';
@@ -11,6 +12,7 @@ import { fatalCause } from '../salesforce/failure-causes.ts';
 import { runCommand } from './commands/run.ts';
 import { scheduleCommand } from './commands/schedule.ts';
 import { statusCommand } from './commands/status.ts';
+import { validateCommand } from './commands/validate.ts';
 import { EXIT, type CliIo } from './options.ts';
 
 export function buildProgram(io: CliIo, done: (code: number) => void): Command {
@@ -24,6 +26,7 @@ export function buildProgram(io: CliIo, done: (code: number) => void): Command {
     runCommand(program, io, done);
     scheduleCommand(program, io, done);
     statusCommand(program, io, done);
+    validateCommand(program, io, done);
     return program;
 }
 

@@ -4,11 +4,13 @@ import { existsSync } from 'node:fs';
 import { ConfigError } from '../config/errors.ts';
 import { loadConfig } from '../config/load.ts';
 import { parseConfig, retryOptions, type SyncConfig } from '../config/schema.ts';
+import { EXIT_CODES } from '../pipeline/run-health.ts';
 import { openSources } from '../sources/composite.ts';
 import type { RegistrySource } from '../sources/types.ts';
 import { createLogger, type Logger } from '../util/log.ts';
 
-export const EXIT = { OK: 0, FATAL: 1, USAGE: 2, PARTIAL: 3, LOCKED: 4 } as const;
+/** Exit codes (docs/sync-worker.md, "Exit codes"): 5 = the run is above a health threshold. */
+export const EXIT = EXIT_CODES;
 
 export interface CliIo {
     stdout: NodeJS.WritableStream & { isTTY?: boolean };

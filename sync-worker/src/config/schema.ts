@@ -27,6 +27,60 @@ export const JobSchema = z
 
 export type ScheduledJob = z.infer<typeof JobSchema>;
 
+const Share = z.number().min(0).max(1);
+
+/** One vocabulary (docs/anagrafe-contract.md, "Vocabularies"): registry code -> picklist value. */
+const VocabularySchema = z
+    .object({
+        /** registry code (compared case-, accent- and punctuation-insensitively) -> the
+         *  picklist's API name (or label) */
+        map: z.record(z.string().min(1), z.string().min(1)).optional(),
+        /** the value of codes nothing matches; null: none, unknown codes are rejected */
+        fallback: z.string().min(1).nullable().optional(),
+        /** the coding system (channel: the extension URL) the code is read from */
+        system: z.string().min(1).optional()
+    })
+    .strict();
+
+const ChannelVocabularySchema = VocabularySchema.extend({
+    /** channel value -> ContactPointTypeConsent.ContactPointType (null: none) */
+    contactPointTypes: z.record(z.string().min(1), z.string().min(1).nullable()).optional()
+}).strict();
+
+export const VocabulariesSchema = z
+    .object({
+        fseRole: VocabularySchema.optional(),
+        targetCategory: VocabularySchema.optional(),
+        orgType: VocabularySchema.optional(),
+        consentPurpose: VocabularySchema.optional(),
+        channel: ChannelVocabularySchema.optional(),
+        consentStatus: VocabularySchema.optional()
+    })
+    .strict();
+
+/** Run health (docs/sync-worker.md, "Run health"): above these shares of rejects, Partial, exit 5. */
+export const HealthSchema = z
+    .object({
+        /** the default share of rejected records (per entity) and parts (per entity and part) */
+        maxRejectedShare: Share.default(0.05),
+        /** shares are judged from this many rejects on (a whole entity or part rejected always is) */
+        minRejected: z.number().int().min(1).default(10),
+        /** per entity: `{"consents": 0.1}` */
+        entities: z
+            .partialRecord(z.enum(['organizations', 'professionals', 'consents', 'content']), Share)
+            .default({}),
+        /** per part: `{"professionals.roles": 0.02}` */
+        parts: z
+            .record(
+                z.string().regex(/^[a-z]+\.[a-z]+$/, 'must look like "professionals.roles"'),
+                Share
+            )
+            .default({})
+    })
+    .strict();
+
+export type HealthConfig = z.infer<typeof HealthSchema>;
+
 export const ConfigSchema = z
     .object({
         apiVersion: z
@@ -105,7 +159,16 @@ export const ConfigSchema = z
         /** jobs of `fse-sync schedule` */
         jobs: z.array(JobSchema).default([]),
         /** `fse-sync schedule` also starts runs requested in the org (SyncRequest__e) */
-        listenForRequests: z.boolean().default(true)
+        listenForRequests: z.boolean().default(true),
+        /** registry code -> Salesforce value, per coded element */
+        vocabularies: VocabulariesSchema.prefault({}),
+        /** where picklist values come from: auto = the repository's force-app when present,
+         *  else the org's describe (run) or the bundled copy (validate) */
+        picklists: z.enum(['auto', 'force-app', 'org', 'bundled']).default('auto'),
+        /** force-app/main/default to read picklists from (default: the worker's checkout) */
+        forceAppDir: z.string().min(1).optional(),
+        /** run health thresholds */
+        health: HealthSchema.prefault({})
     })
     .strict();
 

@@ -13,17 +13,8 @@ const CodeableConcept = z.object({
     text: z.string().optional()
 });
 const Instant = z.iso.datetime({ offset: true });
-const Meta = z.object({ lastUpdated: Instant });
-const Reference = (type: string) =>
-    z.object({
-        reference: z
-            .string()
-            .regex(
-                new RegExp(`^${type}/[A-Za-z0-9\\-.]{1,64}$`),
-                `must be a ${type}/<id> reference`
-            )
-    });
-
+/** FHIR R4 makes meta and meta.lastUpdated optional: a record without it is treated as changed. */
+const Meta = z.object({ lastUpdated: Instant.optional() });
 export const OrganizationSchema = z.object({
     resourceType: z.literal('Organization'),
     id: z.string().min(1),
@@ -37,7 +28,7 @@ export const OrganizationSchema = z.object({
 export const PractitionerSchema = z.object({
     resourceType: z.literal('Practitioner'),
     id: z.string().min(1),
-    meta: Meta,
+    meta: Meta.optional(),
     active: z.boolean().optional(),
     identifier: z.array(Identifier).min(1),
     name: z
@@ -60,17 +51,15 @@ export const PractitionerSchema = z.object({
     birthDate: z.iso.date().optional()
 });
 
-export const PractitionerRoleSchema = z.object({
-    resourceType: z.literal('PractitionerRole'),
-    id: z.string().min(1),
-    meta: Meta.optional(),
-    active: z.boolean().optional(),
-    period: z.object({ start: z.string().optional(), end: z.string().optional() }).optional(),
-    practitioner: Reference('Practitioner'),
-    organization: Reference('Organization'),
-    code: z.array(CodeableConcept).optional()
-});
-
 export type Organization = z.infer<typeof OrganizationSchema>;
 export type Practitioner = z.infer<typeof PractitionerSchema>;
-export type PractitionerRole = z.infer<typeof PractitionerRoleSchema>;
+
+/**
+ * The id a FHIR reference points to when it is of `type`: `Practitioner/123`, an absolute URL
+ * ending in `/Practitioner/123`, either with `/_history/<n>`. Undefined otherwise.
+ */
+export function referencedId(reference: unknown, type: string): string | undefined {
+    if (typeof reference !== 'string') return undefined;
+    const m = new RegExp(`(?:^|/)${type}/([^/\\s]+)(?:/_history/[^/]+)?$`).exec(reference.trim());
+    return m ? m[1] : undefined;
+}

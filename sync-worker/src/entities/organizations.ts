@@ -5,16 +5,21 @@ import { isoInstant } from '../util/instant.ts';
 import type { SfRecord } from '../salesforce/record.ts';
 import { resourcePosition } from '../sources/raw-resource.ts';
 import { UnparseableResource, type RegistrySource } from '../sources/types.ts';
-import { ORG_TYPES, SYSTEM_FLS, SYSTEM_ORG_CODE } from './codes.ts';
-import { OrganizationSchema } from './fhir-schemas.ts';
+import { SYSTEM_FLS, SYSTEM_ORG_CODE } from './codes.ts';
+import { OrganizationSchema, type Organization } from './fhir-schemas.ts';
 import { field, FieldSet } from './fields.ts';
 import {
+    countPart,
     defineEntity,
     noPreparation,
     unparseableReject,
     type MapResult,
-    type Organizations
+    type Organizations,
+    type PartCounts,
+    type RelatedReject
 } from './types.ts';
+import type { Vocabularies } from './vocabularies/load.ts';
+import type { Vocabulary } from './vocabularies/vocabulary.ts';
 
 export const ACCOUNT_FIELDS = new FieldSet([
     field.text('OrgCode__c', 20),
@@ -22,7 +27,39 @@ export const ACCOUNT_FIELDS = new FieldSet([
     field.picklist('OrgType__c')
 ]);
 
-export function mapOrganization(raw: unknown): MapResult & { fhirId?: string } {
+/** The organisation type: the vocabulary's value, its fallback when absent, or a part reject
+ *  (OrgType__c not written) when unknown and there is no fallback. */
+function orgType(
+    org: Organization,
+    vocabulary: Vocabulary
+): { coded: boolean; value?: string; reject?: Pick<RelatedReject, 'reason' | 'hint' | 'group'> } {
+    const codings = org.type?.[0]?.coding ?? [];
+    const system = vocabulary.system;
+    const index = system ? codings.findIndex((c) => c.system === system) : 0;
+    const code = index >= 0 ? codings[index]?.code?.trim() : undefined;
+    if (!code) return { coded: false, value: vocabulary.fallbackValue ?? undefined };
+    const resolved = vocabulary.resolve(code);
+    if (resolved.ok) return { coded: true, value: resolved.value };
+    const path = `type[0].coding[${index}].code`;
+    return {
+        coded: true,
+        reject: {
+            reason: `${path}: ${resolved.reason}`,
+            group: resolved.reason,
+            hint: resolved.hint
+        }
+    };
+}
+
+export type OrganizationResult = MapResult & {
+    fhirId?: string;
+    /** the type could not be mapped: rejected as a part, OrgType__c not written */
+    typeReject?: RelatedReject;
+    /** whether the type was read (a code was there) */
+    typed?: boolean;
+};
+
+export function mapOrganization(raw: unknown, vocabulary: Vocabulary): OrganizationResult {
     const sourceId = resourcePosition(raw, 'Organization');
     const parsed = parseWith(OrganizationSchema, raw);
     if (!parsed.ok) return { ok: false, key: sourceId, reason: parsed.reason, sourceId };
@@ -39,38 +76,52 @@ export function mapOrganization(raw: unknown): MapResult & { fhirId?: string } {
         };
     }
     const code = identifier.value.trim();
-    const typeCode = org.type?.[0]?.coding?.[0]?.code?.trim().toUpperCase();
-    const record: SfRecord = {
-        OrgCode__c: code,
-        Name: org.name.trim(),
-        OrgType__c: (ORG_TYPES as readonly string[]).includes(typeCode ?? '') ? typeCode! : 'ALTRO'
-    };
+    const type = orgType(org, vocabulary);
+    const record: SfRecord = { OrgCode__c: code, Name: org.name.trim() };
+    if (type.value !== undefined) record.OrgType__c = type.value;
     const long = ACCOUNT_FIELDS.tooLong(record);
     if (long) return { ok: false, key: code, reason: long, sourceId };
+    const typeReject: RelatedReject | undefined = type.reject && {
+        ok: false,
+        key: code,
+        sourceId,
+        related: true,
+        part: 'type',
+        ...type.reject
+    };
     return {
         ok: true,
         key: code,
         updatedAt: isoInstant(org.meta?.lastUpdated) ?? '',
         record,
         sourceId,
-        fhirId: org.id
+        fhirId: org.id,
+        typeReject,
+        typed: type.coded
     };
 }
 
 /** Every Organization of the source, mapped; the codes by FHIR id for the join. */
-export async function readOrganizations(source: RegistrySource): Promise<Organizations> {
-    const results: MapResult[] = [];
+export async function readOrganizations(
+    source: RegistrySource,
+    vocabularies: Vocabularies
+): Promise<Organizations> {
+    const results: (MapResult | RelatedReject)[] = [];
     const codeById = new Map<string, string>();
+    const parts: Record<string, PartCounts> = {};
+    const vocabulary = vocabularies.get('orgType');
     for await (const raw of source.read('Organization')) {
         if (raw instanceof UnparseableResource) {
             results.push(unparseableReject(raw));
             continue;
         }
-        const mapped = mapOrganization(raw);
-        results.push(mapped);
+        const { typeReject, typed, ...mapped } = mapOrganization(raw, vocabulary);
+        results.push(mapped as MapResult);
+        if (typed) countPart(parts, 'type', typeReject !== undefined);
+        if (typeReject) results.push(typeReject);
         if (mapped.ok && mapped.fhirId) codeById.set(mapped.fhirId, mapped.key);
     }
-    return { results, codeById };
+    return { results, codeById, parts };
 }
 
 export const NO_ORGANIZATIONS: Organizations = { results: [], codeById: new Map() };
@@ -85,9 +136,12 @@ export const ORGANIZATIONS = defineEntity({
     targetedRead: true,
     requires: 'Practitioner',
     usesOrganizations: true,
+    vocabularies: ['orgType'],
     maskKey: (key) => key, // organisation codes are not personal data
     prepare: noPreparation,
     async *produce(context) {
+        const parts = context.organizations.parts;
+        if (parts && Object.keys(parts).length) context.tally.counts.parts = { ...parts };
         yield* context.organizations.results;
     }
 });

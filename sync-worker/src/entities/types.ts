@@ -8,10 +8,27 @@ import type { BulkQueryOptions } from '../salesforce/query.ts';
 import type { SfClient } from '../salesforce/http.ts';
 import type { RegistrySource, ResourceType, UnparseableResource } from '../sources/types.ts';
 import type { FieldSet } from './fields.ts';
+import type { VocabularyName } from './vocabularies/definitions.ts';
+import type { Vocabularies } from './vocabularies/load.ts';
 
 export type EntityName = 'organizations' | 'professionals' | 'consents' | 'content';
 
-/** One source record mapped to its Salesforce record, or rejected with a reason. */
+/** How a reject is grouped in the report (docs/sync-worker.md, "Report format"). */
+export interface RejectInfo {
+    /** the part of a record it concerns (e.g. `roles` of professionals); absent: the record */
+    part?: string;
+    /** the group: the reason without what belongs to one record (default: derived from it) */
+    group?: string;
+    /** what fixes it, e.g. `map it in config: vocabularies.targetCategory.map` */
+    hint?: string;
+}
+
+/**
+ * One source record mapped to its Salesforce record, or rejected with a reason. `updatedAt` is
+ * the record's last update as an ISO instant, or '' when the source gives none (the record is
+ * then treated as changed). A declared field missing from `record` is not written: the org keeps
+ * its value (none on create).
+ */
 export type MapResult =
     | {
           ok: true;
@@ -23,7 +40,7 @@ export type MapResult =
            *  CaptureDate): the watermark follows the registry's clock only */
           watermarkAt?: string;
       }
-    | {
+    | ({
           ok: false;
           key: string;
           reason: string;
@@ -31,10 +48,11 @@ export type MapResult =
           /** unmasked external id when known: a rejected record is still in the registry,
            *  so it must not be deactivated (kept in memory only, never reported) */
           matchKey?: string;
-      };
+      } & RejectInfo);
 
-/** A reject of a related resource (e.g. PractitionerRole): reported, not counted as read. */
-export interface RelatedReject {
+/** A reject of a related resource or of a part of a record (e.g. a PractitionerRole, or its
+ *  target category): reported, not counted as a read record. */
+export interface RelatedReject extends RejectInfo {
     ok: false;
     key: string;
     reason: string;
@@ -65,6 +83,25 @@ export function unparseableReject(
     };
 }
 
+/** A part of the records of an entity (e.g. the roles of professionals): how many were read and
+ *  how many rejected, wholly or in part. */
+export interface PartCounts {
+    read: number;
+    rejected: number;
+}
+
+/** Counts one part read (and rejected) in `parts`. */
+export function countPart(
+    parts: Record<string, PartCounts>,
+    part: string,
+    rejected: boolean,
+    read = true
+): void {
+    const counts = (parts[part] ??= { read: 0, rejected: 0 });
+    if (read) counts.read++;
+    if (rejected) counts.rejected++;
+}
+
 /** Per-entity counts of a run (docs/sync-worker.md, "Report format"). */
 export interface EntityCounts {
     read: number;
@@ -79,8 +116,11 @@ export interface EntityCounts {
     suppressed: number;
     /** records the org changed more recently (e.g. a consent captured in the portal): kept */
     conflicts: number;
-    /** professionals: invalid PractitionerRole resources */
+    /** professionals: PractitionerRole resources rejected wholly or in part (= parts.roles) */
     rolesRejected?: number;
+    /** parts of the records (professionals: `roles`; organisations: `type` when unknown types
+     *  have no fallback), judged by the run health like the records */
+    parts?: Record<string, PartCounts>;
     /** consents: older registry decisions for the same key */
     superseded?: number;
     /** consents: Individuals written, Contacts linked to them */
@@ -93,16 +133,19 @@ export interface EntityCounts {
 /** The counts and the report lines of one entity in the run. */
 export interface EntityTally {
     readonly counts: EntityCounts;
-    reject(key: string, reason: string): void;
+    reject(key: string, reason: string, info?: RejectInfo): void;
     /** `cause`: what it means and what to do (salesforce/failure-causes.ts when absent) */
     failure(key: string, errorCode: string, message: string, cause?: string): void;
 }
 
 /** The organisations of the registry, read once per run (tens to a few thousand). */
 export interface Organizations {
-    results: readonly MapResult[];
+    /** the mapped organisations and the rejects of them or of their parts (type) */
+    results: readonly (MapResult | RelatedReject)[];
     /** Organization FHIR id -> OrgCode__c */
     codeById: ReadonlyMap<string, string>;
+    /** the organisations' parts (`type`) read and rejected */
+    parts?: Record<string, PartCounts>;
 }
 
 /** Reads of the org an entity may make while preparing (configured once per run). */
@@ -125,7 +168,10 @@ export interface EntityContext {
     organizations: Organizations;
     /** erasure tombstones and the subject hash key */
     subjects: Subjects;
-    org: OrgReader;
+    /** absent in `fse-sync validate` (no org): entities then check the registry only */
+    org?: OrgReader;
+    /** registry code -> Salesforce value, per coded element (config `vocabularies`) */
+    vocabularies: Vocabularies;
     /** config incrementalRolePrefilter */
     incrementalRolePrefilter: boolean;
     tally: EntityTally;
@@ -173,6 +219,8 @@ export interface EntityTarget {
     requires: ResourceType;
     /** produces from (or joins with) the registry's organisations */
     usesOrganizations?: boolean;
+    /** the vocabularies its mapping uses (loaded once per run) */
+    vocabularies?: readonly VocabularyName[];
     /** needs the erasure tombstones (and the subject key when the org has any) */
     subjectAware?: boolean;
     /** cannot run at all without the subject hash key (its external ids are keyed hashes) */

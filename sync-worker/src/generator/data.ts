@@ -205,3 +205,52 @@ export const ROLES: Array<[string, string[]]> = [
     ['RSA', ['MedicoOspedaliero']],
     ['MRP', ['SpecialistaAmbulatoriale', 'Formatore']]
 ];
+
+/**
+ * Another registry's spelling of the coded elements (GenerateOptions.spelling = 'labels'): the
+ * labels its users see rather than our picklists' API names. Test data, like the rest of this
+ * file: the worker reads the real labels from force-app or the org.
+ */
+export const CATEGORY_LABELS: Record<string, string> = {
+    MMG: 'Medico di medicina generale (MMG)',
+    PLS: 'Pediatra di libera scelta (PLS)',
+    MedicoOspedaliero: 'Medico ospedaliero',
+    SpecialistaAmbulatoriale: 'Specialista ambulatoriale',
+    Infermiere: 'Infermiere',
+    Ostetrica: 'Ostetrica/Ostetrico',
+    TecnicoSanitario: 'Tecnico sanitario',
+    Farmacista: 'Farmacista',
+    OperatoreAccoglienza: 'Operatore di accoglienza CUP/URP',
+    Amministrativo: 'Personale amministrativo',
+    Dirigente: 'Dirigente',
+    Formatore: 'Formatore'
+};
+
+export const ROLE_LABELS: Record<string, string> = {
+    APR: 'APR - Medico di medicina generale / Pediatra di libera scelta',
+    AAS: 'AAS - Personale di assistenza ad alta specializzazione',
+    DRS: 'DRS - Dirigente sanitario',
+    INF: 'INF - Personale infermieristico o altro professionista sanitario',
+    FAR: 'FAR - Farmacista',
+    PSS: 'PSS - Professionista del sociale',
+    DSA: 'DSA - Direttore sanitario',
+    DAM: 'DAM - Direttore amministrativo',
+    OAM: 'OAM - Operatore amministrativo',
+    RSA: 'RSA - Medico RSA',
+    MRP: 'MRP - Medico della rete di patologia'
+};
+
+export const ORG_TYPE_LABELS: Record<string, string> = {
+    ATS: 'ATS - Agenzia di Tutela della Salute',
+    ASST: 'ASST - Azienda Socio Sanitaria Territoriale',
+    IRCCS: 'IRCCS - Istituto di Ricovero e Cura a Carattere Scientifico',
+    AREU: 'AREU - Agenzia Regionale Emergenza Urgenza'
+};
+
+export const PURPOSE_LABELS: Record<string, string> = {
+    formazione: 'Formazione',
+    comunicazione: 'Comunicazione',
+    sondaggi: 'Sondaggi'
+};
+
+export const CHANNEL_LABELS: Record<string, string> = { email: 'E-mail', sms: 'SMS' };

@@ -14,7 +14,18 @@ import {
     surnameCode
 } from '../domain/fiscal-code.ts';
 import { NdjsonWriter } from '../util/ndjson-file.ts';
-import { GIVEN, ORGANIZATIONS, PLACES, ROLES, SURNAMES } from './data.ts';
+import {
+    CATEGORY_LABELS,
+    CHANNEL_LABELS,
+    GIVEN,
+    ORG_TYPE_LABELS,
+    ORGANIZATIONS,
+    PLACES,
+    PURPOSE_LABELS,
+    ROLE_LABELS,
+    ROLES,
+    SURNAMES
+} from './data.ts';
 
 /** mulberry32: small, fast, deterministic. */
 export function prng(seed: number): () => number {
@@ -36,6 +47,19 @@ export interface GenerateOptions {
     invalidShare?: number;
     /** also write Consent.ndjson: 3 purposes x 2 channels per professional (default false) */
     consents?: boolean;
+    /**
+     * The spelling of coded elements. 'contract' (default): our picklists' API names. 'labels':
+     * another registry's, valid FHIR but not our contract's letter: role codes in lower case or
+     * as labels, target categories as labels in upper or lower case, with accents or as lower-case
+     * API names, organisation types as labels or lower case, consent purposes and channels as
+     * labels. Deterministic, and without extra random draws: the rest is byte-identical.
+     */
+    spelling?: 'contract' | 'labels';
+    /** this share of professionals have roles with the target category `code`, which no picklist
+     *  value matches (mass-reject tests); chosen by position, no random draw */
+    unknownCategory?: { code: string; share: number };
+    /** false: Consent resources without `meta` (optional in FHIR R4); default true */
+    consentMeta?: boolean;
 }
 
 export interface GenerateSummary {
@@ -70,7 +94,17 @@ const BASE = Date.UTC(2025, 0, 1);
 const pick = <T>(r: () => number, a: readonly T[]): T => a[Math.floor(r() * a.length)];
 const pad = (n: number, w = 7) => String(n).padStart(w, '0');
 
-function organizationResource(org: (typeof ORGANIZATIONS)[number], i: number) {
+function organizationResource(
+    org: (typeof ORGANIZATIONS)[number],
+    i: number,
+    spelling: GenerateOptions['spelling']
+) {
+    const type =
+        spelling === 'labels'
+            ? i % 2
+                ? ORG_TYPE_LABELS[org.type]
+                : org.type.toLowerCase()
+            : org.type;
     return {
         resourceType: 'Organization',
         id: `org-${pad(i + 1, 3)}`,
@@ -78,8 +112,30 @@ function organizationResource(org: (typeof ORGANIZATIONS)[number], i: number) {
         active: true,
         identifier: [{ system: org.system, value: org.code }],
         name: org.name,
-        type: [{ coding: [{ system: 'urn:fse2:tipo-ente', code: org.type }] }]
+        type: [{ coding: [{ system: 'urn:fse2:tipo-ente', code: type }] }]
     };
+}
+
+/** A few letters accented ("Pédiatra di libèra scelta"): a spelling our labels do not have. */
+function accented(text: string): string {
+    return text.replace('e', 'é').replace('a', 'à').replace('o', 'ò');
+}
+
+/** The role code and target category as another registry spells them (variant `n`). */
+export function respell(code: string, category: string, n: number): [string, string] {
+    const label = CATEGORY_LABELS[category] ?? category;
+    const categories = [
+        label,
+        label.toUpperCase(),
+        accented(label.toLowerCase()),
+        category.toLowerCase()
+    ];
+    const roles = [
+        code.toLowerCase(),
+        ROLE_LABELS[code] ?? code,
+        ` ${code[0]}${code.slice(1).toLowerCase()} `
+    ];
+    return [roles[n % roles.length], categories[n % categories.length]];
 }
 
 function slug(s: string): string {
@@ -238,7 +294,7 @@ async function writeConsents(
     g: Generation,
     id: string,
     updated: number,
-    invalid: boolean
+    loaded: boolean
 ): Promise<void> {
     if (!g.consents) return;
     const rc = g.consentRandom;
@@ -248,18 +304,19 @@ async function writeConsents(
             const permit = rc() < (purpose === 'sondaggi' ? 0.6 : 0.85);
             const revoked = rc() < 0.03;
             const captured = updated - Math.floor(rc() * 200) * 86_400_000;
-            await g.consents.write(
-                consentResource(`cons-${pad(++g.consentCount, 9)}`, id, {
-                    channel,
-                    purpose,
-                    permit,
-                    active: !revoked,
-                    captured,
-                    updated
-                })
-            );
+            const labels = g.options.spelling === 'labels';
+            const resource = consentResource(`cons-${pad(++g.consentCount, 9)}`, id, {
+                channel: labels ? CHANNEL_LABELS[channel] : channel,
+                purpose: labels ? PURPOSE_LABELS[purpose] : purpose,
+                permit,
+                active: !revoked,
+                captured,
+                updated
+            });
+            if (g.options.consentMeta === false) delete (resource as { meta?: unknown }).meta;
+            await g.consents.write(resource);
             summary.consents = (summary.consents ?? 0) + 1;
-            if (!invalid && permit && !revoked)
+            if (loaded && permit && !revoked)
                 summary.consentOptIns = (summary.consentOptIns ?? 0) + 1;
         }
     }
@@ -269,32 +326,49 @@ async function writeConsents(
 async function writeRoles(
     g: Generation,
     id: string,
-    role: { orgIndex: number; orgRef: string; code: string; categories: readonly string[] },
+    role: {
+        n: number;
+        orgIndex: number;
+        orgRef: string;
+        code: string;
+        categories: readonly string[];
+    },
     updated: number
 ): Promise<void> {
     const r = g.random;
+    const { spelling, unknownCategory } = g.options;
+    // options change the codes written, never the random draws
+    const coded = (category: string): [string, string] => {
+        const [code, spelled] =
+            spelling === 'labels'
+                ? respell(role.code, category, g.roleCount)
+                : [role.code, category];
+        const unknown = unknownCategory && role.n % 1000 < unknownCategory.share * 1000;
+        return [code, unknown ? unknownCategory.code : spelled];
+    };
     if (r() < 0.05) {
         const older = `Organization/org-${pad(((role.orgIndex + 3) % ORGANIZATIONS.length) + 1, 3)}`;
+        const [code, category] = coded(role.categories[0]);
         await g.roles.write(
             roleResource(
                 `role-${pad(++g.roleCount)}`,
                 id,
                 older,
-                role.code,
-                role.categories[0],
+                code,
+                category,
                 false,
                 '2015-01-01',
                 updated
             )
         );
     }
-    const category = pick(r, role.categories);
+    const [code, category] = coded(pick(r, role.categories));
     await g.roles.write(
         roleResource(
             `role-${pad(++g.roleCount)}`,
             id,
             role.orgRef,
-            role.code,
+            code,
             category,
             true,
             '2020-01-01',
@@ -319,20 +393,25 @@ async function generateProfessional(g: Generation, n: number): Promise<void> {
     const defaultOrg = `Organization/org-${pad(orgIndex + 1, 3)}`;
     const orgRef = spoil(g, kind, resource, person, n, defaultOrg);
     const fiscalCode = person.fiscalCode;
+    // an unknown organisation is a rejected part of the role: the professional is loaded (Active,
+    // without an Account), so it counts among the expected ones; it is still "invalid" data
+    const loaded = !invalid || kind === 'unknown-org';
     if (invalid) summary.invalid++;
-    else {
-        g.used.add(fiscalCode);
+    if (loaded) {
         summary.expectedValid++;
         if (!ceased) summary.expectedActive++;
         else summary.ceased++;
+    }
+    if (!invalid) {
+        g.used.add(fiscalCode);
         g.lastValid = { fiscalCode, updated };
     }
     if (kind !== 'check-character' && kind !== 'duplicate' && kind !== 'no-fiscal-code')
         g.used.add(fiscalCode);
     summary.practitioners++;
     await g.practitioners.write(resource);
-    await writeConsents(g, id, updated, invalid);
-    await writeRoles(g, id, { orgIndex, orgRef, code, categories }, updated);
+    await writeConsents(g, id, updated, loaded);
+    await writeRoles(g, id, { n, orgIndex, orgRef, code, categories }, updated);
 }
 
 export async function generateRegistry(options: GenerateOptions): Promise<GenerateSummary> {
@@ -340,7 +419,7 @@ export async function generateRegistry(options: GenerateOptions): Promise<Genera
     await mkdir(options.out, { recursive: true });
     const organizations = new NdjsonWriter<unknown>(join(options.out, 'Organization.ndjson'));
     for (const [i, org] of ORGANIZATIONS.entries())
-        await organizations.write(organizationResource(org, i));
+        await organizations.write(organizationResource(org, i, options.spelling));
     await organizations.close();
     const g: Generation = {
         options,

@@ -18,7 +18,10 @@ export function reportForOrg(report: Report): string {
     const trimmed = {
         ...report,
         rejects: report.rejects.slice(0, 100),
-        failures: report.failures.slice(0, 100)
+        failures: report.failures.slice(0, 100),
+        // the largest groups and the most frequent unknown codes come first
+        rejectGroups: report.rejectGroups.slice(0, 50),
+        unknownCodes: report.unknownCodes.slice(0, 50)
     };
     trimmed.rejectsNotListed += report.rejects.length - trimmed.rejects.length;
     trimmed.failuresNotListed += report.failures.length - trimmed.failures.length;
@@ -28,6 +31,8 @@ export function reportForOrg(report: Report): string {
         ...report,
         rejects: [],
         failures: [],
+        rejectGroups: report.rejectGroups.slice(0, 10),
+        unknownCodes: report.unknownCodes.slice(0, 10),
         rejectsNotListed: report.rejects.length + report.rejectsNotListed,
         failuresNotListed: report.failures.length + report.failuresNotListed
     });

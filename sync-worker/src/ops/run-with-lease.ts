@@ -81,5 +81,5 @@ function stoppedBeforeStart(
     builder.warn(
         `the org refused further API requests (${err instanceof SfHttpError ? err.errorCode : err.message}) before the run could take its lease: nothing was done; the next run does it`
     );
-    return builder.report;
+    return builder.settle(options.config.health);
 }

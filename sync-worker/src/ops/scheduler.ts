@@ -9,6 +9,7 @@ import type { ScheduledJob, SyncConfig } from '../config/schema.ts';
 import { scrubText } from '../domain/mask.ts';
 import type { EntityName } from '../entities/types.ts';
 import type { Report } from '../pipeline/report.ts';
+import { exitCodeOf } from '../pipeline/run-health.ts';
 import type { ResolvedAuth } from '../salesforce/auth.ts';
 import { clientFor } from '../salesforce/http.ts';
 import type { RegistrySource } from '../sources/types.ts';
@@ -113,7 +114,7 @@ class RunQueue {
                 logger,
                 signal: abort.signal
             });
-            return { job, code: report.status === 'Succeeded' ? 0 : 3, report };
+            return { job, code: exitCodeOf(report), report };
         } catch (err) {
             if (err instanceof LeaseConflictError) return { job, code: 4, error: err.message };
             if (err instanceof ConfigError) return { job, code: 2, error: err.message };

@@ -1,4 +1,4 @@
-// Runs requested from the org: an admin publishes SyncRequest__e (the syncRunMonitor LWC's
+// Runs requested from the org: an admin publishes SyncRequest__e (the adminSyncRunMonitor LWC's
 // "Run now"); the scheduled worker subscribes to /event/SyncRequest__e through jsforce's
 // Streaming API client (CometD long polling on /cometd/<version>) and starts the requested run.
 // Replay -1: only requests published while the worker listens (a request made while no worker

@@ -8,7 +8,7 @@ import { bulkQuery, queryByKeys } from '../salesforce/query.ts';
 import type { SfRecord } from '../salesforce/record.ts';
 import { Interner, KeyTable, grow } from '../util/key-table.ts';
 import type { EntityStep, RunContext } from './context.ts';
-import type { StagedFile } from './stage.ts';
+import { absentFields, type StagedFile } from './stage.ts';
 import { syncHash } from './sync-hash.ts';
 
 /** The org's copy of one record. */
@@ -154,6 +154,9 @@ export interface IndexRowOptions {
     /** recompute the hash from the real values instead of trusting the hash field */
     reconcile: boolean;
     extraFields?: readonly string[];
+    /** reconcile: the fields the registry's record of `key` does not write (a rejected part):
+     *  left out of the comparison, so the org's value (kept on purpose) is no difference */
+    notWritten?: (key: string) => readonly string[] | undefined;
 }
 
 /**
@@ -169,11 +172,14 @@ export function indexRow(
     if (!key) return;
     // compared as the org stores it: the external id is matched without case (the registry's
     // "course-1" is the org's "Course-1"), so its spelling is no difference
+    let compared: Record<string, string> = row;
+    const kept = options.reconcile ? options.notWritten?.(key) : undefined;
+    if (options.reconcile) {
+        compared = { ...row, [options.externalId]: index.spelling(key) };
+        for (const field of kept ?? []) delete compared[field];
+    }
     const hash = options.reconcile
-        ? syncHash(
-              { ...row, [options.externalId]: index.spelling(key) } as SfRecord,
-              options.fields
-          )
+        ? syncHash(compared as SfRecord, options.fields)
         : (row[options.hashField ?? 'SyncHash__c'] ?? '');
     const record: OrgRecord = {
         id: row.Id,
@@ -232,7 +238,11 @@ export async function readOrgIndex(
             statusField: entity.status?.field,
             hashField: entity.hashField,
             reconcile: compareValues,
-            extraFields: entity.orgFields
+            extraFields: entity.orgFields,
+            notWritten: (key) => {
+                const mask = staged.winners.absentMask(key);
+                return mask ? absentFields(entity.fields, mask) : undefined;
+            }
         });
     const stagedKeys = staged.keys.size;
     const targeted =

@@ -131,7 +131,7 @@ async function planDeactivations(
     step: EntityStep,
     staged: StagedFile,
     org: OrgIndex,
-    run: RunContext,
+    run: Pick<RunContext, 'config' | 'report'>,
     out: NdjsonWriter<Change>
 ): Promise<number> {
     const { entity, tally } = step;
@@ -165,7 +165,7 @@ export async function planChanges(
     step: EntityStep,
     staged: StagedFile,
     org: OrgIndex,
-    run: RunContext
+    run: Pick<RunContext, 'config' | 'report'>
 ): Promise<ChangeSet> {
     const path = join(step.dir, 'changes.ndjson');
     const out = new NdjsonWriter<Change>(path);

@@ -1,13 +1,52 @@
 // The run report: a stable JSON shape (docs/sync-worker.md), built as the stages count; keys
-// are masked by the entities, messages scrubbed once more before they are stored.
+// are masked by the entities, messages scrubbed once more before they are stored. Rejects are
+// also grouped by reason (report-groups.ts) and judged against the health thresholds
+// (run-health.ts): the headline says first what went wrong. Failures are grouped by their cause
+// (what an admin can act on, salesforce/failure-causes.ts) with counts.
+import type { HealthConfig } from '../config/schema.ts';
 import { scrubText } from '../domain/mask.ts';
-import type { EntityCounts, EntityTally } from '../entities/types.ts';
+import type { EntityCounts, EntityTally, RejectInfo } from '../entities/types.ts';
+import type { Vocabularies } from '../entities/vocabularies/load.ts';
 import { causeOf } from '../salesforce/failure-causes.ts';
-import { ReasonGroups } from './report-groups.ts';
+import { Groups, OTHER_REASONS, reasonGroup } from './report-groups.ts';
+import { headlineOf, judgeHealth, type RunHealth } from './run-health.ts';
 
 export type { EntityCounts } from '../entities/types.ts';
 
+/** Rejects with one cause: how many, a few (masked) examples, and what fixes them. */
+export interface RejectGroup {
+    entity: string;
+    /** the part of the records (e.g. `roles`); absent: whole records */
+    part?: string;
+    reason: string;
+    count: number;
+    examples: string[];
+    hint?: string;
+}
+
+/** Failures with one cause: how many, a few (masked) examples. */
+export interface FailureGroup {
+    entity: string;
+    errorCode: string;
+    /** what it means and what to do */
+    cause: string;
+    count: number;
+    examples: string[];
+}
+
+/** A registry code no vocabulary entry matched (rejected) or that took the fallback value. */
+export interface UnknownCode {
+    vocabulary: string;
+    field: string;
+    code: string;
+    count: number;
+    /** `rejected`, or the fallback value written */
+    outcome: string;
+}
+
 export interface Report {
+    /** one line: what went wrong first, or that all went well */
+    headline: string;
     runId: string;
     mode: 'full' | 'incremental';
     dryRun: boolean;
@@ -34,14 +73,16 @@ export interface Report {
         cause: string;
     }>;
     failuresNotListed: number;
-    /** every failure counted once by (entity, errorCode, cause), largest first */
-    failureGroups: Array<{
-        entity: string;
-        errorCode: string;
-        cause: string;
-        count: number;
-        examples: string[];
-    }>;
+    /** every failure counted once by (entity, errorCode, cause), largest groups first */
+    failureGroups: FailureGroup[];
+    /** every reject, grouped by reason, largest groups first */
+    rejectGroups: RejectGroup[];
+    /** codes the vocabularies did not know (config `vocabularies`) */
+    unknownCodes: UnknownCode[];
+    /** where the picklist values the vocabularies matched came from */
+    picklists?: string;
+    /** shares of rejects against the thresholds (config `health`) */
+    health: RunHealth;
     warnings: string[];
 }
 
@@ -60,10 +101,14 @@ export function emptyCounts(): EntityCounts {
     };
 }
 
+type GroupExtra = Omit<RejectGroup, 'count' | 'examples'>;
+
 export class ReportBuilder {
     readonly report: Report;
     private readonly maxListed: number;
-    private readonly failureGroups = new ReasonGroups();
+    private readonly groups = new Groups<GroupExtra>();
+    private readonly failureGroups = new Groups<Omit<FailureGroup, 'count' | 'examples'>>();
+    private vocabularies?: Vocabularies;
 
     constructor(
         init: Pick<Report, 'runId' | 'mode' | 'dryRun' | 'reconcile' | 'startedAt' | 'source'>,
@@ -71,6 +116,7 @@ export class ReportBuilder {
     ) {
         this.maxListed = maxListed;
         this.report = {
+            headline: '',
             ...init,
             status: 'Succeeded',
             finishedAt: '',
@@ -84,6 +130,9 @@ export class ReportBuilder {
             failures: [],
             failuresNotListed: 0,
             failureGroups: [],
+            rejectGroups: [],
+            unknownCodes: [],
+            health: { ok: true, problems: [] },
             warnings: []
         };
     }
@@ -97,21 +146,79 @@ export class ReportBuilder {
         const counts = this.entity(name);
         return {
             counts,
-            reject: (key, reason) => this.reject(name, key, reason),
+            reject: (key, reason, info) => this.reject(name, key, reason, info),
             failure: (key, errorCode, message, cause) =>
                 this.failure(name, key, errorCode, message, cause)
         };
     }
 
-    reject(entity: string, key: string, reason: string): void {
+    reject(entity: string, key: string, reason: string, info: RejectInfo = {}): void {
         if (this.report.rejects.length < this.maxListed) {
             this.report.rejects.push({ entity, key, reason: scrubText(reason) });
         } else this.report.rejectsNotListed++;
+        const group = scrubText(info.group ?? reasonGroup(reason));
+        const part = info.part;
+        const extra: GroupExtra = {
+            entity,
+            ...(part ? { part } : {}),
+            reason: group,
+            ...(info.hint ? { hint: info.hint } : {})
+        };
+        const at = `${entity}|${part ?? ''}|`;
+        this.groups.add(at + group, key, extra, at + OTHER_REASONS);
     }
 
+    /** The run's vocabularies: their unknown codes go in the report. */
+    useVocabularies(vocabularies: Vocabularies): void {
+        this.vocabularies = vocabularies;
+        this.report.picklists = vocabularies.origin;
+    }
+
+    /**
+     * At the end of a run (or a validation): the groups of rejects, the unknown codes, the run
+     * health (an unhealthy Succeeded run becomes Partial) and the headline.
+     */
+    settle(health: HealthConfig): Report {
+        const report = this.finalize();
+        report.rejectGroups = this.groups.list().map((g) => ({
+            ...g.extra,
+            reason: g.key.endsWith(OTHER_REASONS) ? OTHER_REASONS : g.extra.reason,
+            count: g.count,
+            examples: g.examples
+        }));
+        report.unknownCodes = (this.vocabularies?.unknownCodes() ?? []).map((u) => ({
+            vocabulary: u.vocabulary,
+            field: u.field,
+            code: scrubText(u.code),
+            count: u.count,
+            outcome: u.value === undefined ? 'rejected' : u.value
+        }));
+        report.health = judgeHealth(report, health);
+        if (!report.health.ok && report.status === 'Succeeded') report.status = 'Partial';
+        report.headline = scrubText(headlineOf(report));
+        return report;
+    }
+
+    /** The failure groups from the lines counted so far (settle() calls it; a failed run's
+     *  record is written without settling). */
+    finalize(): Report {
+        this.report.failureGroups = this.failureGroups.list().map((g) => ({
+            ...g.extra,
+            count: g.count,
+            examples: g.examples
+        }));
+        return this.report;
+    }
+
+    /** One record that could not be written: listed (up to maxListed) and counted in the group
+     *  of its cause (what an admin can act on). */
     failure(entity: string, key: string, errorCode: string, message: string, cause?: string): void {
         const reason = scrubText(cause ?? causeOf(errorCode, message)).slice(0, 400);
-        this.failureGroups.add(entity, errorCode, reason, key);
+        this.failureGroups.add(JSON.stringify([entity, errorCode, reason]), key, {
+            entity,
+            errorCode,
+            cause: reason
+        });
         if (this.report.failures.length < this.maxListed) {
             this.report.failures.push({
                 entity,
@@ -123,49 +230,63 @@ export class ReportBuilder {
         } else this.report.failuresNotListed++;
     }
 
-    /** Completes what is summed up from the lines (the failure groups); called at the end. */
-    finalize(): Report {
-        this.report.failureGroups = this.failureGroups.list().map((g) => ({
-            entity: g.entity,
-            errorCode: g.code ?? '',
-            cause: g.reason,
-            count: g.count,
-            examples: g.examples
-        }));
-        return this.report;
-    }
-
     warn(message: string): void {
         this.report.warnings.push(scrubText(message));
     }
 }
 
-/** Human summary for a terminal. */
+/** The reject groups, unknown codes, failures and warnings of a report, as text lines. */
+export function formatFindings(report: Report, lines: string[]): void {
+    const groups = report.rejectGroups.slice(0, 10);
+    if (groups.length) {
+        const total = report.rejectGroups.reduce((n, g) => n + g.count, 0);
+        lines.push(
+            `  rejects by reason (${total} in ${report.rejectGroups.length} group${report.rejectGroups.length === 1 ? '' : 's'}${groups.length < report.rejectGroups.length ? `, the first ${groups.length}` : ''}):`
+        );
+        for (const g of groups) {
+            const where = g.part ? `${g.entity}/${g.part}` : g.entity;
+            lines.push(
+                `    ${String(g.count).padStart(6)} × ${where}: ${g.reason} (e.g. ${g.examples.join(', ')})${g.hint ? ` — ${g.hint}` : ''}`
+            );
+        }
+    }
+    if (report.unknownCodes.length) {
+        lines.push('  unknown codes:');
+        for (const u of report.unknownCodes.slice(0, 20))
+            lines.push(
+                `    ${u.vocabulary} '${u.code}' ×${u.count} → ${u.outcome === 'rejected' ? 'rejected' : `fallback ${u.outcome}`} (${u.field})`
+            );
+    }
+}
+
+/** `; roles read 250, rejected 170` */
+export function formatParts(counts: EntityCounts): string {
+    return Object.entries(counts.parts ?? {})
+        .map(([part, p]) => `; ${part} read ${p.read}, rejected ${p.rejected}`)
+        .join('');
+}
+
+/** Human summary for a terminal: the headline first. */
 export function formatReport(report: Report): string {
     const lines = [
+        report.headline,
         `Run ${report.runId} — ${report.mode}${report.dryRun ? ' (dry run: nothing written)' : ''}${report.reconcile ? ', reconcile' : ''} — ${report.status}`,
         `  source ${report.source}, ${report.startedAt} → ${report.finishedAt}, ${report.apiCalls} API calls`
     ];
     for (const [name, c] of Object.entries(report.entities)) {
         if (!c) continue;
         lines.push(
-            `  ${name.padEnd(14)} read ${c.read}, valid ${c.valid}, rejected ${c.rejected}, created ${c.created}, updated ${c.updated}, unchanged ${c.unchanged}, deactivated ${c.deactivated}, failed ${c.failed}${c.suppressed ? `, suppressed ${c.suppressed}` : ''}${c.conflicts ? `, conflicts ${c.conflicts}` : ''}`
+            `  ${name.padEnd(14)} read ${c.read}, valid ${c.valid}, rejected ${c.rejected}, created ${c.created}, updated ${c.updated}, unchanged ${c.unchanged}, deactivated ${c.deactivated}, failed ${c.failed}${c.suppressed ? `, suppressed ${c.suppressed}` : ''}${c.conflicts ? `, conflicts ${c.conflicts}` : ''}${formatParts(c)}`
         );
     }
-    const shown = report.rejects.slice(0, 10);
-    if (shown.length) {
-        lines.push(
-            `  rejects (first ${shown.length} of ${report.rejects.length + report.rejectsNotListed}):`
-        );
-        for (const x of shown) lines.push(`    ${x.entity} ${x.key}: ${x.reason}`);
-    }
+    formatFindings(report, lines);
     const groups = report.failureGroups ?? [];
     if (groups.length) {
         const total = groups.reduce((n, g) => n + g.count, 0);
         lines.push(`  failures by cause (${total}):`);
         for (const g of groups.slice(0, 10))
             lines.push(
-                `    ${g.entity} ${g.count} × ${g.errorCode}: ${g.cause} (e.g. ${g.examples.join(', ')})`
+                `    ${String(g.count).padStart(6)} × ${g.entity} ${g.errorCode}: ${g.cause} (e.g. ${g.examples.join(', ')})`
             );
     }
     for (const w of report.warnings) lines.push(`  warning: ${w}`);

@@ -11,6 +11,8 @@ import { Subjects } from '../domain/subject-key.ts';
 import { NO_ORGANIZATIONS, readOrganizations } from '../entities/organizations.ts';
 import { entitiesOf, ENTITIES, resolveEntities } from '../entities/registry.ts';
 import type { Entity, EntityContext, EntityName } from '../entities/types.ts';
+import type { VocabularyName } from '../entities/vocabularies/definitions.ts';
+import { loadVocabularies } from '../entities/vocabularies/load.ts';
 import { BudgetExceededError } from '../salesforce/budget.ts';
 import type { SfClient } from '../salesforce/http.ts';
 import { bulkQueryOptions } from '../salesforce/query.ts';
@@ -183,6 +185,16 @@ async function erasedSubjects(
     return subjects;
 }
 
+/** The vocabularies the entities map with (organisations' types when they are read). */
+export function vocabulariesOf(entities: readonly Entity[]): VocabularyName[] {
+    const names = new Set<VocabularyName>();
+    for (const entity of entities) {
+        for (const name of entity.vocabularies ?? []) names.add(name);
+        if (entity.usesOrganizations) names.add('orgType');
+    }
+    return [...names];
+}
+
 /** Every entity of the run through the stages; what each left for its watermark. */
 async function syncEntities(
     options: RunOptions,
@@ -193,9 +205,16 @@ async function syncEntities(
     const plans = await planEntities(run, options, entities);
     const key = options.subjectHashKey ?? options.config.subjectHashKey;
     const subjects = await erasedSubjects(entities, run, key);
+    // picklist values: the repository's force-app when present, else the org's describe
+    const vocabularies = await loadVocabularies(
+        options.config,
+        vocabulariesOf(entities),
+        run.client
+    );
+    run.report.useVocabularies(vocabularies);
     // Organisations are few (tens to a few thousand): read once, kept in memory for the join.
     const organizations = entities.some((e) => e.usesOrganizations)
-        ? await readOrganizations(options.source)
+        ? await readOrganizations(options.source, vocabularies)
         : NO_ORGANIZATIONS;
     const now = run.report.report.startedAt;
     for (const entity of entities) {
@@ -207,6 +226,7 @@ async function syncEntities(
             now,
             organizations,
             subjects,
+            vocabularies,
             org: {
                 client: run.client,
                 bulk: run.bulk,
@@ -262,10 +282,10 @@ async function stoppedBy(
         r.watermark.current = r.watermark.previous;
         for (const w of Object.values(r.watermarks)) w.current = w.previous;
         r.bulkJobs = [...run.jobs.ids];
-        run.report.finalize();
         report.warn(
             `fatal: ${(err as Error)?.name ?? 'Error'}: ${(err as Error)?.message ?? String(err)}`
         );
+        report.settle(options.config.health);
         await writeSyncRun(options.client, r).catch(() => undefined);
     }
     throw err;
@@ -282,13 +302,16 @@ async function finishRun(
     const { client, config } = options;
     const failed = Object.values(report.entities).reduce((n, c) => n + (c?.failed ?? 0), 0);
     report.status = stopped ? 'Stopped' : failed > 0 ? 'Partial' : 'Succeeded';
-    // An entity's watermark advances only when the run completed it (no failure, not stopped):
-    // its failed records are picked up again by the next run.
+    // rejects grouped, unknown codes, run health: an unhealthy run ends Partial (exit 5)
+    run.report.settle(config.health);
+    // An entity's watermark advances only when the run completed it (no failure, not stopped,
+    // healthy): its failed records are picked up again by the next run.
+    const unhealthy = new Set(report.health.problems.map((p) => p.entity));
     for (const [entity, result] of results) {
         const w = report.watermarks[entity];
         if (!w) continue;
         // (an entity with a result went through every stage; one a stop interrupted has none)
-        const completed = (report.entities[entity]?.failed ?? 0) === 0;
+        const completed = (report.entities[entity]?.failed ?? 0) === 0 && !unhealthy.has(entity);
         w.current = nextWatermark(w.previous, result.latest, report.startedAt, completed);
     }
     const marks = Object.values(report.watermarks);
@@ -297,7 +320,6 @@ async function finishRun(
         current: oldest(marks.map((w) => w.current))
     };
     report.bulkJobs = [...run.jobs.ids];
-    run.report.finalize();
     report.finishedAt = (options.now ?? (() => new Date()))().toISOString();
     report.apiCalls = client.calls;
     // A run that changes nothing makes no write call at all (not even SyncRun__c): the org

@@ -2,7 +2,8 @@
 // written to a local NDJSON file in source order; rejects are counted and reported; a compact
 // table keeps each key's winner (the most recently updated record, the first on a tie).
 import { join } from 'node:path';
-import type { EntityTally, Produced } from '../entities/types.ts';
+import type { FieldSet } from '../entities/fields.ts';
+import type { EntityTally, Produced, RejectInfo } from '../entities/types.ts';
 import type { SfRecord } from '../salesforce/record.ts';
 import { KeyTable, grow } from '../util/key-table.ts';
 import { NdjsonWriter } from '../util/ndjson-file.ts';
@@ -31,6 +32,8 @@ export class Winners {
     readonly keys: KeyTable;
     private sequence = new Uint32Array(1 << 16);
     private updatedAt = new Float64Array(1 << 16);
+    /** the winner's declared fields it does not write (bit i = field i): the org keeps them */
+    private absent = new Uint32Array(1 << 16);
     /** loser's sequence -> the winner's source id, or the winner's sequence (its source id is
      *  read back from the staging file, where the winner comes first) */
     readonly losers = new Map<number, string | number>();
@@ -39,8 +42,9 @@ export class Winners {
         this.keys = new KeyTable(1 << 16, { caseInsensitive: !caseSensitive });
     }
 
-    /** Records `sequence` for `key`: it wins when it was updated more recently. */
-    offer(key: string, sequence: number, updatedAt: string, sourceId: string): void {
+    /** Records `sequence` for `key`: it wins when it was updated more recently. `absent`: the
+     *  bit mask of the declared fields the record does not write. */
+    offer(key: string, sequence: number, updatedAt: string, sourceId: string, absent = 0): void {
         const parsed = updatedAt ? Date.parse(updatedAt) : NaN;
         const at = Number.isNaN(parsed) ? -Infinity : parsed;
         const known = this.keys.size;
@@ -48,6 +52,7 @@ export class Winners {
         if (slot >= this.sequence.length) {
             this.sequence = grow(this.sequence, slot + 1);
             this.updatedAt = grow(this.updatedAt, slot + 1);
+            this.absent = grow(this.absent, slot + 1);
         }
         if (slot < known) {
             // a duplicate key: the most recently updated record wins, the first on a tie
@@ -55,13 +60,21 @@ export class Winners {
                 this.losers.set(this.sequence[slot], sourceId);
                 this.sequence[slot] = sequence;
                 this.updatedAt[slot] = at;
+                this.absent[slot] = absent;
             } else {
                 this.losers.set(sequence, this.sequence[slot]);
             }
         } else {
             this.sequence[slot] = sequence;
             this.updatedAt[slot] = at;
+            this.absent[slot] = absent;
         }
+    }
+
+    /** The bit mask of the declared fields the winner of `key` does not write (0: none). */
+    absentMask(key: string): number {
+        const slot = this.keys.get(key);
+        return slot >= 0 && slot < this.absent.length ? this.absent[slot] : 0;
     }
 
     /** Whether `key` is in the snapshot (the key table may hold org-only keys too). */
@@ -88,6 +101,22 @@ export function keyFold(caseSensitive: boolean | undefined): (key: string) => st
     return caseSensitive ? (key) => key : (key) => key.toLowerCase();
 }
 
+/** The bit mask of the declared fields (the first 32) `record` does not write. */
+export function absentMask(fields: FieldSet, record: Readonly<Record<string, unknown>>): number {
+    let mask = 0;
+    const names = fields.names;
+    for (let i = 0; i < names.length && i < 32; i++) if (!(names[i] in record)) mask |= 1 << i;
+    return mask >>> 0;
+}
+
+/** The field names of a mask built by absentMask. */
+export function absentFields(fields: FieldSet, mask: number): string[] {
+    const out: string[] = [];
+    const names = fields.names;
+    for (let i = 0; i < names.length && i < 32; i++) if (mask & (1 << i)) out.push(names[i]);
+    return out;
+}
+
 /** Counts one non-record result (suppressed, reject); its key is kept from deactivation. */
 function countRejected(
     tally: EntityTally,
@@ -106,14 +135,15 @@ function countRejected(
         tally.counts.rejected++;
     }
     if ('matchKey' in result && result.matchKey) rejectedKeys.add(fold(result.matchKey));
-    tally.reject(result.key, result.reason);
+    const { part, group, hint } = result as RejectInfo;
+    tally.reject(result.key, result.reason, { part, group, hint });
 }
 
 /** Stage 1: writes the produced records to `dir`/staged.ndjson, counting and reporting. */
 export async function stageRecords(
     step: EntityStep,
     produced: AsyncIterable<Produced>,
-    run: RunContext
+    run: Pick<RunContext, 'progress' | 'signal'>
 ): Promise<StagedFile> {
     const { entity, tally } = step;
     const path = join(step.dir, 'staged.ndjson');
@@ -134,7 +164,8 @@ export async function stageRecords(
             run.progress?.update(sequence);
             checkStop(run.signal, `while reading ${entity.name} (nothing of it written yet)`);
         }
-        winners.offer(result.key, sequence, result.updatedAt, result.sourceId);
+        const absent = absentMask(entity.fields, result.record);
+        winners.offer(result.key, sequence, result.updatedAt, result.sourceId, absent);
         const { key, updatedAt, sourceId, record, watermarkAt } = result;
         await out.write({
             sequence,

@@ -1,13 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { mapPractitioner } from '../../src/entities/professionals/map.ts';
 import { betterRole, parseRole } from '../../src/entities/professionals/roles.ts';
+import type { RoleMapping } from '../../src/entities/professionals/role-map.ts';
 import type { CompactRole } from '../../src/entities/professionals/role-table.ts';
 import { mapOrganization } from '../../src/entities/organizations.ts';
-import { TARGET_CATEGORIES } from '../../src/entities/codes.ts';
 import { field, FieldSet } from '../../src/entities/fields.ts';
+import type { Vocabularies } from '../../src/entities/vocabularies/load.ts';
 import { canonical, syncHash } from '../../src/pipeline/sync-hash.ts';
 import { PROFESSIONALS } from '../../src/entities/professionals/spec.ts';
+import { testVocabularies } from './vocabularies/helpers.ts';
 
 const NOW = '2026-01-01T00:00:00.000Z';
 const texts = (...names: string[]) => new FieldSet(names.map((name) => field.text(name)));
@@ -15,11 +15,21 @@ const orgs = new Map([['org-1', '030ASST701']]);
 const role: CompactRole = {
     active: true,
     start: '2020-01-01',
-    orgId: 'org-1',
+    orgCode: '030ASST701',
     role: 'INF',
     category: 'Infermiere',
     updated: '2025-01-01T00:00:00.000Z'
 };
+let vocabularies: Vocabularies;
+let mapping: RoleMapping;
+beforeAll(async () => {
+    vocabularies = await testVocabularies();
+    mapping = {
+        orgCodeById: orgs,
+        roles: vocabularies.get('fseRole'),
+        categories: vocabularies.get('targetCategory')
+    };
+});
 
 function practitioner(over: Record<string, unknown> = {}) {
     return {
@@ -41,7 +51,7 @@ function practitioner(over: Record<string, unknown> = {}) {
 
 describe('mapping contract: Practitioner -> Contact', () => {
     it('maps every field of the contract', () => {
-        const m = mapPractitioner(practitioner(), role, orgs);
+        const m = mapPractitioner(practitioner(), role);
         expect(m.ok).toBe(true);
         if (!m.ok) return;
         expect(m.key).toBe('PLLDSR80E47A462P');
@@ -61,11 +71,11 @@ describe('mapping contract: Practitioner -> Contact', () => {
     });
 
     it('makes a professional Ceased when inactive or without an active role', () => {
-        const inactive = mapPractitioner(practitioner({ active: false }), role, orgs);
+        const inactive = mapPractitioner(practitioner({ active: false }), role);
         expect(inactive.ok && inactive.record.RegistryStatus__c).toBe('Ceased');
-        const noRole = mapPractitioner(practitioner(), undefined, orgs);
+        const noRole = mapPractitioner(practitioner(), undefined);
         expect(noRole.ok && noRole.record.RegistryStatus__c).toBe('Ceased');
-        const ended = mapPractitioner(practitioner(), { ...role, active: false }, orgs);
+        const ended = mapPractitioner(practitioner(), { ...role, active: false });
         expect(ended.ok && ended.record.RegistryStatus__c).toBe('Ceased');
     });
 
@@ -89,25 +99,46 @@ describe('mapping contract: Practitioner -> Contact', () => {
             'telecom[0].value: invalid e-mail address'
         ],
         [{ birthDate: '1980-05' }, 'birthDate: must be a valid date'],
-        [{ meta: {} }, 'meta.lastUpdated: required']
+        [{ meta: { lastUpdated: 'yesterday' } }, 'meta.lastUpdated: must be a valid datetime']
     ])('rejects %j with a precise reason and a masked key', (over, reason) => {
-        const m = mapPractitioner(practitioner(over), role, orgs);
+        const m = mapPractitioner(practitioner(over), role);
         expect(m.ok).toBe(false);
         if (m.ok) return;
         expect(m.reason).toBe(reason);
         expect(m.key).not.toContain('DSR80E47A462');
     });
 
-    it('rejects a role pointing to an unknown organisation', () => {
-        const m = mapPractitioner(practitioner(), { ...role, orgId: 'nope' }, orgs);
-        expect(!m.ok && m.reason).toBe('PractitionerRole.organization: unknown Organization/nope');
+    it('maps a practitioner without meta (optional in FHIR R4): no date, treated as changed', () => {
+        const m = mapPractitioner(practitioner({ meta: undefined }), { ...role, updated: '' });
+        expect(m).toMatchObject({ ok: true, updatedAt: '' });
+        expect(m.ok && m.record.RegistryLastUpdated__c).toBeNull();
+    });
+
+    it('does not write the parts of a role that could not be mapped, and stays Active', () => {
+        const m = mapPractitioner(practitioner(), { ...role, category: null, orgCode: '' });
+        expect(m.ok).toBe(true);
+        if (!m.ok) return;
+        expect(m.record.RegistryStatus__c).toBe('Active');
+        expect(m.record.FseRole__c).toBe('INF');
+        // not written at all (an empty Bulk cell or an absent JSON field leaves the org's value)
+        expect('TargetCategory__c' in m.record).toBe(false);
+        expect('Account.OrgCode__c' in m.record).toBe(false);
+    });
+
+    it('without any role: Ceased, role and category cleared, the Account kept', () => {
+        const m = mapPractitioner(practitioner(), undefined);
+        expect(m.ok && m.record).toMatchObject({
+            RegistryStatus__c: 'Ceased',
+            FseRole__c: null,
+            TargetCategory__c: null
+        });
+        expect(m.ok && 'Account.OrgCode__c' in m.record).toBe(false);
     });
 
     it('rejects a first name longer than the field instead of truncating it', () => {
         const m = mapPractitioner(
             practitioner({ name: [{ family: 'Rossi', given: ['Maria'.repeat(9)] }] }),
-            role,
-            orgs
+            role
         );
         expect(!m.ok && m.reason).toBe('FirstName: longer than 40 characters (got 45)');
     });
@@ -133,65 +164,153 @@ describe('PractitionerRole', () => {
     });
 
     it('parses role, category and organisation', () => {
-        const r = parseRole(raw(), NOW);
+        const r = parseRole(raw(), NOW, mapping);
         expect(r).toEqual({
             ok: true,
             practitionerId: 'p1',
             role: {
                 active: true,
                 start: '2021-01-01',
-                orgId: 'org-1',
+                orgCode: '030ASST701',
                 role: 'APR',
                 category: 'MMG',
                 updated: ''
-            }
+            },
+            problems: []
         });
     });
 
-    it('rejects bad references, unknown role codes and categories', () => {
-        expect(parseRole(raw({ practitioner: { reference: 'Patient/1' } }), NOW)).toMatchObject({
+    const coded = (role: string, category: string) =>
+        raw({
+            code: [
+                {
+                    coding: [
+                        { system: 'urn:fse2:ruolo', code: role },
+                        { system: 'urn:fse2:categoria-target', code: category }
+                    ]
+                }
+            ]
+        });
+
+    it.each([
+        ['apr', 'Medico di medicina generale (MMG)', 'APR', 'MMG'],
+        ['Inf', 'INFERMIERE', 'INF', 'Infermiere'],
+        ['DRS - Dirigente sanitario', 'medico ospedaliero', 'DRS', 'MedicoOspedaliero'],
+        ['far', 'Pédiatra di libera scèlta (PLS)', 'FAR', 'PLS'],
+        [' oam ', 'operatore di accoglienza cup/urp', 'OAM', 'OperatoreAccoglienza']
+    ])(
+        'matches %j / %j to the picklist API names and labels, ignoring case, accents and spacing',
+        (roleCode, category, value, categoryValue) => {
+            const r = parseRole(coded(roleCode, category), NOW, mapping);
+            expect(r).toMatchObject({
+                ok: true,
+                role: { role: value, category: categoryValue },
+                problems: []
+            });
+        }
+    );
+
+    it('rejects an unknown code as a part: the role stays (active), that field is not written', () => {
+        const r = parseRole(coded('ASS', 'Astronauta'), NOW, mapping);
+        expect(r.ok).toBe(true);
+        if (!r.ok) return;
+        expect(r.role).toMatchObject({ active: true, role: null, category: null });
+        expect(r.problems).toEqual([
+            {
+                reason: "code[0].coding[0].code: unknown FSE role 'ASS'",
+                group: "unknown FSE role 'ASS'",
+                hint: 'map it in config: vocabularies.fseRole.map'
+            },
+            {
+                reason: "code[0].coding[1].code: unknown target category 'Astronauta'",
+                group: "unknown target category 'Astronauta'",
+                hint: 'map it in config: vocabularies.targetCategory.map'
+            }
+        ]);
+    });
+
+    it('maps a code the configuration names (one line of config)', async () => {
+        const configured = await testVocabularies({
+            targetCategory: { map: { Astronauta: 'Formatore' } }
+        });
+        const r = parseRole(coded('APR', 'astronauta'), NOW, {
+            ...mapping,
+            categories: configured.get('targetCategory')
+        });
+        expect(r).toMatchObject({ ok: true, role: { category: 'Formatore' }, problems: [] });
+    });
+
+    it('an unknown organisation is a part: the Account is not written, the role stays', () => {
+        const r = parseRole(
+            raw({ organization: { reference: 'Organization/org-999' } }),
+            NOW,
+            mapping
+        );
+        expect(r).toMatchObject({ ok: true, role: { orgCode: '', role: 'APR', active: true } });
+        expect(r.ok && r.problems[0].reason).toBe(
+            'organization.reference: unknown Organization/org-999 (not a valid Organization of the registry)'
+        );
+    });
+
+    it('elements FHIR R4 makes optional are optional: no organisation, no code, no meta', () => {
+        const r = parseRole(
+            { resourceType: 'PractitionerRole', practitioner: { reference: 'Practitioner/p1' } },
+            NOW,
+            mapping
+        );
+        expect(r).toEqual({
+            ok: true,
+            practitionerId: 'p1',
+            role: { active: true, start: '', orgCode: '', role: null, category: null, updated: '' },
+            problems: []
+        });
+    });
+
+    it('reads absolute and versioned references; a malformed optional element is a part', () => {
+        const r = parseRole(
+            raw({
+                practitioner: {
+                    reference: 'https://anagrafe.example.org/fhir/Practitioner/p1/_history/3'
+                },
+                active: 'yes'
+            }),
+            NOW,
+            mapping
+        );
+        expect(r).toMatchObject({ ok: true, practitionerId: 'p1', role: { active: true } });
+        expect(r.ok && r.problems.map((p) => p.reason)).toEqual(['active: must be a boolean']);
+    });
+
+    it('rejects a role that names no practitioner (it cannot be joined)', () => {
+        expect(
+            parseRole(raw({ practitioner: { reference: 'Patient/1' } }), NOW, mapping)
+        ).toMatchObject({
             ok: false,
             reason: 'practitioner.reference: must be a Practitioner/<id> reference'
         });
-        expect(
-            parseRole(raw({ code: [{ coding: [{ system: 'urn:fse2:ruolo', code: 'ASS' }] }] }), NOW)
-        ).toMatchObject({ ok: false, reason: 'code[urn:fse2:ruolo]: unknown FSE role code' });
-        expect(
-            parseRole(
-                raw({
-                    code: [
-                        { coding: [{ system: 'urn:fse2:categoria-target', code: 'Astronauta' }] }
-                    ]
-                }),
-                NOW
-            )
-        ).toMatchObject({ ok: false });
+        expect(parseRole(raw({ practitioner: undefined }), NOW, mapping)).toMatchObject({
+            ok: false,
+            reason: 'practitioner.reference: required (a role must name its practitioner)'
+        });
     });
 
     it('treats a role whose period ended as inactive', () => {
-        const r = parseRole(raw({ period: { start: '2010-01-01', end: '2019-12-31' } }), NOW);
+        const r = parseRole(
+            raw({ period: { start: '2010-01-01', end: '2019-12-31' } }),
+            NOW,
+            mapping
+        );
         expect(r.ok && r.role.active).toBe(false);
     });
 
     it('picks active roles first, then the latest period.start', () => {
         const old = { ...role, start: '2010-01-01' };
-        const newer = { ...role, start: '2022-01-01', orgId: 'org-2' };
+        const newer = { ...role, start: '2022-01-01', orgCode: '030ATS321' };
         const inactiveNewest = { ...role, active: false, start: '2024-01-01' };
         expect(betterRole(betterRole(betterRole(undefined, old), inactiveNewest), newer)).toBe(
             newer
         );
         expect(betterRole(inactiveNewest, old)).toBe(old);
-    });
-
-    it('knows the same target categories as the org picklist (global value set)', () => {
-        const file = join(
-            __dirname,
-            '../../../force-app/main/default/globalValueSets/FseTargetCategory.globalValueSet-meta.xml'
-        );
-        const values = [
-            ...readFileSync(file, 'utf8').matchAll(/<fullName>([^<]+)<\/fullName>/g)
-        ].map((m) => m[1]);
-        expect([...TARGET_CATEGORIES].sort()).toEqual(values.sort());
     });
 });
 
@@ -208,7 +327,8 @@ describe('mapping contract: Organization -> Account', () => {
         ...over
     });
     it('prefers urn:fse2:codice-ente, falls back to the FLS code, maps unknown types to ALTRO', () => {
-        expect(mapOrganization(org())).toMatchObject({
+        const types = vocabularies.get('orgType');
+        expect(mapOrganization(org(), types)).toMatchObject({
             ok: true,
             key: '030ASST701',
             record: { OrgCode__c: '030ASST701', OrgType__c: 'ASST' }
@@ -218,22 +338,40 @@ describe('mapping contract: Organization -> Account', () => {
                 org({
                     identifier: [{ system: 'http://hl7.it/sid/fls', value: 'FLS1' }],
                     type: [{ coding: [{ code: 'RSA' }] }]
-                })
+                }),
+                types
             )
         ).toMatchObject({
             ok: true,
             record: { OrgCode__c: 'FLS1', OrgType__c: 'ALTRO' }
         });
-        expect(mapOrganization(org({ identifier: [{ system: 'x', value: '1' }] }))).toMatchObject({
-            ok: false
-        });
+        expect(
+            mapOrganization(org({ identifier: [{ system: 'x', value: '1' }] }), types)
+        ).toMatchObject({ ok: false });
         expect(
             mapOrganization(
-                org({ identifier: [{ system: 'http://hl7.it/sid/fls', value: 'X'.repeat(21) }] })
+                org({ identifier: [{ system: 'http://hl7.it/sid/fls', value: 'X'.repeat(21) }] }),
+                types
             )
         ).toMatchObject({
             ok: false,
             reason: 'OrgCode__c: longer than 20 characters (got 21)'
+        });
+    });
+
+    it('matches types by label and case; without a fallback an unknown type is a part reject', async () => {
+        const types = vocabularies.get('orgType');
+        const label = org({
+            type: [{ coding: [{ code: 'asst - azienda socio sanitaria territoriale' }] }]
+        });
+        expect(mapOrganization(label, types)).toMatchObject({ record: { OrgType__c: 'ASST' } });
+        const strict = (await testVocabularies({ orgType: { fallback: null } })).get('orgType');
+        const m = mapOrganization(org({ type: [{ coding: [{ code: 'RSA' }] }] }), strict);
+        expect(m).toMatchObject({ ok: true, typed: true });
+        expect(m.ok && 'OrgType__c' in m.record).toBe(false);
+        expect(m.typeReject).toMatchObject({
+            part: 'type',
+            reason: "type[0].coding[0].code: unknown organisation type 'RSA'"
         });
     });
 });
@@ -266,7 +404,7 @@ describe('SyncHash__c', () => {
         ).toBe(mapped);
     });
     it('covers every mapped professional field', () => {
-        const m = mapPractitioner(practitioner(), role, orgs);
+        const m = mapPractitioner(practitioner(), role);
         expect(m.ok && Object.keys(m.record).sort()).toEqual(
             [...PROFESSIONALS.fields.names].sort()
         );

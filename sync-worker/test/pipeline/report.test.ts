@@ -1,3 +1,4 @@
+import { parseConfig } from '../../src/config/schema.ts';
 import { ReportBuilder, formatReport } from '../../src/pipeline/report.ts';
 import { reportForOrg, syncRunFields } from '../../src/ops/run-record.ts';
 
@@ -28,7 +29,67 @@ describe('report', () => {
         expect(rb.report.rejects).toHaveLength(2);
         expect(rb.report.rejectsNotListed).toBe(1);
         expect(rb.report.rejects[0].reason).not.toMatch(/PLLDSR80E47A462P|mario@/);
-        expect(formatReport(rb.report)).toContain('rejects (first 2 of 3)');
+        rb.settle(parseConfig({}).health);
+        expect(rb.report.rejectGroups.reduce((n, g) => n + g.count, 0)).toBe(3);
+        expect(formatReport(rb.report)).toContain('rejects by reason (3 in 3 groups)');
+    });
+
+    it('groups every reject by reason with its count, masked examples and the fix', () => {
+        const rb = builder(1);
+        for (let i = 0; i < 170; i++)
+            rb.reject(
+                'professionals',
+                `PractitionerRole/role-${i}`,
+                `code[0].coding[1].code: unknown target category 'X'`,
+                {
+                    part: 'roles',
+                    group: "unknown target category 'X'",
+                    hint: 'map it in config: vocabularies.targetCategory.map'
+                }
+            );
+        rb.reject(
+            'consents',
+            'Consent/c1',
+            'performer[0].reference: unknown professional Practitioner/prac-1 (no Contact)'
+        );
+        rb.reject(
+            'consents',
+            'Consent/c2',
+            'performer[0].reference: unknown professional Practitioner/prac-2 (no Contact)'
+        );
+        rb.reject('professionals', 'RSS************Z', 'telecom[0].value: invalid e-mail address');
+        const r = rb.settle(parseConfig({}).health);
+        expect(r.rejects).toHaveLength(1); // the list is capped, the groups count everything
+        expect(r.rejectGroups).toEqual([
+            {
+                entity: 'professionals',
+                part: 'roles',
+                reason: "unknown target category 'X'",
+                hint: 'map it in config: vocabularies.targetCategory.map',
+                count: 170,
+                examples: [
+                    'PractitionerRole/role-0',
+                    'PractitionerRole/role-1',
+                    'PractitionerRole/role-2'
+                ]
+            },
+            {
+                entity: 'consents',
+                reason: 'performer[0].reference: unknown professional Practitioner/… (no Contact)',
+                count: 2,
+                examples: ['Consent/c1', 'Consent/c2']
+            },
+            {
+                entity: 'professionals',
+                reason: 'telecom[0].value: invalid e-mail address',
+                count: 1,
+                examples: ['RSS************Z']
+            }
+        ]);
+        const text = formatReport(r);
+        expect(text).toContain(
+            "   170 × professionals/roles: unknown target category 'X' (e.g. PractitionerRole/role-0, PractitionerRole/role-1, PractitionerRole/role-2) — map it in config: vocabularies.targetCategory.map"
+        );
     });
 
     it('maps the report onto SyncRun__c fields (a budget stop is Partial, reconcile is a mode)', () => {
@@ -65,5 +126,32 @@ describe('report', () => {
         expect(text.length).toBeLessThanOrEqual(131072);
         const parsed = JSON.parse(text);
         expect(parsed.rejects.length + parsed.rejectsNotListed).toBe(3000);
+    });
+
+    it('keeps Report__c within the limit with many reject groups and unknown codes', () => {
+        const rb = builder(5000);
+        for (let i = 0; i < 3000; i++)
+            rb.reject(
+                'professionals',
+                `PractitionerRole/role-${i}`,
+                `unknown target category '${'C'.repeat(50)}${i}'`,
+                {
+                    part: 'roles'
+                }
+            );
+        const r = rb.settle(parseConfig({}).health);
+        r.unknownCodes = Array.from({ length: 1200 }, (_, i) => ({
+            vocabulary: 'targetCategory',
+            field: 'Contact.TargetCategory__c',
+            code: `${'C'.repeat(50)}${i}`,
+            count: 1,
+            outcome: 'rejected'
+        }));
+        // 200 reasons, then one "other reasons" group that counts the rest
+        expect(r.rejectGroups.length).toBe(201);
+        expect(r.rejectGroups.find((g) => g.reason.startsWith('other reasons'))?.count).toBe(2800);
+        const text = reportForOrg(r);
+        expect(text.length).toBeLessThanOrEqual(131072);
+        expect(JSON.parse(text).rejectGroups.length).toBeGreaterThan(0);
     });
 });

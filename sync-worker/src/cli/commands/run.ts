@@ -9,16 +9,10 @@ import { resolveEntities } from '../../entities/registry.ts';
 import type { EntityName } from '../../entities/types.ts';
 import { runWithLease } from '../../ops/run-with-lease.ts';
 import { formatReport } from '../../pipeline/report.ts';
+import { exitCodeOf } from '../../pipeline/run-health.ts';
 import { resolveAuth } from '../../salesforce/auth.ts';
 import { clientFor } from '../../salesforce/http.ts';
-import {
-    configFrom,
-    effectiveConfig,
-    EXIT,
-    loggerFor,
-    sourcesFrom,
-    type CliIo
-} from '../options.ts';
+import { configFrom, effectiveConfig, loggerFor, sourcesFrom, type CliIo } from '../options.ts';
 import { ttyProgress } from '../progress.ts';
 import { authOptions, type AuthFlags } from './auth-flags.ts';
 
@@ -84,7 +78,9 @@ async function run(flags: RunFlags, io: CliIo): Promise<number> {
         { event: 'finish', status: report.status, apiCalls: report.apiCalls },
         'sync finished'
     );
-    return report.status === 'Succeeded' ? EXIT.OK : EXIT.PARTIAL;
+    if (!report.health.ok)
+        logger.warn({ event: 'unhealthy', headline: report.headline }, 'run unhealthy');
+    return exitCodeOf(report);
 }
 
 export function runCommand(program: Command, io: CliIo, done: (code: number) => void): void {

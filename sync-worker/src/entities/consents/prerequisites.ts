@@ -11,7 +11,8 @@ import {
     channelRecord,
     maskConsentKey,
     PURPOSE_COLUMN,
-    purposeRecord
+    purposeRecord,
+    type ConsentCodes
 } from './map.ts';
 
 /** The Contact's relationship column to its Individual. */
@@ -21,10 +22,13 @@ const INDIVIDUAL_COLUMN = relationshipColumn('Individual', 'SubjectKey__c');
 export interface ConsentState {
     /** practitioner FHIR id -> normalised fiscal code (registry) */
     fiscalCodeById: Map<string, string>;
-    /** fiscal code -> whether the org's Contact is linked to the subject's Individual */
-    contactLinked: Map<string, boolean>;
+    /** fiscal code -> whether the org's Contact is linked to the subject's Individual (without
+     *  an org, `fse-sync validate`: the professionals a run would load, as linked) */
+    contactLinked: Map<string, boolean> | undefined;
     /** subjects with consents whose Contact is not linked yet: subject key -> fiscal code */
     unlinked: Map<string, string>;
+    /** the run's purpose, channel and status vocabularies */
+    codes: ConsentCodes;
 }
 
 /** Codes of `object` already in the org (one REST query: a handful of rows). */
@@ -34,7 +38,7 @@ async function existingCodes(
     field: string
 ): Promise<Set<string>> {
     const soql = `SELECT ${field} FROM ${object} WHERE ${field} != null`;
-    const page = await queryFirstPage<Record<string, string>>(context.org.client, soql);
+    const page = await queryFirstPage<Record<string, string>>(context.org!.client, soql);
     return new Set(page.records.map((record) => record[field]));
 }
 
@@ -82,6 +86,7 @@ const REFERENCE_DATA = [
 /** 1. the purposes and channels used by the records to write, created when missing */
 async function createReferenceData(
     context: EntityContext,
+    codes: ConsentCodes,
     changed: ChangedRecords,
     apply: ApplyWrite
 ): Promise<void> {
@@ -92,8 +97,10 @@ async function createReferenceData(
         REFERENCE_DATA.forEach((reference, i) => used[i].add(record[reference.column]!));
     }
     if (changes === 0) return;
-    for (const [i, reference] of REFERENCE_DATA.entries())
-        await createMissing(context, apply, reference, used[i]);
+    for (const [i, reference] of REFERENCE_DATA.entries()) {
+        const fields = (code: string) => reference.fields(codes, code);
+        await createMissing(context, apply, { ...reference, fields }, used[i]);
+    }
 }
 
 /** 2. one Individual per unlinked professional with consents; the subjects that failed */
@@ -164,7 +171,7 @@ export async function writePrerequisites(
     changed: ChangedRecords,
     apply: ApplyWrite
 ): Promise<void> {
-    await createReferenceData(context, changed, apply);
+    await createReferenceData(context, state.codes, changed, apply);
     if (state.unlinked.size === 0) return;
     const failedSubjects = await writeIndividuals(context, state, apply);
     await linkContacts(context, state, apply, failedSubjects);

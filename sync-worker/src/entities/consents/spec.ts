@@ -6,11 +6,13 @@ import { bulkQuery, queryByKeys } from '../../salesforce/query.ts';
 import { relationshipColumn } from '../../salesforce/record.ts';
 import { lastUpdatedOf, resourceId, resourcePosition } from '../../sources/raw-resource.ts';
 import { UnparseableResource } from '../../sources/types.ts';
-import { fiscalCodeOfRaw } from '../professionals/map.ts';
+import { fiscalCodeOfRaw, mapPractitioner } from '../professionals/map.ts';
 import { namesNoneOf, unchangedSince } from '../professionals/prefilter.ts';
 import { defineEntity, unparseableReject, type EntityContext, type Produced } from '../types.ts';
 import {
+    consentCodes,
     consentRecords,
+    consentUpdatedAt,
     CONSENT_FIELDS,
     maskConsentKey,
     orgConsentWins,
@@ -20,26 +22,50 @@ import { writePrerequisites, type ConsentState } from './prerequisites.ts';
 
 const INDIVIDUAL_KEY = relationshipColumn('Individual', 'SubjectKey__c');
 
-/** The org's Contacts: who exists, and whether each is linked to the subject's Individual.
- *  Fiscal codes are matched as the org matches FiscalCode__c: without case. */
-function contactRow(context: EntityContext, state: ConsentState) {
-    return (row: Record<string, string>) => {
+/**
+ * The org's Contacts: who exists, whether linked to the subject's Individual. Every Contact (one
+ * Bulk query), or only those with the fiscal codes `codes` (REST IN queries by key, up to
+ * targetedReadMax). Fiscal codes are matched as the org matches FiscalCode__c: without case.
+ */
+async function readContacts(
+    context: EntityContext,
+    state: ConsentState,
+    codes?: ReadonlySet<string>
+): Promise<void> {
+    const { subjects } = context;
+    const org = context.org!;
+    const contactLinked = new Map<string, boolean>();
+    state.contactLinked = contactLinked;
+    const onRow = (row: Record<string, string>) => {
         const fiscalCode = row.FiscalCode__c?.toUpperCase();
-        if (!fiscalCode || context.subjects.isErased(fiscalCode)) return;
-        const linkedTo = row[INDIVIDUAL_KEY];
-        state.contactLinked.set(
+        if (!fiscalCode || subjects.isErased(fiscalCode)) return;
+        const linkedTo = row[INDIVIDUAL_KEY]?.toLowerCase();
+        contactLinked.set(
             fiscalCode,
-            !!linkedTo && linkedTo.toLowerCase() === context.subjects.hash(fiscalCode).toLowerCase()
+            !!linkedTo && linkedTo === subjects.hash(fiscalCode).toLowerCase()
         );
     };
+    const select = `SELECT FiscalCode__c, ${INDIVIDUAL_KEY} FROM Contact`;
+    if (codes && codes.size <= org.targetedReadMax) {
+        if (codes.size)
+            await queryByKeys(org.client, select, 'FiscalCode__c', codes, onRow, {
+                concurrency: org.concurrency
+            });
+        return;
+    }
+    await bulkQuery(org.client, `${select} WHERE FiscalCode__c != null`, onRow, org.bulk);
 }
 
-/** performer ids -> fiscal codes, from the registry (one short string a professional); only
- *  the `performers` named when given (incremental runs). */
+/**
+ * performer ids -> fiscal codes, from the registry (one short string a professional); only the
+ * `performers` named when given (incremental runs: other lines are not even parsed). Without an
+ * org, the professionals a run would load count as known (`loaded`).
+ */
 async function readFiscalCodes(
     context: EntityContext,
     state: ConsentState,
-    performers?: ReadonlySet<string>
+    performers: ReadonlySet<string> | undefined,
+    loaded: Map<string, boolean> | undefined
 ): Promise<void> {
     const options = performers
         ? { ids: [...performers], skipRaw: namesNoneOf(performers) }
@@ -51,15 +77,20 @@ async function readFiscalCodes(
         const fiscalCode = fiscalCodeOfRaw(raw);
         if (fiscalCode && validateFiscalCode(fiscalCode).ok)
             state.fiscalCodeById.set(id, fiscalCode);
+        if (loaded && fiscalCode && mapPractitioner(raw, undefined).ok)
+            loaded.set(fiscalCode, true);
     }
 }
 
-/** Incremental runs: the performers of the consents changed since the watermark. */
+/** Incremental runs: the performers of the consents changed since the watermark (lines older
+ *  than it are not parsed). */
 async function changedPerformers(context: EntityContext, since: string): Promise<Set<string>> {
     const performers = new Set<string>();
     const options = { since, skipRaw: unchangedSince(since, new Set()) };
     for await (const raw of context.source.read('Consent', options)) {
-        if (raw instanceof UnparseableResource || lastUpdatedOf(raw) <= since) continue;
+        if (raw instanceof UnparseableResource) continue;
+        const updated = consentUpdatedAt(raw);
+        if (updated !== '' && updated <= since) continue;
         const performer = performerOf(raw);
         if (performer !== undefined) performers.add(performer);
     }
@@ -67,45 +98,31 @@ async function changedPerformers(context: EntityContext, since: string): Promise
 }
 
 /**
- * Which professionals the org knows and whether they are linked; performer ids -> fiscal codes.
+ * Which professionals the org knows, whether they are linked; performer ids -> fiscal codes.
  * A full run reads every Practitioner and every Contact (one Bulk query). An incremental run
- * costs what changed: the changed consents name their performers, only those Practitioners are
- * parsed and only their Contacts read, by key (REST IN queries) up to targetedReadMax.
+ * costs what changed (issue 14): the changed consents name their performers, only those
+ * Practitioners are parsed and only their Contacts read, by key. Without an org (`fse-sync
+ * validate`) the professionals a run would load count as known (a practitioner's validity does
+ * not depend on its roles: their parts are rejected on their own).
  */
 async function prepareConsents(context: EntityContext): Promise<ConsentState> {
     const state: ConsentState = {
         fiscalCodeById: new Map(),
-        contactLinked: new Map(),
-        unlinked: new Map()
+        contactLinked: undefined,
+        unlinked: new Map(),
+        codes: consentCodes(context.vocabularies)
     };
-    const { org, since } = context;
-    const select = `SELECT FiscalCode__c, ${INDIVIDUAL_KEY} FROM Contact`;
-    if (!since) {
-        await bulkQuery(
-            org.client,
-            `${select} WHERE FiscalCode__c != null`,
-            contactRow(context, state),
-            org.bulk
-        );
-        await readFiscalCodes(context, state);
-        return state;
+    const performers = context.since ? await changedPerformers(context, context.since) : undefined;
+    const loaded = context.org ? undefined : (state.contactLinked = new Map<string, boolean>());
+    await readFiscalCodes(context, state, performers, loaded);
+    if (context.org) {
+        const codes = performers
+            ? new Set(
+                  [...state.fiscalCodeById.values()].filter((c) => !context.subjects.isErased(c))
+              )
+            : undefined;
+        await readContacts(context, state, codes);
     }
-    await readFiscalCodes(context, state, await changedPerformers(context, since));
-    const codes = new Set(
-        [...state.fiscalCodeById.values()].filter((code) => !context.subjects.isErased(code))
-    );
-    if (codes.size === 0) return state;
-    if (codes.size <= org.targetedReadMax)
-        await queryByKeys(org.client, select, 'FiscalCode__c', codes, contactRow(context, state), {
-            concurrency: org.concurrency
-        });
-    else
-        await bulkQuery(
-            org.client,
-            `${select} WHERE FiscalCode__c != null`,
-            contactRow(context, state),
-            org.bulk
-        );
     return state;
 }
 
@@ -128,9 +145,10 @@ function* consentOf(context: EntityContext, state: ConsentState, raw: unknown): 
         yield { ok: false, suppressed: true };
         return;
     }
-    const parsed = parseConsent(raw);
+    const parsed = parseConsent(raw, state.codes);
     if (!parsed.ok) {
-        yield { ok: false, key: sourceId, reason: parsed.reason, sourceId };
+        const { ok, reason, ...info } = parsed;
+        yield { ok, key: sourceId, reason, sourceId, ...info };
         return;
     }
     const unknown = `performer[0].reference: unknown professional Practitioner/${parsed.practitionerId}`;
@@ -139,7 +157,7 @@ function* consentOf(context: EntityContext, state: ConsentState, raw: unknown): 
         yield { ok: false, key: sourceId, reason, sourceId };
         return;
     }
-    const linked = state.contactLinked.get(fiscalCode);
+    const linked = state.contactLinked?.get(fiscalCode);
     if (linked === undefined) {
         const reason = `${unknown} (no Contact with this fiscal code in the org)`;
         yield { ok: false, key: sourceId, reason, sourceId };
@@ -147,9 +165,9 @@ function* consentOf(context: EntityContext, state: ConsentState, raw: unknown): 
     }
     const subjectKey = context.subjects.hash(fiscalCode);
     if (!linked) state.unlinked.set(subjectKey, fiscalCode);
-    // the watermark follows the registry's meta.lastUpdated, not the CaptureDate
-    const watermarkAt = lastUpdatedOf(raw) || undefined;
-    for (const record of consentRecords(parsed, subjectKey)) {
+    // the watermark follows the registry's meta.lastUpdated, never the CaptureDate
+    const watermarkAt = lastUpdatedOf(raw);
+    for (const record of consentRecords(parsed, subjectKey, state.codes)) {
         const key = record.ConsentKey__c!;
         yield { ok: true, key, updatedAt: record.CaptureDate!, watermarkAt, record, sourceId };
     }
@@ -168,6 +186,7 @@ export const CONSENTS = defineEntity<ConsentState>({
     targetedRead: true,
     loadOrder: 30,
     requires: 'Consent',
+    vocabularies: ['consentPurpose', 'channel', 'consentStatus'],
     subjectAware: true,
     requiresKey: true,
     maskKey: maskConsentKey,
@@ -180,7 +199,9 @@ export const CONSENTS = defineEntity<ConsentState>({
                 yield unparseableReject(raw);
                 continue;
             }
-            if (context.since && lastUpdatedOf(raw) <= context.since) continue;
+            // meta is optional (FHIR R4): the consent's own dateTime, else treated as changed
+            const updated = consentUpdatedAt(raw);
+            if (context.since && updated !== '' && updated <= context.since) continue;
             yield* consentOf(context, state, raw);
         }
     },

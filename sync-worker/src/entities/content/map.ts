@@ -5,9 +5,9 @@ import { isoInstant } from '../../util/instant.ts';
 import { parseWith } from '../../util/validation.ts';
 import type { SfRecord } from '../../salesforce/record.ts';
 import type { RawContent } from '../../sources/content-dir.ts';
-import { TARGET_CATEGORIES } from '../codes.ts';
 import { field, FieldSet } from '../fields.ts';
-import type { MapResult } from '../types.ts';
+import type { MapResult, RejectInfo } from '../types.ts';
+import type { Vocabulary } from '../vocabularies/vocabulary.ts';
 import { markdownToHtml } from './sanitize.ts';
 
 /** Values of the global value set FseMacroCategory (the 9 training macro-categories). */
@@ -45,9 +45,8 @@ const Common = {
         ),
     title: z.string().trim().min(1).max(80, 'longer than 80 characters'),
     macroCategory: z.enum(MACRO_CATEGORIES as [string, ...string[]], 'unknown macro-category'),
-    targetCategories: z
-        .array(z.enum(TARGET_CATEGORIES as [string, ...string[]], 'unknown target category'))
-        .optional(),
+    /** values of FseTargetCategory (vocabulary targetCategory: API names or labels) */
+    targetCategories: z.array(z.string()).optional(),
     language: z.enum(['it', 'en'], 'must be it or en').default('it'),
     status: z
         .enum(['draft', 'published', 'retired'], 'must be draft, published or retired')
@@ -141,9 +140,7 @@ function contentRecord(
         Name: values.title,
         Type__c: type,
         MacroCategory__c: values.macroCategory,
-        TargetCategories__c: values.targetCategories?.length
-            ? values.targetCategories.join(';')
-            : null,
+        TargetCategories__c: own.TargetCategories__c ?? null,
         DurationMinutes__c: own.DurationMinutes__c ?? null,
         EcmCredits__c: own.EcmCredits__c ?? null,
         Status__c: STATUSES[values.status],
@@ -156,16 +153,37 @@ function contentRecord(
     };
 }
 
-type Reject = (reason: string) => ContentResult;
+type Reject = (reason: string, info?: RejectInfo) => ContentResult;
+
+/** The target categories as picklist values (`;`-joined), or the reject of the first unknown. */
+function targetCategories(
+    values: CommonValues,
+    categories: Vocabulary,
+    reject: Reject
+): string | null | ContentResult {
+    const mapped: string[] = [];
+    for (const [i, code] of (values.targetCategories ?? []).entries()) {
+        const resolved = categories.resolve(code);
+        if (!resolved.ok) {
+            const { reason, hint } = resolved;
+            return reject(`targetCategories[${i}]: ${reason}`, { group: reason, hint });
+        }
+        if (!mapped.includes(resolved.value)) mapped.push(resolved.value);
+    }
+    return mapped.length ? mapped.join(';') : null;
+}
 
 function mapCatalogItem(
     item: RawContent,
     courseKeys: ReadonlySet<string>,
+    categories: Vocabulary,
     reject: Reject
 ): ContentResult {
     const parsed = parseWith(CatalogItemSchema, item.data);
     if (!parsed.ok) return reject(parsed.reason);
     const values = parsed.value;
+    const targets = targetCategories(values, categories, reject);
+    if (targets !== null && typeof targets !== 'string') return targets;
     if (values.parentKey && !courseKeys.has(values.parentKey)) {
         return reject(
             `parentKey: unknown course ${values.parentKey} (not a course of the catalog)`
@@ -177,16 +195,19 @@ function mapCatalogItem(
         Url__c: values.url ?? null,
         StartsAt__c: isoInstant(values.startsAt),
         Capacity__c: numberText(values.capacity),
-        [PARENT.name]: values.parentKey ?? null
+        [PARENT.name]: values.parentKey ?? null,
+        TargetCategories__c: targets
     });
     const updatedAt = isoInstant(values.updatedAt) ?? '';
     return { ok: true, key: values.key, updatedAt, record, sourceId: item.position };
 }
 
-function mapMarkdownItem(item: RawContent, reject: Reject): ContentResult {
+function mapMarkdownItem(item: RawContent, categories: Vocabulary, reject: Reject): ContentResult {
     const parsed = parseWith(MarkdownItemSchema, item.data);
     if (!parsed.ok) return reject(parsed.reason);
     const values = parsed.value;
+    const targets = targetCategories(values, categories, reject);
+    if (targets !== null && typeof targets !== 'string') return targets;
     const body = (item.body ?? '').trim();
     if (!body) return reject('body: required (the Markdown text after the front matter)');
     const { html, cleaned } = markdownToHtml(body);
@@ -197,22 +218,32 @@ function mapMarkdownItem(item: RawContent, reject: Reject): ContentResult {
         return reject('body: every image needs an alternative text (WCAG 2.1 1.1.1)');
     }
     const type = item.origin === 'faq' ? 'FAQ' : 'Pill';
-    const record = contentRecord(values, type, { Body__c: html });
+    const record = contentRecord(values, type, { Body__c: html, TargetCategories__c: targets });
     const updatedAt = isoInstant(values.updatedAt) ?? '';
     return { ok: true, key: values.key, updatedAt, record, sourceId: item.position, cleaned };
 }
 
-/** One raw content item -> a LearningContent__c record (or a reject). Pure. */
-export function mapContent(item: RawContent, courseKeys: ReadonlySet<string>): ContentResult {
+/**
+ * One raw content item -> a LearningContent__c record (or a reject). `categories`: the target
+ * category vocabulary (FseTargetCategory, the same as the professionals'). Pure.
+ */
+export function mapContent(
+    item: RawContent,
+    courseKeys: ReadonlySet<string>,
+    categories: Vocabulary
+): ContentResult {
     const rawKey = typeof item.data.key === 'string' ? item.data.key.trim() : '';
-    const reject: Reject = (reason) => ({
+    const reject: Reject = (reason, info = {}) => ({
         ok: false,
         key: rawKey || item.position,
         reason: `${item.position}: ${reason}`,
         sourceId: item.position,
-        matchKey: rawKey || undefined
+        matchKey: rawKey || undefined,
+        // grouped by cause, not by file position
+        group: reason,
+        ...info
     });
     return item.origin === 'catalog'
-        ? mapCatalogItem(item, courseKeys, reject)
-        : mapMarkdownItem(item, reject);
+        ? mapCatalogItem(item, courseKeys, categories, reject)
+        : mapMarkdownItem(item, categories, reject);
 }

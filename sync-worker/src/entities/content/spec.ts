@@ -31,6 +31,7 @@ export const CONTENT = defineEntity({
     status: { field: 'Status__c', active: ['Published', 'Draft'], ceased: 'Retired' },
     loadOrder: 40,
     requires: 'LearningContent',
+    vocabularies: ['targetCategory'],
     // content has its own clock: it never moves the registry watermark
     watermark: false,
     maskKey: (key) => key, // content keys are not personal data
@@ -42,13 +43,14 @@ export const CONTENT = defineEntity({
         for await (const raw of context.source.read('LearningContent'))
             items.push(raw as RawContent | UnparseableResource);
         const courseKeys = courseKeysOf(items);
+        const categories = context.vocabularies.get('targetCategory');
         const counts = context.tally.counts;
         for (const item of items) {
             if (item instanceof UnparseableResource) {
                 yield unparseableReject(item);
                 continue;
             }
-            const { cleaned, ...result } = mapContent(item, courseKeys);
+            const { cleaned, ...result } = mapContent(item, courseKeys, categories);
             if (result.ok && cleaned) counts.sanitized = (counts.sanitized ?? 0) + 1;
             yield result;
         }

@@ -52,12 +52,10 @@ function fiscalCodeOf(
     return { fiscalCode };
 }
 
-/** E-mail, mobile phone and organisation code, or the reason one is wrong. */
+/** E-mail and mobile phone, or the reason one is wrong. */
 function contactDetails(
-    practitioner: Practitioner,
-    role: CompactRole | undefined,
-    orgCodeById: ReadonlyMap<string, string>
-): { email: string | null; mobile: string | null; orgCode: string | null } | { reason: string } {
+    practitioner: Practitioner
+): { email: string | null; mobile: string | null } | { reason: string } {
     const telecom = practitioner.telecom ?? [];
     const emailIndex = telecom.findIndex((t) => t.system === 'email' && t.value?.trim());
     const email = emailIndex >= 0 ? telecom[emailIndex].value!.trim() : null;
@@ -66,24 +64,25 @@ function contactDetails(
     const mobile = telecom.find(
         (t) => (t.system === 'phone' || t.system === 'sms') && t.use === 'mobile' && t.value?.trim()
     );
-    let orgCode: string | null = null;
-    if (role) {
-        orgCode = orgCodeById.get(role.orgId) ?? null;
-        if (orgCode === null)
-            return { reason: `PractitionerRole.organization: unknown Organization/${role.orgId}` };
-    }
-    return { email, mobile: mobile?.value?.trim() ?? null, orgCode };
+    return { email, mobile: mobile?.value?.trim() ?? null };
 }
 
 /**
- * Map one Practitioner (raw FHIR) with its best role to a Contact.
- * `orgCodeById` maps Organization FHIR ids to their OrgCode__c.
+ * The role's fields. A part the role does not give or could not map is not written (the org
+ * keeps its value; none on create). Without any role the role and category are cleared and the
+ * Account is kept: the professional is Ceased.
  */
-export function mapPractitioner(
-    raw: unknown,
-    role: CompactRole | undefined,
-    orgCodeById: ReadonlyMap<string, string>
-): MapResult {
+function roleFields(role: CompactRole | undefined): SfRecord {
+    if (!role) return { FseRole__c: null, TargetCategory__c: null };
+    const fields: SfRecord = {};
+    if (role.role !== null) fields.FseRole__c = role.role;
+    if (role.category !== null) fields.TargetCategory__c = role.category;
+    if (role.orgCode) fields[ORGANIZATION_COLUMN] = role.orgCode;
+    return fields;
+}
+
+/** Map one Practitioner (raw FHIR) with its best role (already mapped) to a Contact. */
+export function mapPractitioner(raw: unknown, role: CompactRole | undefined): MapResult {
     const sourceId = resourcePosition(raw, 'Practitioner');
     const parsed = parseWith(PractitionerSchema, raw);
     if (!parsed.ok) {
@@ -101,7 +100,7 @@ export function mapPractitioner(
     if ('ok' in identified) return identified;
     const { fiscalCode } = identified;
     const key = maskFiscalCode(fiscalCode);
-    const details = contactDetails(practitioner, role, orgCodeById);
+    const details = contactDetails(practitioner);
     if ('reason' in details)
         return { ok: false, key, reason: details.reason, sourceId, matchKey: fiscalCode };
     const name = practitioner.name[0];
@@ -118,10 +117,9 @@ export function mapPractitioner(
         MobilePhone: details.mobile,
         Birthdate: practitioner.birthDate ?? null,
         RegistryStatus__c: active ? 'Active' : 'Ceased',
-        RegistryLastUpdated__c: isoInstant(practitioner.meta.lastUpdated),
-        FseRole__c: role?.role ?? null,
-        TargetCategory__c: role?.category ?? null,
-        [ORGANIZATION_COLUMN]: details.orgCode
+        // FHIR R4 makes meta optional: without it the record is treated as changed
+        RegistryLastUpdated__c: isoInstant(practitioner.meta?.lastUpdated),
+        ...roleFields(role)
     };
     const long = CONTACT_FIELDS.tooLong(record);
     if (long) return { ok: false, key, reason: long, sourceId, matchKey: fiscalCode };

@@ -43,10 +43,11 @@ export function unchangedSince(since: string, roleChanged: ReadonlySet<string>):
 /** A cheap test on a raw line: true when it certainly need not be parsed. */
 export type LineTest = (text: string) => boolean;
 
-/** Whether the line's meta.lastUpdated is certainly at or before `since`. */
+/** Whether the line's meta.lastUpdated is certainly at or before `since` (a line without a
+ *  usable one is treated as changed). */
 function updatedBy(text: string, since: string): boolean {
     const iso = lastUpdatedOfText(text);
-    return iso !== undefined && iso <= since;
+    return iso !== undefined && iso !== '' && iso <= since;
 }
 
 /** For line-based sources: true when a raw line certainly names none of `ids` (no "id" of it
@@ -110,7 +111,10 @@ export async function changedPractitioners(
     const ids = new Set<string>();
     const skipRaw = unchangedSince(since, new Set());
     for await (const raw of source.read('Practitioner', { since, skipRaw })) {
-        if (raw instanceof UnparseableResource || lastUpdatedOf(raw) <= since) continue;
+        if (raw instanceof UnparseableResource) continue;
+        // no meta.lastUpdated (FHIR R4 makes it optional): treated as changed
+        const updated = lastUpdatedOf(raw);
+        if (updated !== '' && updated <= since) continue;
         const id = resourceId(raw);
         if (id === undefined) continue;
         ids.add(id);

@@ -6,9 +6,9 @@ import { grow, Interner, KeyTable } from '../../util/key-table.ts';
 export interface CompactRole {
     active: boolean;
     start: string; // period.start or ''
-    orgId: string; // Organization FHIR id
-    role: string | null;
-    category: string | null;
+    orgCode: string; // the organisation's OrgCode__c, '' when not written (absent or rejected)
+    role: string | null; // FseRole__c value; null: not written
+    category: string | null; // TargetCategory__c value; null: not written
     updated: string; // meta.lastUpdated as an ISO instant, or ''
 }
 
@@ -19,7 +19,7 @@ export class RoleTable {
     private readonly keys = new KeyTable(1 << 16);
     private readonly strings = new Interner();
     private active = new Uint8Array(1 << 16);
-    private fields = new Uint32Array(4 << 16); // start, orgId, role, category (interned)
+    private fields = new Uint32Array(4 << 16); // start, orgCode, role, category (interned)
     private updated = new Float64Array(1 << 16);
     private readonly oddUpdated = new Map<number, string>();
 
@@ -36,7 +36,7 @@ export class RoleTable {
         return {
             active: this.active[slot] === 1,
             start: values[fields[slot * 4]],
-            orgId: values[fields[slot * 4 + 1]],
+            orgCode: values[fields[slot * 4 + 1]],
             role: fields[slot * 4 + 2] === NONE ? null : values[fields[slot * 4 + 2]],
             category: fields[slot * 4 + 3] === NONE ? null : values[fields[slot * 4 + 3]],
             updated: Number.isNaN(updated)
@@ -54,7 +54,7 @@ export class RoleTable {
         }
         this.active[slot] = role.active ? 1 : 0;
         this.fields[slot * 4] = this.strings.id(role.start);
-        this.fields[slot * 4 + 1] = this.strings.id(role.orgId);
+        this.fields[slot * 4 + 1] = this.strings.id(role.orgCode);
         this.fields[slot * 4 + 2] = role.role === null ? NONE : this.strings.id(role.role);
         this.fields[slot * 4 + 3] = role.category === null ? NONE : this.strings.id(role.category);
         const time = role.updated ? Date.parse(role.updated) : NaN;

@@ -1,56 +1,15 @@
 // PractitionerRole -> the best role of each practitioner (active first, then the latest start),
 // read before the practitioners and kept in a RoleTable; incremental runs over ndjson parse
-// only the role lines they need (prefilter.ts).
-import { isoInstant } from '../../util/instant.ts';
-import { parseWith } from '../../util/validation.ts';
+// only the role lines they need (prefilter.ts). Every role line read counts in the `roles` part
+// of professionals; a role rejected wholly or in part counts once in its rejects.
 import { resourcePosition } from '../../sources/raw-resource.ts';
 import { UnparseableResource } from '../../sources/types.ts';
-import { FSE_ROLES, SYSTEM_ROLE, SYSTEM_TARGET_CATEGORY, TARGET_CATEGORIES } from '../codes.ts';
-import { PractitionerRoleSchema } from '../fhir-schemas.ts';
-import { unparseableReject, type EntityContext, type RelatedReject } from '../types.ts';
+import { countPart, unparseableReject, type EntityContext, type RelatedReject } from '../types.ts';
 import { changedPractitioners, rolePractitionerOfText, roleUnneeded } from './prefilter.ts';
+import { parseRole, type RoleMapping } from './role-map.ts';
 import { RoleTable, type CompactRole } from './role-table.ts';
 
-export type RoleResult =
-    | { ok: true; practitionerId: string; role: CompactRole }
-    | { ok: false; key: string; reason: string };
-
-export function parseRole(raw: unknown, now: string): RoleResult {
-    const parsed = parseWith(PractitionerRoleSchema, raw);
-    if (!parsed.ok)
-        return { ok: false, key: resourcePosition(raw, 'PractitionerRole'), reason: parsed.reason };
-    const resource = parsed.value;
-    const codings = (resource.code ?? []).flatMap((c) => c.coding ?? []);
-    const role = codings.find((c) => c.system === SYSTEM_ROLE)?.code?.trim() ?? null;
-    if (role !== null && !FSE_ROLES.includes(role)) {
-        return {
-            ok: false,
-            key: `PractitionerRole/${resource.id}`,
-            reason: `code[${SYSTEM_ROLE}]: unknown FSE role code`
-        };
-    }
-    const category = codings.find((c) => c.system === SYSTEM_TARGET_CATEGORY)?.code?.trim() ?? null;
-    if (category !== null && !TARGET_CATEGORIES.includes(category)) {
-        return {
-            ok: false,
-            key: `PractitionerRole/${resource.id}`,
-            reason: `code[${SYSTEM_TARGET_CATEGORY}]: unknown target category`
-        };
-    }
-    const ended = resource.period?.end ? resource.period.end < now : false;
-    return {
-        ok: true,
-        practitionerId: resource.practitioner.reference.slice('Practitioner/'.length),
-        role: {
-            active: resource.active !== false && !ended,
-            start: resource.period?.start ?? '',
-            orgId: resource.organization.reference.slice('Organization/'.length),
-            role,
-            category,
-            updated: isoInstant(resource.meta?.lastUpdated) ?? ''
-        }
-    };
-}
+export { parseRole, type RoleResult } from './role-map.ts';
 
 /** Several roles for one practitioner: active ones first, then the latest period.start. */
 export function betterRole(a: CompactRole | undefined, b: CompactRole): CompactRole {
@@ -66,37 +25,59 @@ export interface RoleJoin {
     changed: Set<string>;
 }
 
-/** A role line: its role, or the reject to report (`counted` in rolesRejected when parsed). */
-type RoleLine =
-    | { ok: true; practitionerId: string; role: CompactRole }
-    | { ok: false; reject: RelatedReject; counted: boolean };
-
-function roleLine(context: EntityContext, raw: unknown): RoleLine {
-    if (raw instanceof UnparseableResource)
-        return { ok: false, reject: { ...unparseableReject(raw), related: true }, counted: false };
-    const parsed = parseRole(raw, context.now);
-    if (parsed.ok) return parsed;
-    const reject: RelatedReject = {
-        ok: false,
-        key: parsed.key,
-        reason: parsed.reason,
-        sourceId: parsed.key,
-        related: true
-    };
-    return { ok: false, reject, counted: true };
+/** A role line: its role (if it could be joined) and the rejects of it or of its parts. */
+interface RoleLine {
+    joined?: { practitionerId: string; role: CompactRole };
+    rejects: RelatedReject[];
 }
 
-function countRoleReject(context: EntityContext, line: { counted: boolean }): void {
-    if (!line.counted) return;
+/** The mapping of a run's roles (organisations, vocabularies). */
+export function roleMapping(context: EntityContext, count = true): RoleMapping {
+    return {
+        orgCodeById: context.organizations.codeById,
+        roles: context.vocabularies.get('fseRole'),
+        categories: context.vocabularies.get('targetCategory'),
+        count
+    };
+}
+
+function roleLine(context: EntityContext, raw: unknown, mapping: RoleMapping): RoleLine {
+    if (raw instanceof UnparseableResource)
+        return { rejects: [{ ...unparseableReject(raw), related: true, part: 'roles' }] };
+    const parsed = parseRole(raw, context.now, mapping);
+    if (!parsed.ok) {
+        const { key, reason } = parsed;
+        return {
+            rejects: [{ ok: false, key, reason, sourceId: key, related: true, part: 'roles' }]
+        };
+    }
+    const key = resourcePosition(raw, 'PractitionerRole');
+    const rejects: RelatedReject[] = parsed.problems.map((p) => ({
+        ok: false,
+        key,
+        reason: p.reason,
+        group: p.group,
+        hint: p.hint,
+        sourceId: key,
+        related: true,
+        part: 'roles'
+    }));
+    return { joined: { practitionerId: parsed.practitionerId, role: parsed.role }, rejects };
+}
+
+/** Counts a role line in the `roles` part of professionals. */
+function countRole(context: EntityContext, line: RoleLine): void {
     const counts = context.tally.counts;
-    counts.rolesRejected = (counts.rolesRejected ?? 0) + 1;
+    const rejected = line.rejects.length > 0;
+    countPart((counts.parts ??= {}), 'roles', rejected);
+    if (rejected) counts.rolesRejected = (counts.rolesRejected ?? 0) + 1;
 }
 
 /**
- * Reads the roles into `join`, yielding the rejects of the role lines. In an incremental run
- * over a line-based source only the roles of the practitioners the run processes are parsed
- * (those changed since the watermark, found by a cheap pre-scan, and those with a changed
- * role); the other role lines are skipped before JSON.parse.
+ * Reads the roles into `join`, yielding the rejects of the role lines and of their parts. In an
+ * incremental run over a line-based source only the roles of the practitioners the run
+ * processes are parsed (those changed since the watermark, found by a cheap pre-scan, and those
+ * with a changed role); the other role lines are skipped before JSON.parse.
  */
 export async function* readRoles(
     context: EntityContext,
@@ -108,16 +89,15 @@ export async function* readRoles(
             ? await changedPractitioners(context.source, since)
             : undefined;
     const skipRole = since && needed ? roleUnneeded(since, needed) : undefined;
+    const mapping = roleMapping(context);
     for await (const raw of context.source.read('PractitionerRole', { skipRaw: skipRole })) {
-        const line = roleLine(context, raw);
-        if (!line.ok) {
-            countRoleReject(context, line);
-            yield line.reject;
-            continue;
-        }
-        const id = line.practitionerId;
-        join.roles.set(id, betterRole(join.roles.get(id), line.role));
-        if (since && line.role.updated > since) join.changed.add(id);
+        const line = roleLine(context, raw, mapping);
+        countRole(context, line);
+        yield* line.rejects;
+        if (!line.joined) continue;
+        const { practitionerId: id, role } = line.joined;
+        join.roles.set(id, betterRole(join.roles.get(id), role));
+        if (since && (role.updated === '' || role.updated > since)) join.changed.add(id);
     }
     // practitioners unchanged themselves whose role changed: the first pass skipped their
     // other roles, so their best role is recomputed from all their lines, in file order
@@ -140,19 +120,21 @@ async function* rereadRoles(
         return false;
     };
     const redone = new Set<string>();
+    const counted = roleMapping(context);
+    const quiet = roleMapping(context, false);
     for await (const raw of context.source.read('PractitionerRole', { skipRaw })) {
-        const line = roleLine(context, raw);
-        if (!line.ok) {
-            // a line the first pass parsed was reported there already
-            if (parsedBefore) continue;
-            countRoleReject(context, line);
-            yield line.reject;
-            continue;
+        // a line the first pass parsed was counted and reported there already
+        const first = !parsedBefore;
+        const line = roleLine(context, raw, first ? counted : quiet);
+        if (first) {
+            countRole(context, line);
+            yield* line.rejects;
         }
-        const id = line.practitionerId;
+        if (!line.joined) continue;
+        const id = line.joined.practitionerId;
         if (!extra.has(id)) continue;
         const previous = redone.has(id) ? join.roles.get(id) : undefined;
         redone.add(id);
-        join.roles.set(id, betterRole(previous, line.role));
+        join.roles.set(id, betterRole(previous, line.joined.role));
     }
 }

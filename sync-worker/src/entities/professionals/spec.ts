@@ -17,13 +17,14 @@ import { unchangedSince } from './prefilter.ts';
 import { RoleTable } from './role-table.ts';
 import { readRoles, type RoleJoin } from './roles.ts';
 
-function mapWithRole(context: EntityContext, join: RoleJoin, raw: unknown): MapResult {
+function mapWithRole(join: RoleJoin, raw: unknown): MapResult {
     const id = resourceId(raw);
-    return mapPractitioner(
-        raw,
-        id !== undefined ? join.roles.get(id) : undefined,
-        context.organizations.codeById
-    );
+    return mapPractitioner(raw, id !== undefined ? join.roles.get(id) : undefined);
+}
+
+/** Incremental runs: whether a record updated at `updated` ('' = unknown) is to be processed. */
+function changedSince(updated: string, since: string): boolean {
+    return updated === '' || updated > since;
 }
 
 /**
@@ -46,17 +47,18 @@ async function* readPractitioners(
         // erased in the org (tombstone): skipped before anything else, never written
         const fiscalCode = fiscalCodeOfRaw(raw);
         if (context.subjects.isErased(fiscalCode)) {
-            if (since && lastUpdatedOf(raw) <= since) continue;
+            if (since && !changedSince(lastUpdatedOf(raw), since)) continue;
             yield { ok: false, suppressed: true, matchKey: fiscalCode };
             continue;
         }
         if (since) {
             const changed =
-                lastUpdatedOf(raw) > since || (id !== undefined && join.changed.has(id));
+                changedSince(lastUpdatedOf(raw), since) ||
+                (id !== undefined && join.changed.has(id));
             if (!changed) continue;
             if (id !== undefined) seen.add(id);
         }
-        yield mapWithRole(context, join, raw);
+        yield mapWithRole(join, raw);
     }
 }
 
@@ -72,7 +74,7 @@ async function* readRoleChangedPractitioners(
         if (raw instanceof UnparseableResource) yield unparseableReject(raw);
         else if (context.subjects.isErased(fiscalCodeOfRaw(raw)))
             yield { ok: false, suppressed: true, matchKey: fiscalCodeOfRaw(raw) };
-        else yield mapWithRole(context, join, raw);
+        else yield mapWithRole(join, raw);
     }
 }
 
@@ -87,6 +89,7 @@ export const PROFESSIONALS = defineEntity({
     targetedRead: true,
     requires: 'Practitioner',
     usesOrganizations: true,
+    vocabularies: ['fseRole', 'targetCategory'],
     subjectAware: true,
     maskKey: maskFiscalCode,
     prepare: noPreparation,

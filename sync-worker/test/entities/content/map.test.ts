@@ -1,4 +1,11 @@
 import { mapContent } from '../../../src/entities/content/map.ts';
+import type { Vocabulary } from '../../../src/entities/vocabularies/vocabulary.ts';
+import { testVocabularies } from '../vocabularies/helpers.ts';
+
+let categories: Vocabulary;
+beforeAll(async () => {
+    categories = (await testVocabularies()).get('targetCategory');
+});
 import { markdownToHtml } from '../../../src/entities/content/sanitize.ts';
 
 describe('content', () => {
@@ -25,12 +32,13 @@ describe('content', () => {
                     parentKey: 'c1',
                     title: 'Modulo',
                     macroCategory: 'Privacy',
-                    targetCategories: ['MMG', 'PLS'],
+                    targetCategories: ['MMG', 'Pediatra di libera scelta (PLS)', 'mmg'],
                     durationMinutes: 30,
                     ecmCredits: 1.5
                 }
             },
-            new Set(['c1'])
+            new Set(['c1']),
+            categories
         );
         expect(ok).toMatchObject({
             ok: true,
@@ -51,9 +59,38 @@ describe('content', () => {
                 position: 'catalog.ndjson line 3',
                 data: { key: 'x', type: 'course', title: 'T'.repeat(81), macroCategory: 'Privacy' }
             },
-            new Set()
+            new Set(),
+            categories
         );
         expect(bad).toMatchObject({ ok: false });
         expect(bad.ok ? '' : bad.reason).toMatch(/key: must be 2-80|title: longer than 80/);
+    });
+    it('takes target categories through the vocabulary: a new value needs no code change', () => {
+        const item = (targetCategories: string[]) =>
+            mapContent(
+                {
+                    origin: 'catalog',
+                    position: 'catalog.ndjson line 4',
+                    data: {
+                        key: 'c9',
+                        type: 'course',
+                        title: 'C',
+                        macroCategory: 'Privacy',
+                        targetCategories
+                    }
+                },
+                new Set(),
+                categories
+            );
+        expect(item(['Medico ospedaliero'])).toMatchObject({
+            ok: true,
+            record: { TargetCategories__c: 'MedicoOspedaliero' }
+        });
+        expect(item(['MMG', 'Astronauta'])).toMatchObject({
+            ok: false,
+            reason: "catalog.ndjson line 4: targetCategories[1]: unknown target category 'Astronauta'",
+            group: "unknown target category 'Astronauta'",
+            hint: 'map it in config: vocabularies.targetCategory.map'
+        });
     });
 });

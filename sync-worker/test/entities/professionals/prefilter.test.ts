@@ -97,8 +97,8 @@ describe('incremental pre-filter of raw PractitionerRole lines (roleUnneeded)', 
             '{"practitioner":{"reference":"Practitioner/p1"}'
         ];
         for (const t of tricky) expect([t, skip(t)]).toEqual([t, false]);
-        // a plain old line with an unparseable date is old for the engine too ('' <= since)
-        expect(skip(line.replace(old, 'not a date'))).toBe(true);
+        // a line with an unparseable date has no usable date: treated as changed, parsed
+        expect(skip(line.replace(old, 'not a date'))).toBe(false);
         // spacing elsewhere does not matter, nor another old date form
         expect(skip(line.replace(old, '2025-01-01T00:00:00Z').replace('"meta":', '"meta" :'))).toBe(
             true

@@ -6,7 +6,7 @@ describe('RoleTable', () => {
         const a = {
             active: true,
             start: '2020-01-01',
-            orgId: 'org-001',
+            orgCode: '030ASST701',
             role: 'INF',
             category: 'Infermiere',
             updated: '2025-03-01T10:00:00.000Z'
@@ -14,7 +14,7 @@ describe('RoleTable', () => {
         const b = {
             active: false,
             start: '',
-            orgId: 'org-002',
+            orgCode: '030ATS321',
             role: null,
             category: null,
             updated: ''

@@ -6,8 +6,8 @@ import getCatalog from '@salesforce/apex/FseCatalogController.getCatalog';
 import getFilterOptions from '@salesforce/apex/FseCatalogController.getFilterOptions';
 import enroll from '@salesforce/apex/FseCatalogController.enroll';
 import withdraw from '@salesforce/apex/FseCatalogController.withdraw';
-import { reduceErrors } from 'c/fseErrorUtils';
-import { format, ACTIVE_ENROLMENT } from 'c/fsePortalUtils';
+import { userMessage } from 'c/fseErrorUtils';
+import { format, formatNumber, ACTIVE_ENROLMENT } from 'c/fsePortalUtils';
 import TITLE from '@salesforce/label/c.FSE_Catalog_Title';
 import SEARCH from '@salesforce/label/c.FSE_Catalog_Search';
 import MACRO from '@salesforce/label/c.FSE_Catalog_MacroCategory';
@@ -32,6 +32,7 @@ import PAGE from '@salesforce/label/c.FSE_Catalog_Page';
 import PREVIOUS from '@salesforce/label/c.FSE_Catalog_Previous';
 import NEXT from '@salesforce/label/c.FSE_Catalog_Next';
 import ERROR_TITLE from '@salesforce/label/c.FSE_Common_Error';
+import FILTERS_ERROR from '@salesforce/label/c.FSE_Catalog_FiltersError';
 
 const SEARCH_DELAY_MS = 300;
 
@@ -50,7 +51,8 @@ export default class FseCatalog extends NavigationMixin(LightningElement) {
         allCategories: ALL_CATEGORIES,
         empty: EMPTY,
         previous: PREVIOUS,
-        next: NEXT
+        next: NEXT,
+        filtersError: FILTERS_ERROR
     };
 
     searchTerm = '';
@@ -65,13 +67,20 @@ export default class FseCatalog extends NavigationMixin(LightningElement) {
     error;
     wiredPage;
     filterOptions = { macroCategories: [], types: [] };
+    filtersError;
+    wiredFilterOptions;
     busyId;
     searchTimer;
 
     @wire(getFilterOptions)
-    wiredOptions({ data }) {
-        if (data) {
-            this.filterOptions = data;
+    wiredOptions(result) {
+        this.wiredFilterOptions = result;
+        if (result.data) {
+            this.filterOptions = result.data;
+            this.filtersError = undefined;
+        } else if (result.error) {
+            // the catalogue still works without filters, but the user must know why they are empty
+            this.filtersError = result.error;
         }
     }
 
@@ -152,10 +161,11 @@ export default class FseCatalog extends NavigationMixin(LightningElement) {
                 hasSeats: item.seatsLeft !== null && item.seatsLeft !== undefined,
                 seatsText: format(SEATS_LEFT, item.seatsLeft),
                 durationText: item.durationMinutes ? format(MINUTES, item.durationMinutes) : '',
-                creditsText: item.ecmCredits ? format(CREDITS, item.ecmCredits) : '',
+                creditsText: item.ecmCredits ? format(CREDITS, formatNumber(item.ecmCredits)) : '',
                 canEnrol: !enrolled && !completed && !item.isFull,
                 enrolLabel: item.isFull && !enrolled ? FULL : ENROL,
-                enrolDisabled: item.isFull || this.busyId === item.id,
+                // never disabled while saving: a disabled button loses the keyboard focus
+                enrolDisabled: item.isFull && !enrolled,
                 showEnrol: !enrolled && !completed,
                 withdrawLabel: WITHDRAW,
                 detailsLabel: DETAILS,
@@ -191,6 +201,9 @@ export default class FseCatalog extends NavigationMixin(LightningElement) {
         this.error = undefined;
         return refreshApex(this.wiredPage);
     }
+    handleFiltersRetry() {
+        return refreshApex(this.wiredFilterOptions);
+    }
 
     handleDetails(event) {
         this[NavigationMixin.Navigate]({
@@ -208,6 +221,9 @@ export default class FseCatalog extends NavigationMixin(LightningElement) {
     }
 
     async act(apexMethod, contentId, successTitle) {
+        if (this.busyId) {
+            return;
+        }
         this.busyId = contentId;
         try {
             await apexMethod({ contentId });
@@ -217,12 +233,32 @@ export default class FseCatalog extends NavigationMixin(LightningElement) {
             this.dispatchEvent(
                 new ShowToastEvent({
                     title: ERROR_TITLE,
-                    message: reduceErrors(error).join(' '),
+                    message: userMessage(error, ''),
                     variant: 'error'
                 })
             );
         } finally {
             this.busyId = undefined;
+        }
+        await this.focusContent(contentId);
+    }
+
+    /**
+     * Keeps the keyboard where the user acted: enrolling replaces "Iscriviti" with "Annulla
+     * iscrizione" (and the other way round), so focus goes to the action that now stands in its
+     * place on the same course, or to its "Dettagli".
+     */
+    async focusContent(contentId) {
+        await Promise.resolve();
+        const card = this.template.querySelector(`article[data-id="${contentId}"]`);
+        if (!card) {
+            return;
+        }
+        const target = ['.fse-withdraw', '.fse-enrol', '.fse-details']
+            .map((selector) => card.querySelector(selector))
+            .find((button) => button && !button.disabled);
+        if (target) {
+            target.focus();
         }
     }
 }

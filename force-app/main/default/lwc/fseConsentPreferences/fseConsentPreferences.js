@@ -2,8 +2,8 @@ import { LightningElement } from 'lwc';
 import { ShowToastEvent } from 'lightning/platformShowToastEvent';
 import getPreferences from '@salesforce/apex/FseConsentController.getPreferences';
 import savePreference from '@salesforce/apex/FseConsentController.savePreference';
-import { reduceErrors } from 'c/fseErrorUtils';
-import { format } from 'c/fsePortalUtils';
+import { userMessage } from 'c/fseErrorUtils';
+import { format, formatDate } from 'c/fsePortalUtils';
 import TITLE from '@salesforce/label/c.FSE_Consent_Title';
 import INTRO from '@salesforce/label/c.FSE_Consent_Intro';
 import EMPTY from '@salesforce/label/c.FSE_Consent_Empty';
@@ -14,6 +14,7 @@ import SAVED from '@salesforce/label/c.FSE_Consent_Saved';
 import LAST_CHANGE from '@salesforce/label/c.FSE_Consent_LastChange';
 import REQUIRED from '@salesforce/label/c.FSE_Consent_Required';
 import ERROR_TITLE from '@salesforce/label/c.FSE_Common_Error';
+import SOURCE_PORTAL from '@salesforce/label/c.FSE_Consent_SourcePortal';
 
 /** Opt-in / opt-out per purpose and channel, written with the portal as capture source. */
 export default class FseConsentPreferences extends LightningElement {
@@ -64,8 +65,16 @@ export default class FseConsentPreferences extends LightningElement {
                 ...cell,
                 label: format(TOGGLE, row.purposeName, cell.channelName),
                 purposeId: row.purposeId,
-                // a purpose that cannot be opted out of cannot be switched off once given
-                disabled: this.savingKey === cell.key || (!row.canOptOut && cell.optedIn)
+                // "Ultima modifica: 1 ott 2025 · Anagrafe regionale", built here because the
+                // template compiler drops the spaces between a text and an element
+                lastChangeText: cell.captureDate
+                    ? [`${LAST_CHANGE} ${formatDate(cell.captureDate)}`, cell.captureSource]
+                          .filter(Boolean)
+                          .join(' · ')
+                    : '',
+                // a purpose that cannot be opted out of cannot be switched off once given; a switch
+                // being saved stays enabled (disabling it would drop the keyboard focus)
+                disabled: !row.canOptOut && cell.optedIn && this.savingKey !== cell.key
             }))
         }));
     }
@@ -74,6 +83,11 @@ export default class FseConsentPreferences extends LightningElement {
         const input = event.target;
         const { key, purpose, channel } = input.dataset;
         const optIn = input.checked;
+        if (this.savingKey) {
+            // one change at a time: put this switch back until the previous one is saved
+            input.checked = !optIn;
+            return;
+        }
         this.savingKey = key;
         try {
             const captureDate = await savePreference({
@@ -81,7 +95,7 @@ export default class FseConsentPreferences extends LightningElement {
                 channelId: channel,
                 optIn
             });
-            this.updateCell(key, { optedIn: optIn, captureDate, captureSource: 'Portale FSE' });
+            this.updateCell(key, { optedIn: optIn, captureDate, captureSource: SOURCE_PORTAL });
             this.announcement = SAVED;
             this.dispatchEvent(new ShowToastEvent({ title: SAVED, variant: 'success' }));
         } catch (error) {
@@ -90,7 +104,7 @@ export default class FseConsentPreferences extends LightningElement {
             this.dispatchEvent(
                 new ShowToastEvent({
                     title: ERROR_TITLE,
-                    message: reduceErrors(error).join(' '),
+                    message: userMessage(error, ''),
                     variant: 'error'
                 })
             );

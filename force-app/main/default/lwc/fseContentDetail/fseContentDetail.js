@@ -5,14 +5,14 @@ import { ShowToastEvent } from 'lightning/platformShowToastEvent';
 import getContentDetail from '@salesforce/apex/FseCatalogController.getContentDetail';
 import enroll from '@salesforce/apex/FseCatalogController.enroll';
 import withdraw from '@salesforce/apex/FseCatalogController.withdraw';
-import { reduceErrors } from 'c/fseErrorUtils';
-import { format, ACTIVE_ENROLMENT } from 'c/fsePortalUtils';
+import { userMessage } from 'c/fseErrorUtils';
+import { format, formatNumber, ACTIVE_ENROLMENT } from 'c/fsePortalUtils';
 import MODULES from '@salesforce/label/c.FSE_Catalog_DetailTitle';
 import START from '@salesforce/label/c.FSE_Catalog_Start';
 import TAKE_TEST from '@salesforce/label/c.FSE_Catalog_TakeTest';
 import NO_CONTENT from '@salesforce/label/c.FSE_Catalog_NoContent';
 import MINUTES from '@salesforce/label/c.FSE_Catalog_Minutes';
-import CREDITS from '@salesforce/label/c.FSE_Catalog_Credits';
+import CREDITS from '@salesforce/label/c.FSE_Catalog_CreditsFact';
 import SEATS_LEFT from '@salesforce/label/c.FSE_Catalog_SeatsLeft';
 import FULL from '@salesforce/label/c.FSE_Catalog_Full';
 import ENROL from '@salesforce/label/c.FSE_Catalog_Enrol';
@@ -88,8 +88,9 @@ export default class FseContentDetail extends NavigationMixin(LightningElement) 
     get enrolLabel() {
         return this.content.isFull ? FULL : ENROL;
     }
+    /** Never disabled while saving: a disabled button drops the keyboard focus. */
     get enrolDisabled() {
-        return this.content.isFull || this.busy;
+        return this.content.isFull;
     }
     get hasSeats() {
         return this.content.seatsLeft !== null && this.content.seatsLeft !== undefined;
@@ -102,10 +103,10 @@ export default class FseContentDetail extends NavigationMixin(LightningElement) 
             this.content.typeLabel,
             this.content.macroCategory,
             this.content.durationMinutes ? format(MINUTES, this.content.durationMinutes) : '',
-            this.content.ecmCredits ? format(CREDITS, this.content.ecmCredits) : ''
+            this.content.ecmCredits ? format(CREDITS, formatNumber(this.content.ecmCredits)) : ''
         ]
             .filter((fact) => !!fact)
-            .join(' ');
+            .join(' · ');
     }
     get hasModules() {
         return this.content.modules && this.content.modules.length > 0;
@@ -139,6 +140,9 @@ export default class FseContentDetail extends NavigationMixin(LightningElement) 
     }
 
     async act(apexMethod, successTitle) {
+        if (this.busy) {
+            return;
+        }
         this.busy = true;
         try {
             await apexMethod({ contentId: this.recordId });
@@ -148,12 +152,24 @@ export default class FseContentDetail extends NavigationMixin(LightningElement) 
             this.dispatchEvent(
                 new ShowToastEvent({
                     title: ERROR_TITLE,
-                    message: reduceErrors(error).join(' '),
+                    message: userMessage(error, ''),
                     variant: 'error'
                 })
             );
         } finally {
             this.busy = false;
+        }
+        await this.focusAction();
+    }
+
+    /** After enrolling or withdrawing, focus goes to the action that now stands in its place. */
+    async focusAction() {
+        await Promise.resolve();
+        const target = ['.fse-start', '.fse-withdraw', '.fse-enrol']
+            .map((selector) => this.template.querySelector(selector))
+            .find((button) => button && !button.disabled);
+        if (target) {
+            target.focus();
         }
     }
 }

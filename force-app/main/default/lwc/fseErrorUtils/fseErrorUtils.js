@@ -39,3 +39,46 @@ export function reduceErrors(errors) {
         .flat()
         .filter((message) => !!message);
 }
+
+/**
+ * The messages of an error that were written for the user, and only those. Salesforce ("Handle
+ * Errors from Apex", LWC Developer Guide): an AuraHandledException reaches the browser with the
+ * message the Apex code set (ours are Custom Labels) and without body.stackTrace; an unhandled
+ * exception carries its exception type and stack trace, and its text is technical and English.
+ * JavaScript errors (TypeError, network failures) and UI API / DML errors are platform text too.
+ * Strings are messages a component built itself from labels.
+ * @param {*} errors
+ * @returns {string[]}
+ */
+export function userMessages(errors) {
+    if (errors === undefined || errors === null) {
+        return [];
+    }
+    const list = Array.isArray(errors) ? errors : [errors];
+    return list
+        .map((error) => {
+            if (typeof error === 'string') {
+                return error;
+            }
+            const body = error && error.body;
+            if (
+                body &&
+                !Array.isArray(body) &&
+                typeof body.message === 'string' &&
+                !body.stackTrace &&
+                !(body.exceptionType && !/AuraHandledException$/.test(body.exceptionType)) &&
+                !(body.pageErrors && body.pageErrors.length) &&
+                !(body.fieldErrors && Object.keys(body.fieldErrors).length)
+            ) {
+                return body.message;
+            }
+            return undefined;
+        })
+        .filter((message) => !!message);
+}
+
+/** What to tell the user about an error: its user-facing messages, or the given generic text. */
+export function userMessage(errors, fallback) {
+    const messages = userMessages(errors);
+    return messages.length ? messages.join(' ') : fallback;
+}

@@ -10,6 +10,7 @@ import NO_REPLIES from '@salesforce/label/c.FSE_Support_NoReplies';
 import AGENT from '@salesforce/label/c.FSE_Support_Agent';
 import YOU from '@salesforce/label/c.FSE_Support_You';
 import RATE from '@salesforce/label/c.FSE_Support_Rate';
+import { formatDate } from 'c/fsePortalUtils';
 
 /** The professional's support requests with status and the agents' replies. */
 export default class FseMyCases extends NavigationMixin(LightningElement) {
@@ -54,12 +55,15 @@ export default class FseMyCases extends NavigationMixin(LightningElement) {
         return this.cases.map((c) => ({
             ...c,
             heading: `${c.caseNumber} · ${c.subject || ''}`,
+            // built here: the template compiler drops spaces next to elements ("Aperta il3 nov")
+            openedText: `${c.topicLabel} · ${OPENED} ${formatDate(c.createdDate)}`,
             hasReplies: c.replies.length > 0,
             badgeClass: c.isClosed ? 'slds-theme_success' : 'slds-theme_info',
             replyRows: c.replies.map((r, i) => ({
                 ...r,
                 key: `${c.id}-${i}`,
-                author: r.fromAgent ? AGENT : YOU
+                author: r.fromAgent ? AGENT : YOU,
+                byline: `${r.fromAgent ? AGENT : YOU} · ${formatDate(r.createdDate, 'shortDateTime')}`
             })),
             rateLabel: RATE,
             rateTitle: `${RATE}: ${c.caseNumber}`

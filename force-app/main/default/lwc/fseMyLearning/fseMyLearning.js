@@ -5,10 +5,11 @@ import { ShowToastEvent } from 'lightning/platformShowToastEvent';
 import getMyLearning from '@salesforce/apex/FseLearningController.getMyLearning';
 import resume from '@salesforce/apex/FseLearningController.resume';
 import getCertificate from '@salesforce/apex/FseLearningController.getCertificate';
-import { reduceErrors } from 'c/fseErrorUtils';
-import { format } from 'c/fsePortalUtils';
+import { userMessage } from 'c/fseErrorUtils';
+import { format, formatNumber } from 'c/fsePortalUtils';
 import TITLE from '@salesforce/label/c.FSE_Learning_Title';
-import EMPTY from '@salesforce/label/c.FSE_Learning_Empty';
+import EMPTY from '@salesforce/label/c.FSE_Learning_EmptyIntro';
+import BROWSE_CATALOG from '@salesforce/label/c.FSE_Learning_BrowseCatalog';
 import PROGRESS from '@salesforce/label/c.FSE_Learning_Progress';
 import RESUME from '@salesforce/label/c.FSE_Learning_Resume';
 import CERTIFICATE from '@salesforce/label/c.FSE_Learning_Certificate';
@@ -23,9 +24,12 @@ import ERROR_TITLE from '@salesforce/label/c.FSE_Common_Error';
 /** The professional's enrolments: progress, resume, certificates of completion. */
 export default class FseMyLearning extends NavigationMixin(LightningElement) {
     @api title;
+    /** API name of the community page hosting fseCatalog. */
+    @api catalogPageName = 'Catalogo__c';
 
     labels = {
         empty: EMPTY,
+        browseCatalog: BROWSE_CATALOG,
         certificateTitle: CERTIFICATE_TITLE,
         print: PRINT,
         close: CLOSE
@@ -34,6 +38,20 @@ export default class FseMyLearning extends NavigationMixin(LightningElement) {
     error;
     wiredResult;
     certificate;
+    catalogUrl;
+
+    connectedCallback() {
+        this[NavigationMixin.GenerateUrl](this.catalogPage).then((url) => {
+            this.catalogUrl = url;
+        });
+    }
+
+    get catalogPage() {
+        return { type: 'comm__namedPage', attributes: { name: this.catalogPageName } };
+    }
+    get isEmpty() {
+        return this.state === 'empty';
+    }
 
     get heading() {
         return this.title || TITLE;
@@ -85,7 +103,7 @@ export default class FseMyLearning extends NavigationMixin(LightningElement) {
     }
     get certificateCredits() {
         return this.certificate
-            ? format(CERTIFICATE_CREDITS, this.certificate.ecmCredits || 0)
+            ? format(CERTIFICATE_CREDITS, formatNumber(this.certificate.ecmCredits || 0))
             : '';
     }
     get certificateNumber() {
@@ -125,6 +143,11 @@ export default class FseMyLearning extends NavigationMixin(LightningElement) {
         }
     }
 
+    handleCatalog(event) {
+        event.preventDefault();
+        this[NavigationMixin.Navigate](this.catalogPage);
+    }
+
     handlePrint() {
         window.print();
     }
@@ -136,7 +159,7 @@ export default class FseMyLearning extends NavigationMixin(LightningElement) {
         this.dispatchEvent(
             new ShowToastEvent({
                 title: ERROR_TITLE,
-                message: reduceErrors(error).join(' '),
+                message: userMessage(error, ''),
                 variant: 'error'
             })
         );

@@ -3,7 +3,8 @@ import { refreshApex } from '@salesforce/apex';
 import { ShowToastEvent } from 'lightning/platformShowToastEvent';
 import getMyRequests from '@salesforce/apex/FsePrivacyRequestController.getMyRequests';
 import createRequest from '@salesforce/apex/FsePrivacyRequestController.createRequest';
-import { reduceErrors } from 'c/fseErrorUtils';
+import { userMessage } from 'c/fseErrorUtils';
+import { formatDate } from 'c/fsePortalUtils';
 import TITLE from '@salesforce/label/c.FSE_Privacy_Title';
 import INTRO from '@salesforce/label/c.FSE_Privacy_Intro';
 import ACCESS from '@salesforce/label/c.FSE_Privacy_RequestAccess';
@@ -61,6 +62,13 @@ export default class FsePrivacyRequest extends LightningElement {
         }
         return this.requests.length ? 'data' : 'empty';
     }
+    /** Rows with "Inviata il 1 novembre 2025" built here (the template drops the space). */
+    get requestRows() {
+        return (this.requests || []).map((r) => ({
+            ...r,
+            requestedText: `${REQUESTED_ON} ${formatDate(r.requestedAt, 'long')}`
+        }));
+    }
     get hasRequests() {
         return this.state === 'data';
     }
@@ -100,7 +108,7 @@ export default class FsePrivacyRequest extends LightningElement {
             this.dispatchEvent(
                 new ShowToastEvent({
                     title: ERROR_TITLE,
-                    message: reduceErrors(error).join(' '),
+                    message: userMessage(error, ''),
                     variant: 'error'
                 })
             );

@@ -4,7 +4,7 @@ import { NavigationMixin } from 'lightning/navigation';
 import { ShowToastEvent } from 'lightning/platformShowToastEvent';
 import getProfile from '@salesforce/apex/FsePortalProfileController.getProfile';
 import updateContactDetails from '@salesforce/apex/FsePortalProfileController.updateContactDetails';
-import { reduceErrors } from 'c/fseErrorUtils';
+import { userMessage } from 'c/fseErrorUtils';
 import TITLE from '@salesforce/label/c.FSE_Profile_Title';
 import REGISTRY from '@salesforce/label/c.FSE_Profile_Registry';
 import ROLE from '@salesforce/label/c.FSE_Profile_Role';
@@ -115,7 +115,7 @@ export default class FseProfile extends NavigationMixin(LightningElement) {
             this.dispatchEvent(
                 new ShowToastEvent({
                     title: ERROR_TITLE,
-                    message: reduceErrors(error).join(' '),
+                    message: userMessage(error, ''),
                     variant: 'error'
                 })
             );

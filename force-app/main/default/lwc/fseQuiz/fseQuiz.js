@@ -2,7 +2,7 @@ import { LightningElement, api, wire } from 'lwc';
 import { CurrentPageReference } from 'lightning/navigation';
 import getQuiz from '@salesforce/apex/FseAssessmentController.getQuiz';
 import submitQuiz from '@salesforce/apex/FseAssessmentController.submitQuiz';
-import { format, numericAnswers, questionRows } from 'c/fsePortalUtils';
+import { format, formatNumber, numericAnswers, questionRows } from 'c/fsePortalUtils';
 import NO_CONTENT from '@salesforce/label/c.FSE_Catalog_NoContent';
 import EMPTY from '@salesforce/label/c.FSE_Assessment_Empty';
 import ANSWER_ALL from '@salesforce/label/c.FSE_Assessment_AnswerAll';
@@ -119,6 +119,10 @@ export default class FseQuiz extends LightningElement {
             this.result.passed ? 'slds-theme_success' : 'slds-theme_warning'
         }`;
     }
+    /** The server returns the score only for a final attempt (passed or the last allowed). */
+    get hasScore() {
+        return this.result && this.result.score !== null && this.result.score !== undefined;
+    }
     get scoreText() {
         return format(
             SCORE,
@@ -134,7 +138,7 @@ export default class FseQuiz extends LightningElement {
     }
     get creditsText() {
         return this.result.passed && this.result.ecmCreditsAwarded
-            ? format(CREDITS, this.result.ecmCreditsAwarded)
+            ? format(CREDITS, formatNumber(this.result.ecmCreditsAwarded))
             : '';
     }
     get canTryAgain() {

@@ -3,7 +3,7 @@ import LOADING from '@salesforce/label/c.FSE_Common_Loading';
 import ERROR_TITLE from '@salesforce/label/c.FSE_Common_Error';
 import EMPTY_TITLE from '@salesforce/label/c.FSE_Common_Empty';
 import RETRY from '@salesforce/label/c.FSE_Common_Retry';
-import { reduceErrors } from 'c/fseErrorUtils';
+import { userMessage } from 'c/fseErrorUtils';
 
 /**
  * The loading, empty and error states shared by every FSE component, rendered the same way
@@ -13,7 +13,10 @@ import { reduceErrors } from 'c/fseErrorUtils';
 export default class FseStatePanel extends LightningElement {
     /** 'loading' | 'error' | 'empty' — anything else renders nothing. */
     @api state;
-    /** An Apex/UI API error (or list of them) or a string, for state 'error'. */
+    /**
+     * An Apex/UI API error (or list of them) or a string, for state 'error'. Only messages meant
+     * for users are shown (see fseErrorUtils.userMessages); anything else shows the generic text.
+     */
     @api error;
     /** Message for state 'empty' (defaults to the generic one). */
     @api emptyMessage;
@@ -31,9 +34,9 @@ export default class FseStatePanel extends LightningElement {
     get isEmpty() {
         return this.state === 'empty';
     }
+    /** Messages written for users (Custom Labels from Apex); never raw server or JS text. */
     get errorText() {
-        const messages = reduceErrors(this.error);
-        return messages.length ? messages.join(' ') : ERROR_TITLE;
+        return userMessage(this.error, ERROR_TITLE);
     }
     get emptyText() {
         return this.emptyMessage || EMPTY_TITLE;

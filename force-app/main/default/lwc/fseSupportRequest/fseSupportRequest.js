@@ -1,4 +1,5 @@
 import { LightningElement, api, wire } from 'lwc';
+import { refreshApex } from '@salesforce/apex';
 import { CurrentPageReference } from 'lightning/navigation';
 import searchFaqs from '@salesforce/apex/FseSupportController.searchFaqs';
 import getTopics from '@salesforce/apex/FseSupportController.getTopics';
@@ -18,6 +19,7 @@ import CREATED from '@salesforce/label/c.FSE_Support_Created';
 import ATTACH from '@salesforce/label/c.FSE_Support_Attach';
 import ATTACHED from '@salesforce/label/c.FSE_Support_Attached';
 import NEW_REQUEST from '@salesforce/label/c.FSE_Support_NewRequest';
+import TOPICS_ERROR from '@salesforce/label/c.FSE_Support_TopicsError';
 
 const SEARCH_DELAY_MS = 300;
 const ACCEPTED_FORMATS = ['.pdf', '.png', '.jpg', '.jpeg', '.txt'];
@@ -36,10 +38,13 @@ export default class FseSupportRequest extends LightningElement {
         description: DESCRIPTION,
         send: SEND,
         attach: ATTACH,
-        newRequest: NEW_REQUEST
+        newRequest: NEW_REQUEST,
+        topicsError: TOPICS_ERROR
     };
     acceptedFormats = ACCEPTED_FORMATS;
     topics = [];
+    topicsError;
+    wiredTopicsResult;
     faqs;
     faqError;
     faqSearching = false;
@@ -54,10 +59,19 @@ export default class FseSupportRequest extends LightningElement {
     searchTimer;
 
     @wire(getTopics)
-    wiredTopics({ data }) {
-        if (data) {
-            this.topics = data;
+    wiredTopics(result) {
+        this.wiredTopicsResult = result;
+        if (result.data) {
+            this.topics = result.data;
+            this.topicsError = undefined;
+        } else if (result.error) {
+            // without topics the required "Argomento" cannot be filled: say so and offer a retry
+            this.topicsError = result.error;
         }
+    }
+
+    handleTopicsRetry() {
+        return refreshApex(this.wiredTopicsResult);
     }
 
     @wire(CurrentPageReference)

@@ -35,6 +35,11 @@ jest.mock('@salesforce/apex', () => ({ refreshApex: jest.fn(() => Promise.resolv
     virtual: true
 });
 
+// the real Italian texts, so that numbers and names can be asserted inside them
+jest.mock('@salesforce/label/c.FSE_Catalog_Credits', () => ({ default: '· {0} crediti ECM' }), {
+    virtual: true
+});
+
 const flush = async () => {
     for (let i = 0; i < 10; i++) {
         // eslint-disable-next-line no-await-in-loop
@@ -170,5 +175,71 @@ describe('c-fse-catalog', () => {
         const { pageReference } = getNavigateCalledWith();
         expect(pageReference.attributes.name).toBe('Contenuto__c');
         expect(pageReference.state.c__contentId).toBe('a01000000000001AAA');
+    });
+
+    it('names every action with its course, so that three "Dettagli" are told apart', async () => {
+        const element = await renderWithData();
+        const card = (id) => $(element, `[data-id="${id}"]`);
+        expect(card('a01000000000001AAA').querySelector('.fse-details').ariaLabel).toBe(
+            'c.FSE_Catalog_Details: Fondamenti del FSE 2.0'
+        );
+        expect(card('a01000000000001AAA').querySelector('.fse-enrol').ariaLabel).toBe(
+            'c.FSE_Catalog_Enrol: Fondamenti del FSE 2.0'
+        );
+        expect(card('a01000000000003AAA').querySelector('.fse-withdraw').ariaLabel).toBe(
+            'c.FSE_Catalog_Withdraw: Pillola: il Patient Summary'
+        );
+        const names = $$(element, '.fse-details').map((b) => b.ariaLabel);
+        expect(new Set(names).size).toBe(3);
+    });
+
+    it('shows ECM credits in the Italian format (1,5, not 1.5)', async () => {
+        const element = await renderWithData();
+        const facts = $(element, '[data-id="a01000000000001AAA"]').textContent;
+        expect(facts).toContain('1,5 crediti ECM');
+        expect(facts).not.toContain('1.5');
+    });
+
+    it('keeps the enrol button enabled while saving and moves focus to the withdraw button that replaces it', async () => {
+        let resolveEnrol;
+        enroll.mockReturnValue(new Promise((resolve) => (resolveEnrol = resolve)));
+        const focused = [];
+        {
+            const element = await renderWithData();
+            element.shadowRoot.addEventListener('stubfocus', (event) => focused.push(event.target));
+            const button = $(element, '[data-id="a01000000000001AAA"] .fse-enrol');
+            button.click();
+            await flush();
+            // a disabled button drops the keyboard focus to the top of the page
+            expect(button.disabled).toBe(false);
+            button.click(); // a second press while saving does nothing
+            expect(enroll).toHaveBeenCalledTimes(1);
+            const enrolled = mockCatalog.items.map((item) => ({
+                ...item,
+                enrollmentStatus:
+                    item.id === 'a01000000000001AAA' ? 'Enrolled' : item.enrollmentStatus
+            }));
+            resolveEnrol('Enrolled');
+            getCatalog.emit({ ...mockCatalog, items: enrolled });
+            await flush();
+            const withdrawButton = $(element, '[data-id="a01000000000001AAA"] .fse-withdraw');
+            expect(withdrawButton).not.toBeNull();
+            expect(focused[focused.length - 1]).toBe(withdrawButton);
+        }
+    });
+
+    it('tells the user when the filters cannot be loaded instead of leaving them empty', async () => {
+        const element = createElement('c-fse-catalog', { is: FseCatalog });
+        document.body.appendChild(element);
+        getFilterOptions.error({ body: { message: 'boom', stackTrace: 'Class.X' } });
+        getCatalog.emit(mockCatalog);
+        await flush();
+        const panel = $(element, '.fse-filters-error');
+        expect(panel).not.toBeNull();
+        expect(panel.state).toBe('error');
+        expect(panel.error).toBe('c.FSE_Catalog_FiltersError');
+        expect(panel.retryable).toBe(true);
+        expect($$(element, '.fse-item')).toHaveLength(3);
+        await expect(element).toBeAccessible();
     });
 });

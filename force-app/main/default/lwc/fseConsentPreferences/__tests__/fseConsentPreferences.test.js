@@ -12,6 +12,10 @@ jest.mock('@salesforce/apex/FseConsentController.savePreference', () => ({ defau
     virtual: true
 });
 
+jest.mock('@salesforce/label/c.FSE_Consent_LastChange', () => ({ default: 'Ultima modifica:' }), {
+    virtual: true
+});
+
 const flush = async () => {
     for (let i = 0; i < 10; i++) {
         // eslint-disable-next-line no-await-in-loop
@@ -87,7 +91,7 @@ describe('c-fse-consent-preferences', () => {
         });
         expect(toast.mock.calls[0][0].detail.variant).toBe('success');
         const cell = $(element, '[data-key="0ZW000000000001AAA:0eB000000000002AAA"]').parentElement;
-        expect(cell.textContent).toContain('Portale FSE');
+        expect(cell.textContent).toContain('c.FSE_Consent_SourcePortal');
     });
 
     it('saves an opt-out and puts the switch back if the server refuses', async () => {
@@ -105,5 +109,31 @@ describe('c-fse-consent-preferences', () => {
         });
         expect(toast.mock.calls[0][0].detail.message).toBe('Non è possibile revocare');
         expect($(element, '[data-key="0ZW000000000001AAA:0eB000000000001AAA"]').checked).toBe(true);
+    });
+
+    it('shows the last change as words with spaces and an Italian date', async () => {
+        getPreferences.mockResolvedValue(mockPreferences);
+        const element = await render();
+        expect($(element, '.fse-last-change').textContent).toBe(
+            'Ultima modifica: 1 ott 2025 · Anagrafe regionale'
+        );
+    });
+
+    it('keeps the switch enabled while it is saved, so the keyboard focus stays on it', async () => {
+        getPreferences.mockResolvedValue(mockPreferences);
+        let resolveSave;
+        savePreference.mockReturnValue(new Promise((resolve) => (resolveSave = resolve)));
+        const element = await render();
+        const key = '0ZW000000000001AAA:0eB000000000002AAA';
+        toggle(element, key, true);
+        await flush();
+        expect($(element, `[data-key="${key}"]`).disabled).toBe(false);
+        // a second switch changed meanwhile is put back, not sent
+        toggle(element, '0ZW000000000001AAA:0eB000000000001AAA', false);
+        expect($(element, '[data-key="0ZW000000000001AAA:0eB000000000001AAA"]').checked).toBe(true);
+        expect(savePreference).toHaveBeenCalledTimes(1);
+        resolveSave('2025-11-05T10:00:00.000Z');
+        await flush();
+        expect($(element, `[data-key="${key}"]`).disabled).toBe(false);
     });
 });

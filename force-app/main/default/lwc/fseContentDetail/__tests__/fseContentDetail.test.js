@@ -25,6 +25,13 @@ jest.mock('@salesforce/apex', () => ({ refreshApex: jest.fn(() => Promise.resolv
     virtual: true
 });
 
+jest.mock('@salesforce/label/c.FSE_Catalog_Minutes', () => ({ default: '{0} minuti' }), {
+    virtual: true
+});
+jest.mock('@salesforce/label/c.FSE_Catalog_CreditsFact', () => ({ default: '{0} crediti ECM' }), {
+    virtual: true
+});
+
 const flush = async () => {
     for (let i = 0; i < 10; i++) {
         // eslint-disable-next-line no-await-in-loop
@@ -119,5 +126,30 @@ describe('c-fse-content-detail', () => {
         await flush();
         expect($(element, 'c-fse-state-panel').state).toBe('error');
         await expect(element).toBeAccessible();
+    });
+
+    it('separates the facts and shows credits in the Italian format', async () => {
+        const element = await render(mockDetail);
+        expect($(element, '.fse-facts').textContent).toBe(
+            'Corso · Fondamenti FSE 2.0 · 30 minuti · 1,5 crediti ECM'
+        );
+    });
+
+    it('keeps the enrol button enabled while saving and then focuses the start button that replaces it', async () => {
+        let resolveEnrol;
+        enroll.mockReturnValue(new Promise((resolve) => (resolveEnrol = resolve)));
+        const element = await render(mockDetail);
+        const focused = [];
+        element.shadowRoot.addEventListener('stubfocus', (event) => focused.push(event.target));
+        const button = $(element, '.fse-enrol');
+        button.click();
+        await flush();
+        expect(button.disabled).toBe(false);
+        resolveEnrol('Enrolled');
+        getContentDetail.emit({ ...mockDetail, enrollmentStatus: 'Enrolled' });
+        await flush();
+        const start = $(element, '.fse-start');
+        expect(start).not.toBeNull();
+        expect(focused[focused.length - 1]).toBe(start);
     });
 });

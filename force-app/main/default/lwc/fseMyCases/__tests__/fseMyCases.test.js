@@ -22,6 +22,13 @@ const flush = async () => {
 };
 const $ = (element, selector) => element.shadowRoot.querySelector(selector);
 
+jest.mock('@salesforce/label/c.FSE_Support_Opened', () => ({ default: 'Aperta il' }), {
+    virtual: true
+});
+jest.mock('@salesforce/label/c.FSE_Support_Agent', () => ({ default: 'Operatore' }), {
+    virtual: true
+});
+
 function render() {
     const element = createElement('c-fse-my-cases', { is: FseMyCases });
     document.body.appendChild(element);
@@ -56,7 +63,7 @@ describe('c-fse-my-cases', () => {
         expect(cases[1].querySelector('.fse-reply-body').textContent).toBe(
             'I crediti sono stati registrati, li vedi ora nel profilo.'
         );
-        expect(cases[1].querySelector('.fse-replies').textContent).toContain('c.FSE_Support_Agent');
+        expect(cases[1].querySelector('.fse-replies').textContent).toContain('Operatore');
         // only closed cases can be rated
         expect(cases[0].querySelector('.fse-rate')).toBeNull();
         await expect(element).toBeAccessible();
@@ -85,5 +92,25 @@ describe('c-fse-my-cases', () => {
         getMyCases.error({ message: 'Errore' });
         await flush();
         expect($(element, 'c-fse-state-panel').state).toBe('error');
+    });
+
+    it('keeps the spaces around dates: "Aperta il 3 nov 2025", "Operatore · 21 ott 2025, 11:30"', async () => {
+        const element = render();
+        getMyCases.emit(mockCases);
+        await flush();
+        const opened = [...element.shadowRoot.querySelectorAll('.fse-opened')].map(
+            (p) => p.textContent
+        );
+        expect(opened[0]).toBe('Accesso e credenziali · Aperta il 3 nov 2025');
+        expect(element.shadowRoot.querySelector('.fse-byline').textContent).toBe(
+            'Operatore · 21 ott 2025, 11:30'
+        );
+    });
+
+    it('names the rating button with its case number', async () => {
+        const element = render();
+        getMyCases.emit(mockCases);
+        await flush();
+        expect($(element, '.fse-rate').ariaLabel).toBe('c.FSE_Support_Rate: 00001020');
     });
 });

@@ -34,6 +34,12 @@ const flush = async () => {
 };
 const $ = (element, selector) => element.shadowRoot.querySelector(selector);
 
+jest.mock(
+    '@salesforce/label/c.FSE_Learning_CertificateCredits',
+    () => ({ default: 'Crediti ECM riconosciuti: {0}' }),
+    { virtual: true }
+);
+
 function render() {
     const element = createElement('c-fse-my-learning', { is: FseMyLearning });
     document.body.appendChild(element);
@@ -68,12 +74,21 @@ describe('c-fse-my-learning', () => {
         await expect(element).toBeAccessible();
     });
 
-    it('shows the empty state', async () => {
+    it('shows the empty state with a real link to the catalogue', async () => {
         const element = render();
         getMyLearning.emit([]);
         await flush();
         expect($(element, 'c-fse-state-panel').state).toBe('empty');
-        expect($(element, 'c-fse-state-panel').emptyMessage).toBe('c.FSE_Learning_Empty');
+        expect($(element, 'c-fse-state-panel').emptyMessage).toBe('c.FSE_Learning_EmptyIntro');
+        const link = $(element, 'a.fse-browse-catalog');
+        expect(link).not.toBeNull();
+        expect(link.textContent).toBe('c.FSE_Learning_BrowseCatalog');
+        expect(link.getAttribute('href')).toBe('/s/generated-url');
+        link.click();
+        expect(getNavigateCalledWith().pageReference).toEqual({
+            type: 'comm__namedPage',
+            attributes: { name: 'Catalogo__c' }
+        });
         await expect(element).toBeAccessible();
     });
 
@@ -107,7 +122,7 @@ describe('c-fse-my-learning', () => {
         await flush();
         expect(getCertificate).toHaveBeenCalledWith({ enrollmentId: 'a02000000000002AAA' });
         expect($(element, '.fse-certificate-credits').textContent).toBe(
-            'c.FSE_Learning_CertificateCredits'
+            'Crediti ECM riconosciuti: 1,5'
         );
         $(element, '.fse-print').click();
         expect(window.print).toHaveBeenCalled();
@@ -127,5 +142,17 @@ describe('c-fse-my-learning', () => {
         $(element, '.fse-certificate-button').click();
         await flush();
         expect(toast.mock.calls[0][0].detail.message).toBe('Solo per i corsi completati');
+    });
+
+    it('names resume and certificate buttons with their content', async () => {
+        const element = render();
+        getMyLearning.emit(mockLearning);
+        await flush();
+        expect($(element, '.fse-resume').ariaLabel).toBe(
+            `c.FSE_Learning_Resume: ${mockLearning[0].name}`
+        );
+        expect($(element, '.fse-certificate-button').ariaLabel).toBe(
+            `c.FSE_Learning_Certificate: ${mockLearning[1].name}`
+        );
     });
 });

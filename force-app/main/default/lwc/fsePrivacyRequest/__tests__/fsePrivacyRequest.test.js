@@ -31,6 +31,10 @@ const flush = async () => {
 };
 const $ = (element, selector) => element.shadowRoot.querySelector(selector);
 
+jest.mock('@salesforce/label/c.FSE_Privacy_RequestedOn', () => ({ default: 'Inviata il' }), {
+    virtual: true
+});
+
 function render() {
     const element = createElement('c-fse-privacy-request', { is: FsePrivacyRequest });
     document.body.appendChild(element);
@@ -117,5 +121,14 @@ describe('c-fse-privacy-request', () => {
             variant: 'error',
             message: 'Hai già una richiesta in lavorazione'
         });
+    });
+
+    it('shows when a request was sent with a space before the Italian date', async () => {
+        const element = render();
+        getMyRequests.emit(mockRequests);
+        await flush();
+        expect(element.shadowRoot.querySelector('.fse-requested').textContent.trim()).toBe(
+            'Inviata il 1 novembre 2025'
+        );
     });
 });

@@ -22,6 +22,12 @@ const flush = async () => {
 const $ = (element, selector) => element.shadowRoot.querySelector(selector);
 const $$ = (element, selector) => [...element.shadowRoot.querySelectorAll(selector)];
 
+jest.mock(
+    '@salesforce/label/c.FSE_Quiz_Credits',
+    () => ({ default: 'Crediti ECM riconosciuti: {0}' }),
+    { virtual: true }
+);
+
 async function render(contentId = 'a01000000000001AAA') {
     const element = createElement('c-fse-quiz', { is: FseQuiz });
     element.contentId = contentId;
@@ -86,19 +92,30 @@ describe('c-fse-quiz', () => {
             answers: { Quiz_FOND101_01: 1, Quiz_FOND101_02: 1 }
         });
         expect($(element, '.fse-result h3').textContent).toBe('c.FSE_Quiz_Passed');
-        expect($(element, '.fse-credits').textContent).toBe('c.FSE_Quiz_Credits');
+        expect($(element, '.fse-score').textContent).toBe('c.FSE_Quiz_Score');
+        expect($(element, '.fse-credits').textContent).toBe('Crediti ECM riconosciuti: 1,5');
         expect($(element, '.fse-try-again')).toBeNull();
         await expect(element).toBeAccessible();
     });
 
-    it('offers another attempt after a failed one while attempts remain', async () => {
+    it('offers another attempt after a failed one while attempts remain, without a score', async () => {
         getQuiz.mockResolvedValue(mockQuiz);
-        submitQuiz.mockResolvedValue({ ...mockResult, passed: false, score: 50, attemptsLeft: 1 });
+        // Not final: the server sends neither score nor correct count (they would reveal the key).
+        submitQuiz.mockResolvedValue({
+            isFinal: false,
+            passed: false,
+            score: null,
+            correctCount: null,
+            questionCount: 2,
+            attemptsLeft: 1
+        });
         const element = await render();
         answerAll(element);
         submit(element);
         await flush();
         expect($(element, '.fse-result h3').textContent).toBe('c.FSE_Quiz_Failed');
+        expect($(element, '.fse-score')).toBeNull();
+        expect($(element, '.fse-attempts').textContent).toBe('c.FSE_Quiz_AttemptsLeft');
         $(element, '.fse-try-again').click();
         await flush();
         expect($$(element, '.fse-question').length).toBe(2);

@@ -39,6 +39,42 @@ describe('c-fse-state-panel', () => {
         await expect(element).toBeAccessible();
     });
 
+    it('never shows a raw server exception: the generic Italian text instead', () => {
+        // an unhandled Apex exception (type and stack trace) and a JavaScript error
+        const element = render({
+            state: 'error',
+            error: [
+                {
+                    status: 500,
+                    body: {
+                        message: 'List has no rows for assignment to SObject',
+                        exceptionType: 'System.QueryException',
+                        stackTrace: 'Class.FseCatalogService.getCatalog: line 42, column 1'
+                    }
+                },
+                new TypeError("Cannot read properties of undefined (reading 'items')")
+            ]
+        });
+        const text = element.shadowRoot.querySelector('.fse-message').textContent;
+        expect(text).toBe('c.FSE_Common_Error');
+        expect(text).not.toContain('List has no rows');
+    });
+
+    it('never shows DML or UI API platform messages', () => {
+        const element = render({
+            state: 'error',
+            error: {
+                body: {
+                    message: 'Insert failed',
+                    pageErrors: [{ message: 'INSUFFICIENT_ACCESS_OR_READONLY' }]
+                }
+            }
+        });
+        expect(element.shadowRoot.querySelector('.fse-message').textContent).toBe(
+            'c.FSE_Common_Error'
+        );
+    });
+
     it('falls back to the generic error label when the error has no message', () => {
         const element = render({ state: 'error', error: {} });
         expect(element.shadowRoot.querySelector('.fse-message').textContent).toBe(

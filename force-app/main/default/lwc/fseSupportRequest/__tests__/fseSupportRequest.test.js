@@ -23,6 +23,10 @@ jest.mock('@salesforce/apex/FseSupportController.createCase', () => ({ default: 
     virtual: true
 });
 
+jest.mock('@salesforce/apex', () => ({ refreshApex: jest.fn(() => Promise.resolve()) }), {
+    virtual: true
+});
+
 const flush = async () => {
     for (let i = 0; i < 10; i++) {
         // eslint-disable-next-line no-await-in-loop
@@ -155,5 +159,25 @@ describe('c-fse-support-request', () => {
         await flush();
         expect($(element, '.fse-topic').value).toBe('Other');
         expect($(element, '.fse-subject').value).toBe('Dati errati');
+    });
+
+    it('says so when the topics cannot be loaded and offers a retry, instead of a form that can never be sent', async () => {
+        const { refreshApex } = require('@salesforce/apex');
+        const element = createElement('c-fse-support-request', { is: FseSupportRequest });
+        document.body.appendChild(element);
+        getTopics.error({ body: { message: 'Read timed out', stackTrace: 'Class.X' } });
+        await flush();
+        const panel = $(element, '.fse-topics-error');
+        expect(panel).not.toBeNull();
+        expect(panel.state).toBe('error');
+        expect(panel.error).toBe('c.FSE_Support_TopicsError');
+        expect(panel.retryable).toBe(true);
+        panel.dispatchEvent(new CustomEvent('retry'));
+        expect(refreshApex).toHaveBeenCalledTimes(1);
+        await expect(element).toBeAccessible();
+        // once the topics load, the message goes away
+        getTopics.emit(mockTopics);
+        await flush();
+        expect($(element, '.fse-topics-error')).toBeNull();
     });
 });

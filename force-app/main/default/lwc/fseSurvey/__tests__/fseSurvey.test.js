@@ -68,6 +68,8 @@ describe('c-fse-survey', () => {
     it('renders the rating and the configured questions', async () => {
         const element = await render();
         expect($(element, '.fse-rating').options.length).toBe(5);
+        // a vertical scale: as a row of buttons "1 - per niente" wraps mid-label at 375 px
+        expect($(element, '.fse-rating').type).toBe('radio');
         expect(element.shadowRoot.querySelectorAll('.fse-question').length).toBe(2);
         await expect(element).toBeAccessible();
     });

@@ -1,0 +1,3 @@
+trigger ErasureRequestTrigger on ErasureRequest__c(before insert, before update, before delete) {
+    new ErasureRequestTriggerHandler().run();
+}
