@@ -70,6 +70,12 @@ describe('case 1: a Bulk job that fails as a whole', () => {
         expect(groups[0].cause).toMatch(
             /^field RegistryLastUpdated__c is not visible to the integration user on Contact .*check FSE_Sync_Integration/
         );
+        // and the first line of the report says it
+        expect(report!.headline).toMatch(
+            new RegExp(
+                `^Partial: ${n} valid records failed to load — ${n} × professionals: field RegistryLastUpdated__c is not visible`
+            )
+        );
         expect(contacts(f)).toHaveLength(0);
         // the job is recorded on the run
         const run = f.em.records('SyncRun__c').find((r) => r.RunId__c === report!.runId)!;
