@@ -57,10 +57,12 @@ const sink = () =>
         }
     });
 
-/** Run the CLI in-process with --json; returns the exit code and the parsed report. */
-export async function cli(
-    f: Fixture,
-    extra: string[] = []
+/** `fse-sync run --json` in-process against `em` with `source`; the exit code, the report. */
+export async function runCli(
+    em: Pick<OrgEmulator, 'instanceUrl' | 'accessToken'>,
+    source: string,
+    extra: string[] = [],
+    env: Record<string, string> = {}
 ): Promise<{ code: number; report: Report | undefined; stderr: string }> {
     let out = '';
     let err = '';
@@ -80,17 +82,26 @@ export async function cli(
         [
             'run',
             '--source',
-            `ndjson:${f.dir}`,
+            source,
             '--instance-url',
-            f.em.instanceUrl,
+            em.instanceUrl,
             '--access-token',
-            f.em.accessToken,
+            em.accessToken,
             '--json',
             ...extra
         ],
-        { stdout, stderr, env: {} }
+        { stdout, stderr, env }
     );
     return { code, report: out.trim() ? (JSON.parse(out) as Report) : undefined, stderr: err };
+}
+
+/** Run the CLI in-process with --json over the fixture's registry; the exit code, the report. */
+export function cli(
+    f: Fixture,
+    extra: string[] = [],
+    env: Record<string, string> = {}
+): Promise<{ code: number; report: Report | undefined; stderr: string }> {
+    return runCli(f.em, `ndjson:${f.dir}`, extra, env);
 }
 
 /** A client for the fixture's org, configured like a run. */

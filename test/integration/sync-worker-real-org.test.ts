@@ -4,18 +4,17 @@
 // the org stores them (case 7), and the smaller ones (case 8): one token refresh at a time, a
 // Bulk query page cut off by the network, consents preparation that costs what changed.
 // Each test failed on the code before issue 14 (see the comment above it).
-import { Writable } from 'node:stream';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyChanges, generateRegistry } from '../../sync-worker/src/generator/generator.ts';
-import { main } from '../../sync-worker/src/cli/main.ts';
 import { parseConfig } from '../../sync-worker/src/config/schema.ts';
 import type { Report } from '../../sync-worker/src/pipeline/report.ts';
 import { startOrgEmulator, type OrgEmulator } from '../org-emulator/index.ts';
 import {
     callDelta,
     cli,
+    runCli,
     clientOf,
     contacts,
     engine,
@@ -223,31 +222,8 @@ async function runContent(
     cfg: string,
     extra: string[] = []
 ): Promise<{ code: number; report: Report }> {
-    let out = '';
-    const sink = new Writable({
-        write(c, _e, cb) {
-            out += c.toString();
-            cb();
-        }
-    });
-    const quiet = new Writable({ write: (_c, _e, cb) => cb() });
-    const code = await main(
-        [
-            'run',
-            '--source',
-            `content:${dir}`,
-            '--instance-url',
-            em.instanceUrl,
-            '--access-token',
-            em.accessToken,
-            '--config',
-            cfg,
-            '--json',
-            ...extra
-        ],
-        { stdout: sink, stderr: quiet, env: {} }
-    );
-    return { code, report: JSON.parse(out) as Report };
+    const { code, report } = await runCli(em, `content:${dir}`, ['--config', cfg, ...extra]);
+    return { code, report: report! };
 }
 
 const item = (key: string, type: string, parentKey?: string) =>
@@ -426,31 +402,10 @@ describe('case 8: consents preparation costs what changed', () => {
     let f: Fixture;
     let cfg: string;
     const run = async (extra: string[]) => {
-        let out = '';
-        const sink = new Writable({
-            write(c, _e, cb) {
-                out += c.toString();
-                cb();
-            }
+        const { code, report } = await cli(f, ['--config', cfg, ...extra], {
+            FSE_SUBJECT_HASH_KEY: KEY
         });
-        const quiet = new Writable({ write: (_c, _e, cb) => cb() });
-        const code = await main(
-            [
-                'run',
-                '--source',
-                `ndjson:${f.dir}`,
-                '--instance-url',
-                f.em.instanceUrl,
-                '--access-token',
-                f.em.accessToken,
-                '--config',
-                cfg,
-                '--json',
-                ...extra
-            ],
-            { stdout: sink, stderr: quiet, env: { FSE_SUBJECT_HASH_KEY: KEY } }
-        );
-        return { code, report: JSON.parse(out) as Report };
+        return { code, report: report! };
     };
     beforeAll(async () => {
         f = await fixture(0);

@@ -4,12 +4,9 @@
 // registry's clock, not their CaptureDate; each entity is read back with an overlap window, so a
 // resource committed late with an older time is not lost; and runs recorded before issue 14
 // (SourceWatermark__c only) are read as the watermark of every registry entity.
-import { Writable } from 'node:stream';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { applyChanges, generateRegistry } from '../../sync-worker/src/generator/generator.ts';
-import { main } from '../../sync-worker/src/cli/main.ts';
-import type { Report } from '../../sync-worker/src/pipeline/report.ts';
 import { cli, fixture, FAST, type Fixture } from './helpers.ts';
 
 jest.setTimeout(120_000);
@@ -158,31 +155,10 @@ describe('case 3: consents follow the registry clock, not CaptureDate', () => {
     let f: Fixture;
     let cfg: string;
     const run = async (extra: string[]) => {
-        let out = '';
-        const sink = new Writable({
-            write(c, _e, cb) {
-                out += c.toString();
-                cb();
-            }
+        const { code, report } = await cli(f, ['--config', cfg, ...extra], {
+            FSE_SUBJECT_HASH_KEY: KEY
         });
-        const quiet = new Writable({ write: (_c, _e, cb) => cb() });
-        const code = await main(
-            [
-                'run',
-                '--source',
-                `ndjson:${f.dir}`,
-                '--instance-url',
-                f.em.instanceUrl,
-                '--access-token',
-                f.em.accessToken,
-                '--config',
-                cfg,
-                '--json',
-                ...extra
-            ],
-            { stdout: sink, stderr: quiet, env: { FSE_SUBJECT_HASH_KEY: KEY } }
-        );
-        return { code, report: JSON.parse(out) as Report };
+        return { code, report: report! };
     };
     beforeAll(async () => {
         f = await fixture(0);
