@@ -1,5 +1,6 @@
 // Shared helpers of the sync worker's integration tests: an org emulator, a synthetic registry,
 // and the worker run in-process (CLI `main`, or `runSync` when a test needs to inject things).
+import { spawn, type ChildProcess } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -93,6 +94,26 @@ export async function runCli(
         { stdout, stderr, env }
     );
     return { code, report: out.trim() ? (JSON.parse(out) as Report) : undefined, stderr: err };
+}
+
+/** `fse-sync run` as a child process over the fixture's registry (to kill it mid-run). */
+export function spawnWorker(f: Fixture, config: string): ChildProcess {
+    return spawn(
+        process.execPath,
+        [
+            join(__dirname, '../../sync-worker/bin/fse-sync.js'),
+            'run',
+            '--source',
+            `ndjson:${f.dir}`,
+            '--instance-url',
+            f.em.instanceUrl,
+            '--access-token',
+            f.em.accessToken,
+            '--config',
+            config
+        ],
+        { stdio: 'ignore' }
+    );
 }
 
 /** Run the CLI in-process with --json over the fixture's registry; the exit code, the report. */

@@ -1,11 +1,10 @@
 // Issue 14, case 5: the lease stops two runs whatever their clocks, a run whose lease was taken
 // over stops cleanly (its Bulk job aborted, status Stopped), and a run that takes over a stale
 // lease aborts the Bulk jobs the dead run left running (recorded in its SyncRun__c).
-import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LeaseConflictError } from '../../sync-worker/src/ops/lease.ts';
-import { contacts, fixture, FAST, leasedRun, type Fixture } from './helpers.ts';
+import { contacts, fixture, FAST, leasedRun, spawnWorker, type Fixture } from './helpers.ts';
 
 jest.setTimeout(120_000);
 
@@ -93,22 +92,7 @@ describe('case 5: the lease', () => {
             JSON.stringify({ ...FAST, heartbeatMs: 60_000, leaseStaleAfterMs: 600_000 })
         );
         f.em.setFaults({ bulkSlowMs: 4000 });
-        const child = spawn(
-            process.execPath,
-            [
-                join(__dirname, '../../sync-worker/bin/fse-sync.js'),
-                'run',
-                '--source',
-                `ndjson:${f.dir}`,
-                '--instance-url',
-                f.em.instanceUrl,
-                '--access-token',
-                f.em.accessToken,
-                '--config',
-                cfg
-            ],
-            { stdio: 'ignore' }
-        );
+        const child = spawnWorker(f, cfg);
         const exited = new Promise((resolve) => child.on('exit', resolve));
         await until(() => ingestClosed(f));
         child.kill('SIGKILL');
