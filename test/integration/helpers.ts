@@ -1,5 +1,6 @@
 // Shared helpers of the sync worker's integration tests: an org emulator, a synthetic registry,
 // and the worker run in-process (CLI `main`, or `runSync` when a test needs to inject things).
+import { spawn, type ChildProcess } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import { main } from '../../sync-worker/src/cli/main.ts';
 import { ApiBudget } from '../../sync-worker/src/salesforce/budget.ts';
 import { parseConfig, type SyncConfig } from '../../sync-worker/src/config/schema.ts';
 import { runSync, type RunOptions } from '../../sync-worker/src/pipeline/run.ts';
+import { runWithLease } from '../../sync-worker/src/ops/run-with-lease.ts';
 import { silentLogger } from '../../sync-worker/src/util/log.ts';
 import { SfClient } from '../../sync-worker/src/salesforce/http.ts';
 import { NdjsonSource } from '../../sync-worker/src/sources/ndjson.ts';
@@ -56,10 +58,12 @@ const sink = () =>
         }
     });
 
-/** Run the CLI in-process with --json; returns the exit code and the parsed report. */
-export async function cli(
-    f: Fixture,
-    extra: string[] = []
+/** `fse-sync run --json` in-process against `em` with `source`; the exit code, the report. */
+export async function runCli(
+    em: Pick<OrgEmulator, 'instanceUrl' | 'accessToken'>,
+    source: string,
+    extra: string[] = [],
+    env: Record<string, string> = {}
 ): Promise<{ code: number; report: Report | undefined; stderr: string }> {
     let out = '';
     let err = '';
@@ -79,17 +83,86 @@ export async function cli(
         [
             'run',
             '--source',
+            source,
+            '--instance-url',
+            em.instanceUrl,
+            '--access-token',
+            em.accessToken,
+            '--json',
+            ...extra
+        ],
+        { stdout, stderr, env }
+    );
+    return { code, report: out.trim() ? (JSON.parse(out) as Report) : undefined, stderr: err };
+}
+
+/** `fse-sync run` as a child process over the fixture's registry (to kill it mid-run). */
+export function spawnWorker(f: Fixture, config: string): ChildProcess {
+    return spawn(
+        process.execPath,
+        [
+            join(__dirname, '../../sync-worker/bin/fse-sync.js'),
+            'run',
+            '--source',
             `ndjson:${f.dir}`,
             '--instance-url',
             f.em.instanceUrl,
             '--access-token',
             f.em.accessToken,
-            '--json',
-            ...extra
+            '--config',
+            config
         ],
-        { stdout, stderr, env: {} }
+        { stdio: 'ignore' }
     );
-    return { code, report: out.trim() ? (JSON.parse(out) as Report) : undefined, stderr: err };
+}
+
+/** Run the CLI in-process with --json over the fixture's registry; the exit code, the report. */
+export function cli(
+    f: Fixture,
+    extra: string[] = [],
+    env: Record<string, string> = {}
+): Promise<{ code: number; report: Report | undefined; stderr: string }> {
+    return runCli(f.em, `ndjson:${f.dir}`, extra, env);
+}
+
+/** A client for the fixture's org, configured like a run. */
+export function clientOf(
+    f: Fixture,
+    config: SyncConfig,
+    refresh?: () => Promise<string>,
+    accessToken = f.em.accessToken
+): SfClient {
+    return new SfClient({
+        instanceUrl: f.em.instanceUrl,
+        accessToken,
+        apiVersion: config.apiVersion,
+        budget: new ApiBudget(config.apiBudgetShare),
+        retry: { retries: config.retries, baseMs: config.retryBaseMs, capMs: config.retryCapMs },
+        timeoutMs: 10_000,
+        refresh
+    });
+}
+
+/** A run under the single-flight lease (as `fse-sync run` makes it), with a client the test
+ *  controls: its clock (`now`), its configuration, its stop signal. */
+export async function leasedRun(
+    f: Fixture,
+    o: Partial<Omit<RunOptions, 'config'>> & { config?: Partial<SyncConfig> } = {}
+): Promise<Report> {
+    const config = parseConfig({ ...FAST, ...o.config });
+    const { config: _ignored, ...rest } = o;
+    void _ignored;
+    return runWithLease({
+        source: new NdjsonSource(f.dir),
+        client: clientOf(f, config),
+        mode: 'full',
+        reconcile: false,
+        dryRun: false,
+        entities: ['organizations', 'professionals'],
+        logger: silentLogger,
+        ...rest,
+        config
+    });
 }
 
 /** runSync with a client the test controls (faults, token refresh, config). */

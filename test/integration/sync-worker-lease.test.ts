@@ -198,7 +198,7 @@ describe('SIGTERM mid-run', () => {
     });
     afterAll(() => f.cleanup());
 
-    it('stops after the batches in flight, records the run as Partial, and the rerun converges', async () => {
+    it('stops with the running Bulk job aborted and every row counted, records the run as Partial, and the rerun converges', async () => {
         const cfg = join(f.dir, '..', 'term.json');
         await writeFile(
             cfg,

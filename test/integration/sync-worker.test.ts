@@ -101,13 +101,13 @@ describe('sync worker: 10,000 professionals', () => {
         const after = f.em.stats();
         expect(code).toBe(0);
         expect(report!.mode).toBe('incremental');
-        expect(report!.entities.professionals).toMatchObject({
-            read: 100,
-            created: 10,
-            updated: 90,
-            unchanged: 0,
-            failed: 0
-        });
+        // issue 14: each entity is read from its watermark less 10 minutes (watermarkOverlapMs):
+        // the few records the registry changed just before it are read again, found unchanged
+        // and not written
+        const p = report!.entities.professionals!;
+        expect(p).toMatchObject({ created: 10, updated: 90, failed: 0 });
+        expect(p.read - p.unchanged).toBe(100);
+        expect(p.unchanged).toBeLessThan(10);
         // Issue 4 asked for at most 15. Since the org's copies of the changed records are read
         // by external id (REST queries) instead of one Bulk query of the whole object, the run
         // takes 8: lease check and write, watermark, tombstones, Account and Contact by key,

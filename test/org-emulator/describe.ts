@@ -74,7 +74,9 @@ function describeField(f: FieldDef) {
         defaultedOnCreate: f.defaultedOnCreate,
         digits: f.type === 'int' ? f.precision || 9 : 0,
         externalId: f.externalId,
+        extraTypeInfo: f.htmlFormatted ? 'richtextarea' : null,
         filterable: f.type !== 'textarea' || f.length <= 255,
+        htmlFormatted: f.htmlFormatted,
         groupable: ![
             'textarea',
             'double',

@@ -54,6 +54,8 @@ export interface FieldDef {
     cascadeDelete: boolean;
     /** the parent's name for the children through this lookup (custom fields) */
     childRelationshipName?: string;
+    /** a Rich Text Area (`Html`): describe says htmlFormatted, the org sanitises what it stores */
+    htmlFormatted: boolean;
 }
 
 export interface ObjectDef {
@@ -170,7 +172,8 @@ export function field(name: string, type: FieldType, opts: FieldOpts = {}): Fiel
         relationshipName:
             opts.relationshipName ??
             (type === 'reference' && name.endsWith('Id') ? name.slice(0, -2) : null),
-        cascadeDelete: opts.cascadeDelete ?? false
+        cascadeDelete: opts.cascadeDelete ?? false,
+        htmlFormatted: opts.htmlFormatted ?? false
     };
     f.required = f.createable && !f.nillable && !f.defaultedOnCreate && type !== 'boolean';
     return f;
@@ -764,8 +767,13 @@ export function customField(doc: CustomFieldXml, root: string): FieldDef | null 
         case 'TextArea':
             return field(name, 'textarea', { ...base, length: 255 });
         case 'LongTextArea':
-        case 'Html':
             return field(name, 'textarea', { ...base, length: asNum(doc.length, 32768) });
+        case 'Html':
+            return field(name, 'textarea', {
+                ...base,
+                length: asNum(doc.length, 32768),
+                htmlFormatted: true
+            });
         case 'Email':
             return field(name, 'email', { ...base, length: 80 });
         case 'Phone':

@@ -7,7 +7,7 @@ import { BulkJobs, uploadTooLarge } from './bulk2.ts';
 import { basicInfo, describeGlobal, describeSObject } from './describe.ts';
 import { FaultState, type Faults } from './faults.ts';
 import { makeId, normaliseId } from './ids.ts';
-import { loadSchema, type ObjectDef, type Schema } from './schema.ts';
+import { loadSchema, type FieldDef, type ObjectDef, type Schema } from './schema.ts';
 import { BulkV1Jobs, type AsyncFormat, asyncError } from './bulk1.ts';
 import {
     compileQuery,
@@ -135,6 +135,7 @@ export class Org {
         this.schema = loadSchema(options.metadataDir ?? 'force-app');
         this.store = new Store(this.schema);
         this.faults = new FaultState(options.faults ?? {}, options.seed ?? 1);
+        this.faults.onChange = (faults) => this.hideFields(faults.hiddenFields ?? []);
         this.apiLimit = options.apiLimit ?? 105000;
         this.bulk = new BulkJobs(this, options.bulkStepMs ?? 50);
         this.bulkV1 = new BulkV1Jobs(
@@ -148,6 +149,38 @@ export class Org {
             options.streamingTimeoutMs
         );
         this.accessToken = this.issueToken();
+        this.hideFields(options.faults?.hiddenFields ?? []);
+    }
+
+    /** fields hidden by field-level security (faults.hiddenFields), to restore them */
+    private hidden: Array<{ obj: ObjectDef; field: FieldDef; at: number }> = [];
+
+    /**
+     * Field-level security as the API applies it to the integration user: a field without Read
+     * access is absent — not in describe, "No such column" in SOQL and REST writes, "Field name
+     * not found" in a Bulk API 2.0 upload (../shared/docs/salesforce-api.md, "an invisible
+     * field in a Bulk upload fails the whole job"). Stored values are kept (the column stays).
+     */
+    hideFields(names: readonly string[]): void {
+        for (const h of this.hidden.reverse()) {
+            h.obj.fields.splice(h.at, 0, h.field);
+            h.obj.byName.set(h.field.name.toLowerCase(), h.field);
+            if (h.field.relationshipName)
+                h.obj.byRelationship.set(h.field.relationshipName.toLowerCase(), h.field);
+        }
+        this.hidden = [];
+        for (const name of names) {
+            const [objectName, fieldName] = name.split('.');
+            const obj = this.schema.get(objectName ?? '');
+            const field = obj?.byName.get((fieldName ?? '').toLowerCase());
+            if (!obj || !field) throw new Error(`hiddenFields: unknown field ${name}`);
+            const at = obj.fields.indexOf(field);
+            obj.fields.splice(at, 1);
+            obj.byName.delete(field.name.toLowerCase());
+            if (field.relationshipName)
+                obj.byRelationship.delete(field.relationshipName.toLowerCase());
+            this.hidden.push({ obj, field, at });
+        }
     }
 
     private jobNumber = 0;
@@ -170,7 +203,12 @@ export class Org {
     }
 
     writeContext(): WriteContext {
-        return { store: this.store, now: Date.now(), lockFault: this.faults.lockFault() };
+        return {
+            store: this.store,
+            now: Date.now(),
+            lockFault: this.faults.lockFault(),
+            parentLock: this.faults.parentLockFault()
+        };
     }
 
     count(kind: string): void {
@@ -722,6 +760,29 @@ function sendSized(
     return payload === undefined ? 0 : Buffer.byteLength(payload);
 }
 
+/** faults.cutReplies: the status, the headers and part of the body, then the connection drops. */
+function sendCut(
+    org: Org,
+    res: http.ServerResponse,
+    r: Response,
+    method: string,
+    path: string
+): boolean {
+    const payload =
+        r.raw !== undefined ? r.raw : r.body !== undefined ? JSON.stringify(r.body) : '';
+    const bytes = Buffer.from(payload);
+    const keep = org.faults.cutReply(method, path, bytes.length);
+    if (keep === undefined) return false;
+    org.count('fault-cut-reply');
+    res.writeHead(r.status, {
+        ...org.limitHeader(),
+        ...(r.headers ?? {}),
+        'Content-Length': String(bytes.length)
+    });
+    res.write(bytes.subarray(0, keep), () => res.socket?.destroy());
+    return true;
+}
+
 function errorBody(e: ApiError): unknown {
     return [
         { message: e.message, errorCode: e.errorCode, ...(e.fields ? { fields: e.fields } : {}) }
@@ -954,6 +1015,18 @@ export async function handle(
                 ])
             );
         const version = m[1];
+        // an API version the org does not list answers 404 NOT_FOUND (REST API Developer Guide,
+        // "Status Codes and Error Responses": 404 "The requested resource couldn't be found";
+        // ../shared/docs/salesforce-api.md "Unlisted API versions answer 404 NOT_FOUND")
+        if (!API_VERSIONS.includes(version)) {
+            req.resume();
+            return send(
+                res,
+                json(404, [
+                    { errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }
+                ])
+            );
+        }
         const rest = (m[2] ?? '').split('/').filter(Boolean);
         const token = (req.headers.authorization ?? '').replace(/^(Bearer|OAuth)\s+/i, '').trim();
         const kind =
@@ -983,6 +1056,13 @@ export async function handle(
             version
         };
         const response = await route(org, r, rest);
+        if (org.faults.loseReply(method, m[2] ?? '')) {
+            // applied, and the answer is lost on the way back
+            org.count('fault-lost-reply');
+            req.socket.destroy();
+            return;
+        }
+        if (sendCut(org, res, response, method, m[2] ?? '')) return;
         org.bytesSent += sendSized(res, response, org.limitHeader());
         return;
     } catch (e) {

@@ -144,9 +144,16 @@ export class Table {
         }
     }
 
+    /**
+     * The index key of a value. A custom field matches case-insensitively only when it is
+     * Unique and not case-sensitive (Apex Developer Guide, "Upserting Records": "Custom field
+     * matching is case-insensitive only if the custom field has the Unique and Treat "ABC" and
+     * "abc" as duplicate values (case insensitive) attributes"); standard fields as before.
+     */
     static key(f: FieldDef, value: Value): string {
         const s = String(value);
-        return f.caseSensitive ? s : s.toLowerCase();
+        const insensitive = f.custom ? f.unique && !f.caseSensitive : !f.caseSensitive;
+        return insensitive ? s.toLowerCase() : s;
     }
 
     private index(

@@ -1,6 +1,7 @@
 // Write validation and DML with the status codes and message formats of a real org
 // (see docs/org-emulator.md for where each one comes from).
 import { normaliseId } from './ids.ts';
+import { orgRichText } from './rich-text.ts';
 import type { FieldDef, ObjectDef } from './schema.ts';
 import { Table, type Store, type Value } from './store.ts';
 
@@ -132,6 +133,8 @@ export interface WriteContext {
     now: number;
     /** decides, per record, whether an injected UNABLE_TO_LOCK_ROW hits it */
     lockFault?: () => boolean;
+    /** decides, per parent id, whether other work holds it (children fail UNABLE_TO_LOCK_ROW) */
+    parentLock?: (parentId: string) => boolean;
 }
 
 interface Prepared {
@@ -245,8 +248,16 @@ function checkValue(
                         [f.name]
                     );
             }
-            value = [...new Set(parts)].join(';');
+            // stored in the value set's order, whatever order was written (Knowledge Article
+            // 000231088 "Multi-Select Picklist Value Ordering Behavior (UI vs SOQL)": SOQL,
+            // Apex and the API return the values in the order they were created in Setup)
+            const order = (v: string) => {
+                const i = f.picklistValues.findIndex((p) => p.value === v);
+                return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+            };
+            value = [...new Set(parts)].sort((a, b) => order(a) - order(b)).join(';');
         }
+        if (f.htmlFormatted && value !== '') value = orgRichText(value);
         if (value.length > f.length && f.length > 0) {
             return err(
                 'STRING_TOO_LONG',
@@ -571,8 +582,11 @@ export function dml(
             }
             const text = String(raw);
             if ((extCounts.get(Table.key(extDef!, text)) ?? 0) > 1) {
+                // the same key twice in one call (one collections call, one internal bulk
+                // batch) is DUPLICATE_VALUE; DUPLICATE_EXTERNAL_ID is for a key that matches
+                // several stored records (../shared/docs/salesforce-api.md, medium confidence)
                 p.errors.push(
-                    err('DUPLICATE_EXTERNAL_ID', `Duplicate external id specified: ${text}`, [
+                    err('DUPLICATE_VALUE', `Duplicate external id specified: ${text}`, [
                         extDef!.name
                     ])
                 );
@@ -660,6 +674,7 @@ export function dml(
             } else claims.set(claimKey, i);
         }
     });
+    if (ctx.parentLock) lockedParents(ctx.parentLock, prepared);
     if (ctx.lockFault) {
         for (const p of prepared) {
             if (p.errors.length === 0 && p.row >= 0 && ctx.lockFault()) {
@@ -725,6 +740,35 @@ export function dml(
             ...(op === 'upsert' ? { created: false } : {})
         };
     });
+}
+
+/**
+ * Lock contention clustered by parent (Bulk API 2.0 Developer Guide, "Organize Data to Minimize
+ * Lock Contention": creating or updating a child locks its parent for the transaction): a
+ * record — inserted or updated — whose lookup points to a parent held by other work fails
+ * UNABLE_TO_LOCK_ROW naming the parent.
+ */
+function lockedParents(parentLock: (parentId: string) => boolean, prepared: Prepared[]): void {
+    for (const p of prepared) {
+        if (p.errors.length) continue;
+        for (const f of p.obj.fields) {
+            if (f.type !== 'reference' || f.referenceTo.includes('User')) continue;
+            const value = p.values.has(f)
+                ? p.values.get(f)
+                : p.row >= 0
+                  ? p.table.get(p.row, f)
+                  : null;
+            if (typeof value !== 'string' || !parentLock(value)) continue;
+            p.errors.push(
+                err(
+                    'UNABLE_TO_LOCK_ROW',
+                    `unable to obtain exclusive access to this record or 1 records: ${value}`,
+                    []
+                )
+            );
+            break;
+        }
+    }
 }
 
 /** Master-detail children go with their parent (to the recycle bin, or for good). */

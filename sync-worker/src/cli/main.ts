@@ -8,6 +8,7 @@ import { ConfigError } from '../config/errors.ts';
 import { scrubText } from '../domain/mask.ts';
 import { LeaseConflictError } from '../ops/lease.ts';
 import { describeError } from '../util/http-error.ts';
+import { fatalCause } from '../salesforce/failure-causes.ts';
 import { runCommand } from './commands/run.ts';
 import { scheduleCommand } from './commands/schedule.ts';
 import { statusCommand } from './commands/status.ts';
@@ -50,8 +51,10 @@ export async function main(
             io.stderr.write(`fse-sync: ${err.message}\n`);
             return EXIT.LOCKED;
         }
+        const cause = fatalCause(err);
         io.stderr.write(
-            `fse-sync: fatal: ${scrubText(describeError(err) + ' ' + ((err as Error)?.message ?? ''))}\n`
+            `fse-sync: fatal: ${scrubText(describeError(err) + ' ' + ((err as Error)?.message ?? ''))}\n` +
+                (cause ? `fse-sync: ${scrubText(cause)}\n` : '')
         );
         return EXIT.FATAL;
     }

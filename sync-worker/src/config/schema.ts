@@ -120,6 +120,14 @@ export const ConfigSchema = z
             .int()
             .min(1000)
             .default(30 * 60 * 1000),
+        /** incremental runs read each entity from its watermark less this window, so a resource
+         *  committed late with an older meta.lastUpdated is not skipped (re-reading is free:
+         *  unchanged records are not written) */
+        watermarkOverlapMs: z
+            .number()
+            .int()
+            .min(0)
+            .default(10 * 60 * 1000),
         /** refuse to cease more than this share of Active professionals in one full run */
         maxDeactivationShare: z.number().min(0).max(1).default(0.5),
         /** how many rejects/failures the report lists (all are counted) */

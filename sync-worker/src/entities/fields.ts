@@ -5,6 +5,8 @@ import { relationshipColumn } from '../salesforce/record.ts';
 export type FieldType =
     | 'text'
     | 'picklist'
+    /** values separated by `;`, returned by the org in the value set's order */
+    | 'multipicklist'
     | 'date'
     | 'datetime'
     | 'number'
@@ -23,6 +25,7 @@ export interface Field {
 export const field = {
     text: (name: string, maxLength?: number): Field => ({ name, type: 'text', maxLength }),
     picklist: (name: string): Field => ({ name, type: 'picklist' }),
+    multipicklist: (name: string): Field => ({ name, type: 'multipicklist' }),
     date: (name: string): Field => ({ name, type: 'date' }),
     datetime: (name: string): Field => ({ name, type: 'datetime' }),
     number: (name: string): Field => ({ name, type: 'number' }),

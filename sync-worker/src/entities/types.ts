@@ -3,7 +3,7 @@
 // for prerequisite writes (ApplyWrite). A new entity is one EntitySpec in entities/registry.ts.
 import type { Subjects } from '../domain/subject-key.ts';
 import type { SfRecord } from '../salesforce/record.ts';
-import type { UpsertFailure, UpsertTarget } from '../salesforce/upsert.ts';
+import type { FailureLog, UpsertTarget } from '../salesforce/upsert.ts';
 import type { BulkQueryOptions } from '../salesforce/query.ts';
 import type { SfClient } from '../salesforce/http.ts';
 import type { RegistrySource, ResourceType, UnparseableResource } from '../sources/types.ts';
@@ -30,7 +30,16 @@ export interface RejectInfo {
  * its value (none on create).
  */
 export type MapResult =
-    | { ok: true; key: string; updatedAt: string; record: SfRecord; sourceId: string }
+    | {
+          ok: true;
+          key: string;
+          updatedAt: string;
+          record: SfRecord;
+          sourceId: string;
+          /** the resource's meta.lastUpdated when `updatedAt` is another clock (a consent's
+           *  CaptureDate): the watermark follows the registry's clock only */
+          watermarkAt?: string;
+      }
     | ({
           ok: false;
           key: string;
@@ -125,7 +134,8 @@ export interface EntityCounts {
 export interface EntityTally {
     readonly counts: EntityCounts;
     reject(key: string, reason: string, info?: RejectInfo): void;
-    failure(key: string, errorCode: string, message: string): void;
+    /** `cause`: what it means and what to do (salesforce/failure-causes.ts when absent) */
+    failure(key: string, errorCode: string, message: string, cause?: string): void;
 }
 
 /** The organisations of the registry, read once per run (tens to a few thousand). */
@@ -142,6 +152,10 @@ export interface Organizations {
 export interface OrgReader {
     client: SfClient;
     bulk: BulkQueryOptions;
+    /** incremental runs read by key (REST IN queries) up to this many keys (config) */
+    targetedReadMax: number;
+    /** concurrent queries of a read by key (config) */
+    concurrency: number;
 }
 
 /** What an entity's hooks may use. */
@@ -173,7 +187,7 @@ export interface Write {
 }
 
 /** The pipeline's apply step: one write, its failures returned (the caller reports them). */
-export type ApplyWrite = (write: Write) => Promise<readonly UpsertFailure[]>;
+export type ApplyWrite = (write: Write) => Promise<FailureLog>;
 
 /** The changed records of the entity, re-readable (they are on disk). */
 export type ChangedRecords = () => AsyncIterable<SfRecord>;
@@ -189,6 +203,10 @@ export interface EntityTarget {
     name: EntityName;
     object: string;
     externalId: string;
+    /** the org matches the external id with its case (a custom field that is not Unique, or
+     *  Unique and case-sensitive); by default it does not (Unique, case-insensitive: "Course-1"
+     *  and "course-1" are one record), as every external id of force-app */
+    externalIdCaseSensitive?: boolean;
     /** registry-owned fields: hashed, loaded, compared by --reconcile */
     fields: FieldSet;
     /** field holding the sync hash; without one, the real values are always compared */

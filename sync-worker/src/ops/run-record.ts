@@ -1,5 +1,7 @@
 // The SyncRun__c record of a run (force-app/main/default/objects/SyncRun__c): its fields from
-// the report (trimmed to fit Report__c), written once at the end by an upsert on RunId__c.
+// the report (trimmed to fit Report__c), written at the end by an upsert on RunId__c; the ids of
+// its Bulk jobs as they are created (BulkJobs__c) and its per-entity watermarks
+// (EntityWatermarks__c).
 import type { Report } from '../pipeline/report.ts';
 import type { SfClient } from '../salesforce/http.ts';
 
@@ -47,6 +49,8 @@ export function syncRunFields(report: Report): Record<string, unknown> {
         FinishedAt__c: report.finishedAt,
         ApiCallsUsed__c: report.apiCalls,
         SourceWatermark__c: report.watermark.current,
+        EntityWatermarks__c: entityWatermarks(report),
+        BulkJobs__c: report.bulkJobs.join(',') || null,
         Source__c: report.source.slice(0, 255),
         Entities__c: Object.keys(report.entities).join(','),
         Report__c: reportForOrg(report),
@@ -71,11 +75,34 @@ export function syncRunFields(report: Report): Record<string, unknown> {
     };
 }
 
+/** The watermarks the run leaves (every entity with one, carried forward or advanced). */
+function entityWatermarks(report: Report): string | null {
+    const out: Record<string, string> = {};
+    for (const [entity, w] of Object.entries(report.watermarks).sort())
+        if (w.current) out[entity] = w.current;
+    return Object.keys(out).length ? JSON.stringify(out) : null;
+}
+
 /** One upsert by RunId__c (idempotent if retried). */
 export async function writeSyncRun(client: SfClient, report: Report): Promise<void> {
     await client.json('PATCH', syncRunPath(client, report.runId), syncRunFields(report), {
-        essential: true
+        essential: true,
+        idempotent: true
     });
+}
+
+/** Records the run's Bulk job ids on its SyncRun__c (an upsert by RunId__c: safe to repeat). */
+export async function recordBulkJobs(
+    client: SfClient,
+    runId: string,
+    ids: readonly string[]
+): Promise<void> {
+    await client.json(
+        'PATCH',
+        syncRunPath(client, runId),
+        { BulkJobs__c: ids.join(',') },
+        { idempotent: true }
+    );
 }
 
 /** The REST path of the SyncRun__c record of `runId` (upserts by RunId__c). */

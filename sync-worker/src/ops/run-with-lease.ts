@@ -43,7 +43,9 @@ export async function runWithLease(options: Omit<RunOptions, 'leased'>): Promise
         throw err;
     }
     try {
-        const report = await runSync({ ...options, runId, leased: true });
+        // the run stops cleanly on SIGTERM, and as soon as a heartbeat finds the lease lost
+        const signal = options.signal ? AbortSignal.any([options.signal, lease.lost]) : lease.lost;
+        const report = await runSync({ ...options, runId, leased: true, signal });
         if (lease.takenOverFrom) {
             report.warnings.push(
                 `took over the stale lease of run ${lease.takenOverFrom} (marked Failed in the org)`

@@ -1,7 +1,8 @@
 // Stage 4, load (LoadOutcome): every write of a run goes through `applyWrite` (the entity's
 // changes, in passes when it asks, and its prerequisites), with the upsert options built once
-// from the configuration; failures are counted against what the plan said, and a stop or a
-// used-up API budget ends the run after the load that met it.
+// from the configuration; failures (on disk past a few thousand) are counted against what the
+// plan said, each with its cause, and a stop or a used-up API budget ends the run after the load
+// that met it.
 import type { ApplyWrite, EntityTarget, EntityTally, Write } from '../entities/types.ts';
 import { BudgetExceededError } from '../salesforce/budget.ts';
 import type { SfRecord } from '../salesforce/record.ts';
@@ -9,17 +10,17 @@ import {
     API_BUDGET_EXCEEDED,
     RUN_STOPPED,
     upsertRecords,
-    type UpsertFailure
+    type FailureLog
 } from '../salesforce/upsert.ts';
 import { readNdjson } from '../util/ndjson-file.ts';
-import { StopRequestedError, type RunContext } from './context.ts';
+import { StopRequestedError, stopReason, type RunContext } from './context.ts';
 import type { OrgIndex } from './org-index.ts';
 import type { Change, ChangeSet } from './plan.ts';
 import type { StagedFile } from './stage.ts';
 
-/** What stage 4 hands back: the records that could not be written. */
+/** What stage 4 hands back: the records that could not be written, pass by pass. */
 export interface LoadOutcome {
-    failed: UpsertFailure[];
+    failed: FailureLog[];
 }
 
 /** The apply step of a run, writing its upload files under `tmpDir`. */
@@ -97,43 +98,51 @@ export async function applyChangeSet(
         'loading'
     );
     const passes = await countPasses(entity, changes);
-    const failed: UpsertFailure[] = [];
+    const failed: FailureLog[] = [];
     for (const number of [...passes.keys()].sort((a, b) => a - b)) {
         const records = changedRecords(
             changes,
             entity.pass ? { number, of: entity.pass } : undefined
         );
-        failed.push(...(await apply({ target, records, count: passes.get(number)! })));
+        failed.push(await apply({ target, records, count: passes.get(number)! }));
     }
     return { failed };
 }
 
 /**
  * Counts the failures of a load against the plan (a failed create is not created...) and
- * reports them; a load that met a stop request or the API budget ends the run here.
+ * reports them with their cause; a load that met a stop request or the API budget ends the run
+ * here. Each key fails at most once in a load (the plan holds each key once, and a row ends
+ * either loaded or failed), so failures are streamed, never collected.
  */
-export function countLoadOutcome(
+export async function countLoadOutcome(
     entity: EntityTarget,
     outcome: LoadOutcome,
     org: OrgIndex,
     staged: StagedFile,
-    tally: EntityTally
-): void {
+    tally: EntityTally,
+    signal?: AbortSignal
+): Promise<void> {
     const counts = tally.counts;
-    const failedKeys = new Set<string>();
-    for (const failure of outcome.failed) {
-        if (failedKeys.has(failure.key)) continue;
-        failedKeys.add(failure.key);
-        counts.failed++;
-        if (!org.has(failure.key)) counts.created--;
-        else if (staged.winners.has(failure.key)) counts.updated--;
-        else counts.deactivated--;
-        tally.failure(entity.maskKey(failure.key), failure.errorCode, failure.message);
+    let stopped = false;
+    let budget = false;
+    for (const log of outcome.failed) {
+        for await (const failure of log) {
+            counts.failed++;
+            if (!org.has(failure.key)) counts.created--;
+            else if (staged.winners.has(failure.key)) counts.updated--;
+            else counts.deactivated--;
+            tally.failure(
+                entity.maskKey(failure.key),
+                failure.errorCode,
+                failure.message,
+                failure.cause
+            );
+            if (failure.errorCode === RUN_STOPPED) stopped = true;
+            if (failure.errorCode === API_BUDGET_EXCEEDED) budget = true;
+        }
+        await log.dispose();
     }
-    if (outcome.failed.some((f) => f.errorCode === RUN_STOPPED)) {
-        throw new StopRequestedError(`stop requested (SIGTERM) while loading ${entity.name}`);
-    }
-    if (outcome.failed.some((f) => f.errorCode === API_BUDGET_EXCEEDED)) {
-        throw new BudgetExceededError(`API budget reached while loading ${entity.name}`);
-    }
+    if (stopped) throw new StopRequestedError(`${stopReason(signal)} while loading ${entity.name}`);
+    if (budget) throw new BudgetExceededError(`API budget reached while loading ${entity.name}`);
 }

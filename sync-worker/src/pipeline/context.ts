@@ -6,6 +6,10 @@ import type { EntityTarget, EntityTally } from '../entities/types.ts';
 import type { SfClient } from '../salesforce/http.ts';
 import type { BulkQueryOptions } from '../salesforce/query.ts';
 import type { UpsertOptions } from '../salesforce/upsert.ts';
+import type { JobRegistry } from '../salesforce/bulk2/ingest.ts';
+import { stopReason } from '../util/stop.ts';
+
+export { stopReason } from '../util/stop.ts';
 import type { Logger } from '../util/log.ts';
 import type { ReportBuilder } from './report.ts';
 
@@ -31,6 +35,8 @@ export interface RunContext {
     bulk: BulkQueryOptions;
     /** built once from the configuration: every write of the run (tmpDir per entity) */
     upsert: UpsertOptions;
+    /** the run's Bulk API 2.0 jobs (recorded on its SyncRun__c; aborted when the run ends badly) */
+    jobs: JobRegistry;
 }
 
 /** One entity's place in the run, handed to each stage. */
@@ -43,7 +49,7 @@ export interface EntityStep {
     full: boolean;
 }
 
-/** Thrown between steps when the run was asked to stop (SIGTERM). */
+/** Thrown between steps when the run was asked to stop (SIGTERM, its lease lost). */
 export class StopRequestedError extends Error {
     constructor(message = 'stop requested (SIGTERM)') {
         super(message);
@@ -53,5 +59,5 @@ export class StopRequestedError extends Error {
 
 /** Stops the run here (StopRequestedError) when it was asked to. */
 export function checkStop(signal: AbortSignal | undefined, where: string): void {
-    if (signal?.aborted) throw new StopRequestedError(`stop requested (SIGTERM) ${where}`);
+    if (signal?.aborted) throw new StopRequestedError(`${stopReason(signal)} ${where}`);
 }

@@ -1,5 +1,6 @@
 // One entity through the four stages: stage (StagedFile) -> read the org (OrgIndex) -> plan
-// (ChangeSet) -> apply (LoadOutcome). Returns the entity's latest updatedAt for the watermark.
+// (ChangeSet) -> apply (LoadOutcome). Returns the entity's latest registry time for its
+// watermark; registry times after the run's start are reported as a defect, never used.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Entity, EntityContext } from '../entities/types.ts';
@@ -9,12 +10,18 @@ import { readOrgIndex } from './org-index.ts';
 import { planChanges } from './plan.ts';
 import { stageRecords } from './stage.ts';
 
+/** What an entity leaves for its watermark. */
+export interface EntityResult {
+    /** the latest registry time read, at or before the run's start ('' when none) */
+    latest: string;
+}
+
 export async function syncEntity(
     entity: Entity,
     context: EntityContext,
     run: RunContext,
     full: boolean
-): Promise<string> {
+): Promise<EntityResult> {
     const dir = join(run.tmpDir, entity.name);
     const tally = context.tally;
     const step: EntityStep = { entity, tally, dir, full };
@@ -32,12 +39,18 @@ export async function syncEntity(
         await opened.prerequisites(() => changedRecords(changes), apply);
         if (changes.count > 0) {
             const outcome = await applyChangeSet(entity, changes, run, apply);
-            countLoadOutcome(entity, outcome, org, staged, tally);
+            await countLoadOutcome(entity, outcome, org, staged, tally, run.signal);
         }
+    }
+    const future = changes.future;
+    if (future.count > 0 && entity.watermark !== false) {
+        run.report.warn(
+            `registry defect: ${future.count} ${entity.name} record(s) have meta.lastUpdated after the run's start (latest ${future.latest}, e.g. ${future.example}): that time is not trusted, the ${entity.name} watermark stays at or before ${context.now}`
+        );
     }
     run.logger.info(
         { event: 'entity-done', entity: entity.name, ...tally.counts },
         `${entity.name} done`
     );
-    return changes.maxUpdated;
+    return { latest: changes.maxUpdated };
 }

@@ -61,6 +61,13 @@ export class OrgIndex {
         return this.slotOf(key) >= 0;
     }
 
+    /** The spelling the run uses for `key` (the first seen: the registry's when it has the
+     *  key), for keys the org compares without case. */
+    spelling(key: string): string {
+        const slot = this.keys.get(key);
+        return slot >= 0 ? this.keys.key(slot) : key;
+    }
+
     put(key: string, record: OrgRecord): void {
         const slot = this.keys.add(key);
         if (slot >= this.present.length) {
@@ -163,11 +170,13 @@ export function indexRow(
 ): void {
     const key = row[options.externalId];
     if (!key) return;
+    // compared as the org stores it: the external id is matched without case (the registry's
+    // "course-1" is the org's "Course-1"), so its spelling is no difference
     let compared: Record<string, string> = row;
     const kept = options.reconcile ? options.notWritten?.(key) : undefined;
-    if (kept?.length) {
-        compared = { ...row };
-        for (const field of kept) delete compared[field];
+    if (options.reconcile) {
+        compared = { ...row, [options.externalId]: index.spelling(key) };
+        for (const field of kept ?? []) delete compared[field];
     }
     const hash = options.reconcile
         ? syncHash(compared as SfRecord, options.fields)

@@ -28,8 +28,11 @@ export interface ChangeSet {
     path: string;
     /** changes to write (creates, updates, deactivations) */
     count: number;
-    /** the latest updatedAt of the valid records (the watermark candidate) */
+    /** the latest registry time of the valid records at or before the run's start (the
+     *  watermark candidate) */
     maxUpdated: string;
+    /** records whose registry time is after the run's start (a defect of the registry) */
+    future: { count: number; latest: string; example: string };
 }
 
 /** Resolves duplicates while re-reading the staging file: who superseded a record, if anyone. */
@@ -87,12 +90,14 @@ async function diffStaged(
     staged: StagedFile,
     org: OrgIndex,
     tally: EntityTally,
-    out: NdjsonWriter<Change>
-): Promise<{ count: number; maxUpdated: string }> {
+    out: NdjsonWriter<Change>,
+    startedAt: string
+): Promise<{ count: number; maxUpdated: string; future: ChangeSet['future'] }> {
     const counts = tally.counts;
     const duplicates = new DuplicateNames(staged.winners.losers);
     let count = 0;
     let maxUpdated = '';
+    const future = { count: 0, latest: '', example: '' };
     for await (const record of readNdjson<StagedRecord>(staged.path)) {
         const winner = duplicates.supersededBy(record);
         if (winner !== undefined && entity.supersededIsHistory) {
@@ -108,11 +113,17 @@ async function diffStaged(
             continue;
         }
         counts.valid++;
-        if (record.updatedAt > maxUpdated) maxUpdated = record.updatedAt;
+        // the registry's clock: meta.lastUpdated (a consent's CaptureDate is another clock)
+        const at = record.watermarkAt ?? record.updatedAt;
+        if (at > startedAt) {
+            future.count++;
+            if (at > future.latest) future.latest = at;
+            future.example ||= record.sourceId;
+        } else if (at > maxUpdated) maxUpdated = at;
         if (await diffRecord(entity, record, org, tally, out)) count++;
     }
     staged.winners.losers.clear();
-    return { count, maxUpdated };
+    return { count, maxUpdated, future };
 }
 
 /** Deactivation: in a full run, Active records absent from the snapshot become ceased. */
@@ -125,7 +136,8 @@ async function planDeactivations(
 ): Promise<number> {
     const { entity, tally } = step;
     const status = entity.status!;
-    const inSnapshot = (key: string) => staged.winners.has(key) || staged.rejectedKeys.has(key);
+    const inSnapshot = (key: string) =>
+        staged.winners.has(key) || staged.rejectedKeys.has(staged.fold(key));
     const absent = [...absentActive(org, inSnapshot, status.active)];
     const active = countStatus(org, status.active);
     const share = run.config.maxDeactivationShare;
@@ -157,10 +169,17 @@ export async function planChanges(
 ): Promise<ChangeSet> {
     const path = join(step.dir, 'changes.ndjson');
     const out = new NdjsonWriter<Change>(path);
-    const diff = await diffStaged(step.entity, staged, org, step.tally, out);
+    const diff = await diffStaged(
+        step.entity,
+        staged,
+        org,
+        step.tally,
+        out,
+        run.report.report.startedAt
+    );
     let count = diff.count;
     if (step.full && step.entity.status)
         count += await planDeactivations(step, staged, org, run, out);
     await out.close();
-    return { path, count, maxUpdated: diff.maxUpdated };
+    return { path, count, maxUpdated: diff.maxUpdated, future: diff.future };
 }

@@ -1,11 +1,13 @@
 // The run report: a stable JSON shape (docs/sync-worker.md), built as the stages count; keys
 // are masked by the entities, messages scrubbed once more before they are stored. Rejects are
 // also grouped by reason (report-groups.ts) and judged against the health thresholds
-// (run-health.ts): the headline says first what went wrong.
+// (run-health.ts): the headline says first what went wrong. Failures are grouped by their cause
+// (what an admin can act on, salesforce/failure-causes.ts) with counts.
 import type { HealthConfig } from '../config/schema.ts';
 import { scrubText } from '../domain/mask.ts';
 import type { EntityCounts, EntityTally, RejectInfo } from '../entities/types.ts';
 import type { Vocabularies } from '../entities/vocabularies/load.ts';
+import { causeOf } from '../salesforce/failure-causes.ts';
 import { Groups, OTHER_REASONS, reasonGroup } from './report-groups.ts';
 import { headlineOf, judgeHealth, type RunHealth } from './run-health.ts';
 
@@ -20,6 +22,16 @@ export interface RejectGroup {
     count: number;
     examples: string[];
     hint?: string;
+}
+
+/** Failures with one cause: how many, a few (masked) examples. */
+export interface FailureGroup {
+    entity: string;
+    errorCode: string;
+    /** what it means and what to do */
+    cause: string;
+    count: number;
+    examples: string[];
 }
 
 /** A registry code no vocabulary entry matched (rejected) or that took the fallback value. */
@@ -43,13 +55,26 @@ export interface Report {
     startedAt: string;
     finishedAt: string;
     source: string;
+    /** the oldest of the entity watermarks below (what an older worker would read) */
     watermark: { previous: string | null; current: string | null };
+    /** per entity: the watermark the run read (before the overlap window) and the one it leaves */
+    watermarks: Record<string, { previous: string | null; current: string | null }>;
     entities: Partial<Record<string, EntityCounts>>;
     apiCalls: number;
+    /** the Bulk API 2.0 jobs the run created (also in SyncRun__c.BulkJobs__c) */
+    bulkJobs: string[];
     rejects: Array<{ entity: string; key: string; reason: string }>;
     rejectsNotListed: number;
-    failures: Array<{ entity: string; key: string; errorCode: string; message: string }>;
+    failures: Array<{
+        entity: string;
+        key: string;
+        errorCode: string;
+        message: string;
+        cause: string;
+    }>;
     failuresNotListed: number;
+    /** every failure counted once by (entity, errorCode, cause), largest groups first */
+    failureGroups: FailureGroup[];
     /** every reject, grouped by reason, largest groups first */
     rejectGroups: RejectGroup[];
     /** codes the vocabularies did not know (config `vocabularies`) */
@@ -82,6 +107,7 @@ export class ReportBuilder {
     readonly report: Report;
     private readonly maxListed: number;
     private readonly groups = new Groups<GroupExtra>();
+    private readonly failureGroups = new Groups<Omit<FailureGroup, 'count' | 'examples'>>();
     private vocabularies?: Vocabularies;
 
     constructor(
@@ -95,12 +121,15 @@ export class ReportBuilder {
             status: 'Succeeded',
             finishedAt: '',
             watermark: { previous: null, current: null },
+            watermarks: {},
             entities: {},
             apiCalls: 0,
+            bulkJobs: [],
             rejects: [],
             rejectsNotListed: 0,
             failures: [],
             failuresNotListed: 0,
+            failureGroups: [],
             rejectGroups: [],
             unknownCodes: [],
             health: { ok: true, problems: [] },
@@ -118,7 +147,8 @@ export class ReportBuilder {
         return {
             counts,
             reject: (key, reason, info) => this.reject(name, key, reason, info),
-            failure: (key, errorCode, message) => this.failure(name, key, errorCode, message)
+            failure: (key, errorCode, message, cause) =>
+                this.failure(name, key, errorCode, message, cause)
         };
     }
 
@@ -149,7 +179,7 @@ export class ReportBuilder {
      * health (an unhealthy Succeeded run becomes Partial) and the headline.
      */
     settle(health: HealthConfig): Report {
-        const report = this.report;
+        const report = this.finalize();
         report.rejectGroups = this.groups.list().map((g) => ({
             ...g.extra,
             reason: g.key.endsWith(OTHER_REASONS) ? OTHER_REASONS : g.extra.reason,
@@ -169,13 +199,33 @@ export class ReportBuilder {
         return report;
     }
 
-    failure(entity: string, key: string, errorCode: string, message: string): void {
+    /** The failure groups from the lines counted so far (settle() calls it; a failed run's
+     *  record is written without settling). */
+    finalize(): Report {
+        this.report.failureGroups = this.failureGroups.list().map((g) => ({
+            ...g.extra,
+            count: g.count,
+            examples: g.examples
+        }));
+        return this.report;
+    }
+
+    /** One record that could not be written: listed (up to maxListed) and counted in the group
+     *  of its cause (what an admin can act on). */
+    failure(entity: string, key: string, errorCode: string, message: string, cause?: string): void {
+        const reason = scrubText(cause ?? causeOf(errorCode, message)).slice(0, 400);
+        this.failureGroups.add(JSON.stringify([entity, errorCode, reason]), key, {
+            entity,
+            errorCode,
+            cause: reason
+        });
         if (this.report.failures.length < this.maxListed) {
             this.report.failures.push({
                 entity,
                 key,
                 errorCode,
-                message: scrubText(message).slice(0, 300)
+                message: scrubText(message).slice(0, 300),
+                cause: reason
             });
         } else this.report.failuresNotListed++;
     }
@@ -230,12 +280,14 @@ export function formatReport(report: Report): string {
         );
     }
     formatFindings(report, lines);
-    const failed = report.failures.slice(0, 10);
-    if (failed.length) {
-        lines.push(
-            `  failures (first ${failed.length} of ${report.failures.length + report.failuresNotListed}):`
-        );
-        for (const x of failed) lines.push(`    ${x.entity} ${x.key}: ${x.errorCode} ${x.message}`);
+    const groups = report.failureGroups ?? [];
+    if (groups.length) {
+        const total = groups.reduce((n, g) => n + g.count, 0);
+        lines.push(`  failures by cause (${total}):`);
+        for (const g of groups.slice(0, 10))
+            lines.push(
+                `    ${String(g.count).padStart(6)} × ${g.entity} ${g.errorCode}: ${g.cause} (e.g. ${g.examples.join(', ')})`
+            );
     }
     for (const w of report.warnings) lines.push(`  warning: ${w}`);
     return lines.join('\n');

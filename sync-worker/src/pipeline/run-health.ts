@@ -38,6 +38,8 @@ interface Report {
         hint?: string;
     }>;
     health: RunHealth;
+    /** failures grouped by cause, largest first (report.ts) */
+    failureGroups?: ReadonlyArray<{ entity: string; count: number; cause: string }>;
 }
 
 /** Exit codes (docs/sync-worker.md, "Exit codes"). */
@@ -137,8 +139,14 @@ export function headlineOf(report: Report): string {
             return `Stopped: the run stopped cleanly before the end (${report.warnings[report.warnings.length - 1] ?? 'see warnings'})${dry}`;
         case 'Failed':
             return `Failed: ${report.warnings[report.warnings.length - 1] ?? 'fatal error'}${dry}`;
-        case 'Partial':
-            return `Partial: ${failed} valid records failed to load (see failures); the next run retries them${rejects}${dry}`;
+        case 'Partial': {
+            // the largest cause first: what the admin can act on (salesforce/failure-causes.ts)
+            const top = report.failureGroups?.[0];
+            const cause = top
+                ? ` — ${top.count} × ${top.entity}: ${top.cause}${report.failureGroups!.length > 1 ? ` (and ${report.failureGroups!.length - 1} more causes in failureGroups)` : ''}`
+                : ' (see failures); the next run retries them';
+            return `Partial: ${failed} valid records failed to load${cause}${rejects}${dry}`;
+        }
         default:
             return report.dryRun
                 ? `Succeeded${dry}: every valid record would be written${rejects}`

@@ -1,6 +1,6 @@
-// A sync run: the watermark, the erasure tombstones and the organisations first, then each
-// entity through the stages (entity-sync.ts) in load order, then the run's status, watermark
-// and SyncRun__c record. Bounded memory: records flow through local NDJSON files.
+// A sync run: the watermarks, the erasure tombstones and the organisations first, then each
+// entity through the stages (entity-sync.ts) in load order, then the run's status, per-entity
+// watermarks and SyncRun__c record. Bounded memory: records flow through local NDJSON files.
 import { mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { ConfigError } from '../config/errors.ts';
 import type { SyncConfig } from '../config/schema.ts';
 import { Subjects } from '../domain/subject-key.ts';
 import { NO_ORGANIZATIONS, readOrganizations } from '../entities/organizations.ts';
-import { entitiesOf, resolveEntities } from '../entities/registry.ts';
+import { entitiesOf, ENTITIES, resolveEntities } from '../entities/registry.ts';
 import type { Entity, EntityContext, EntityName } from '../entities/types.ts';
 import type { VocabularyName } from '../entities/vocabularies/definitions.ts';
 import { loadVocabularies } from '../entities/vocabularies/load.ts';
@@ -22,10 +22,17 @@ import type { RegistrySource } from '../sources/types.ts';
 import type { Logger } from '../util/log.ts';
 import { writeSyncRun } from '../ops/run-record.ts';
 import { checkStop, StopRequestedError, type Progress, type RunContext } from './context.ts';
-import { syncEntity } from './entity-sync.ts';
+import { syncEntity, type EntityResult } from './entity-sync.ts';
 import { loadSubjects } from './erased-subjects.ts';
+import { RunJobs } from './jobs.ts';
 import { ReportBuilder, type Report } from './report.ts';
-import { nextWatermark, readPreviousWatermark } from './watermark.ts';
+import {
+    nextWatermark,
+    oldest,
+    readSince,
+    readWatermarks,
+    type WatermarkMap
+} from './watermark.ts';
 
 export interface RunOptions {
     source: RegistrySource;
@@ -43,13 +50,18 @@ export interface RunOptions {
     tmpDir?: string;
     /** the run holds a lease (its SyncRun__c is Running): always write the final record */
     leased?: boolean;
-    /** aborted on SIGTERM: the run stops between steps, never inside a load */
+    /** aborted on SIGTERM (or when the run's lease is taken over): the run stops between steps,
+     *  and a Bulk job in progress is aborted (what it did is counted) */
     signal?: AbortSignal;
     /** subject hash key (FSE_SUBJECT_HASH_KEY); overrides config.subjectHashKey */
     subjectHashKey?: string;
 }
 
-function runContext(options: RunOptions, runId: string, tmp: string): RunContext {
+function runContext(
+    options: RunOptions,
+    runId: string,
+    tmp: string
+): RunContext & { jobs: RunJobs } {
     const now = options.now ?? (() => new Date());
     const report = new ReportBuilder(
         {
@@ -63,6 +75,8 @@ function runContext(options: RunOptions, runId: string, tmp: string): RunContext
         options.config.maxListed
     );
     const { client, config, logger, signal } = options;
+    // a leased run has its SyncRun__c already: every Bulk job is recorded there when created
+    const jobs = new RunJobs(client, options.leased ? runId : undefined);
     return {
         client,
         config,
@@ -74,23 +88,77 @@ function runContext(options: RunOptions, runId: string, tmp: string): RunContext
         signal,
         tmpDir: tmp,
         bulk: bulkQueryOptions(config),
-        upsert: upsertOptions(config, { tmpDir: tmp, logger, signal })
+        upsert: upsertOptions(config, { tmpDir: tmp, logger, signal, jobs }),
+        jobs
     };
 }
 
-/** Incremental runs: the previous watermark, or a full run when there is none. */
-async function watermarkSince(
+/** Where each entity of the run reads from: its watermark less the overlap (incremental). */
+interface EntityPlan {
+    since?: string;
+    full: boolean;
+}
+
+/**
+ * Incremental runs: each entity's watermark (a future one is a defect, not trusted); an entity
+ * without one is read in full. The watermarks of entities the run does not touch are carried
+ * forward in the report (and SyncRun__c). Full runs read the watermarks too, to carry them.
+ */
+async function planEntities(
     run: RunContext,
-    mode: RunOptions['mode']
-): Promise<string | undefined> {
-    if (mode !== 'incremental') return undefined;
+    options: RunOptions,
+    entities: readonly Entity[]
+): Promise<Map<string, EntityPlan>> {
     const report = run.report;
-    const previous = await readPreviousWatermark(run.client);
-    report.report.watermark.previous = previous;
-    if (previous) return previous;
-    report.report.mode = 'full';
-    report.warn('no previous successful run with a watermark: running a full sync instead');
-    return undefined;
+    const startedAt = report.report.startedAt;
+    const registry = ENTITIES.filter((e) => e.watermark !== false).map((e) => e.name);
+    const writes = !options.dryRun && options.config.writeSyncRun;
+    const previous: WatermarkMap =
+        options.mode === 'incremental' || writes
+            ? (await readWatermarks(run.client, registry)).values
+            : {};
+    for (const [entity, value] of Object.entries(previous)) {
+        if (value > startedAt) {
+            report.warn(
+                `${entity}: the stored watermark ${value} is after the run's start: a registry time in the future was recorded by an older run; not trusted, ${entity} is read in full`
+            );
+            delete previous[entity];
+        }
+        report.report.watermarks[entity] = {
+            previous: previous[entity] ?? null,
+            current: previous[entity] ?? null
+        };
+    }
+    const plans = new Map<string, EntityPlan>();
+    const overlap = options.config.watermarkOverlapMs;
+    let incremental = 0;
+    for (const entity of entities) {
+        const watermarked = entity.watermark !== false;
+        if (watermarked)
+            report.report.watermarks[entity.name] ??= { previous: null, current: null };
+        if (options.mode !== 'incremental') {
+            plans.set(entity.name, { full: true });
+            continue;
+        }
+        const mark = watermarked ? previous[entity.name] : undefined;
+        if (mark) incremental++;
+        else if (watermarked)
+            report.warn(`${entity.name}: no previous watermark: read in full this time`);
+        plans.set(
+            entity.name,
+            mark ? { since: readSince(mark, overlap), full: false } : { full: watermarked }
+        );
+    }
+    if (
+        options.mode === 'incremental' &&
+        incremental === 0 &&
+        entities.some((e) => e.watermark !== false)
+    ) {
+        report.report.mode = 'full';
+        report.warn('no previous successful run with a watermark: running a full sync instead');
+        for (const entity of entities) plans.set(entity.name, { full: true });
+    }
+    return plans;
 }
 
 /** Erasure tombstones: read once per run, before anything is read or written. */
@@ -127,10 +195,14 @@ export function vocabulariesOf(entities: readonly Entity[]): VocabularyName[] {
     return [...names];
 }
 
-/** Every entity of the run through the stages; the latest updatedAt for the watermark. */
-async function syncEntities(options: RunOptions, run: RunContext): Promise<string> {
-    const since = await watermarkSince(run, options.mode);
+/** Every entity of the run through the stages; what each left for its watermark. */
+async function syncEntities(
+    options: RunOptions,
+    run: RunContext,
+    results: Map<string, EntityResult>
+): Promise<void> {
     const entities = entitiesOf(await resolveEntities(options.source, options.entities));
+    const plans = await planEntities(run, options, entities);
     const key = options.subjectHashKey ?? options.config.subjectHashKey;
     const subjects = await erasedSubjects(entities, run, key);
     // picklist values: the repository's force-app when present, else the org's describe
@@ -144,36 +216,43 @@ async function syncEntities(options: RunOptions, run: RunContext): Promise<strin
     const organizations = entities.some((e) => e.usesOrganizations)
         ? await readOrganizations(options.source, vocabularies)
         : NO_ORGANIZATIONS;
-    const now = (options.now ?? (() => new Date()))().toISOString();
-    let maxUpdated = '';
+    const now = run.report.report.startedAt;
     for (const entity of entities) {
         checkStop(options.signal, `before ${entity.name}`);
+        const plan = plans.get(entity.name)!;
         const context: EntityContext = {
             source: options.source,
-            since,
+            since: plan.since,
             now,
             organizations,
             subjects,
             vocabularies,
-            org: { client: run.client, bulk: run.bulk },
+            org: {
+                client: run.client,
+                bulk: run.bulk,
+                targetedReadMax: options.config.targetedReadMax,
+                concurrency: options.config.concurrency
+            },
             incrementalRolePrefilter: options.config.incrementalRolePrefilter,
             tally: run.report.tally(entity.name)
         };
-        const latest = await syncEntity(entity, context, run, run.report.report.mode === 'full');
-        if (entity.watermark !== false && latest > maxUpdated) maxUpdated = latest;
+        results.set(entity.name, await syncEntity(entity, context, run, plan.full));
     }
-    return maxUpdated;
 }
 
 /**
  * A run that met an error: a stop (SIGTERM, API budget, daily limit) is a clean end (true);
  * anything else is thrown again, after recording a Failed run in the org when it still answers.
  */
-async function stoppedBy(err: unknown, options: RunOptions, run: RunContext): Promise<boolean> {
+async function stoppedBy(
+    err: unknown,
+    options: RunOptions,
+    run: RunContext & { jobs: RunJobs }
+): Promise<boolean> {
     const report = run.report;
     if (err instanceof StopRequestedError) {
         report.warn(
-            `${err.message}: the run stopped cleanly; every batch sent was completed and is counted; the next run picks up the rest`
+            `${err.message}: the run stopped cleanly; a Bulk job in progress was aborted and what it did is counted; the next run picks up the rest`
         );
         return true;
     }
@@ -187,6 +266,8 @@ async function stoppedBy(err: unknown, options: RunOptions, run: RunContext): Pr
         );
         return true;
     }
+    // the jobs still running must not go on writing after the run gave up
+    await run.jobs.abortOpen();
     await rm(run.tmpDir, { recursive: true, force: true });
     // a configuration problem found in the org (e.g. tombstones without a key): nothing was
     // written, and nothing is (exit 2). A leased run goes on below to close its SyncRun__c
@@ -199,6 +280,8 @@ async function stoppedBy(err: unknown, options: RunOptions, run: RunContext): Pr
         r.finishedAt = (options.now ?? (() => new Date()))().toISOString();
         r.apiCalls = options.client.calls + 1;
         r.watermark.current = r.watermark.previous;
+        for (const w of Object.values(r.watermarks)) w.current = w.previous;
+        r.bulkJobs = [...run.jobs.ids];
         report.warn(
             `fatal: ${(err as Error)?.name ?? 'Error'}: ${(err as Error)?.message ?? String(err)}`
         );
@@ -211,9 +294,9 @@ async function stoppedBy(err: unknown, options: RunOptions, run: RunContext): Pr
 /** The run's status, watermark and call count; its SyncRun__c record when it is noteworthy. */
 async function finishRun(
     options: RunOptions,
-    run: RunContext,
+    run: RunContext & { jobs: RunJobs },
     stopped: boolean,
-    maxUpdated: string
+    results: ReadonlyMap<string, EntityResult>
 ): Promise<Report> {
     const report = run.report.report;
     const { client, config } = options;
@@ -221,8 +304,22 @@ async function finishRun(
     report.status = stopped ? 'Stopped' : failed > 0 ? 'Partial' : 'Succeeded';
     // rejects grouped, unknown codes, run health: an unhealthy run ends Partial (exit 5)
     run.report.settle(config.health);
-    // The watermark only advances when everything made it: failed records are picked up again.
-    report.watermark.current = nextWatermark(report, maxUpdated);
+    // An entity's watermark advances only when the run completed it (no failure, not stopped,
+    // healthy): its failed records are picked up again by the next run.
+    const unhealthy = new Set(report.health.problems.map((p) => p.entity));
+    for (const [entity, result] of results) {
+        const w = report.watermarks[entity];
+        if (!w) continue;
+        // (an entity with a result went through every stage; one a stop interrupted has none)
+        const completed = (report.entities[entity]?.failed ?? 0) === 0 && !unhealthy.has(entity);
+        w.current = nextWatermark(w.previous, result.latest, report.startedAt, completed);
+    }
+    const marks = Object.values(report.watermarks);
+    report.watermark = {
+        previous: oldest(marks.map((w) => w.previous)),
+        current: oldest(marks.map((w) => w.current))
+    };
+    report.bulkJobs = [...run.jobs.ids];
     report.finishedAt = (options.now ?? (() => new Date()))().toISOString();
     report.apiCalls = client.calls;
     // A run that changes nothing makes no write call at all (not even SyncRun__c): the org
@@ -251,14 +348,14 @@ export async function runSync(options: RunOptions): Promise<Report> {
     const tmp = join(options.tmpDir ?? tmpdir(), `fse-sync-${runId}`);
     await mkdir(tmp, { recursive: true });
     const run = runContext(options, runId, tmp);
-    let maxUpdated = '';
+    const results = new Map<string, EntityResult>();
     let stopped = false;
     try {
-        maxUpdated = await syncEntities(options, run);
+        await syncEntities(options, run, results);
     } catch (err) {
         stopped = await stoppedBy(err, options, run);
     }
-    const report = await finishRun(options, run, stopped, maxUpdated);
+    const report = await finishRun(options, run, stopped, results);
     await rm(tmp, { recursive: true, force: true });
     return report;
 }

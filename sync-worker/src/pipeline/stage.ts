@@ -18,6 +18,8 @@ export interface StagedRecord {
     updatedAt: string;
     sourceId: string;
     record: SfRecord;
+    /** the registry's meta.lastUpdated when updatedAt is another clock (consents) */
+    watermarkAt?: string;
 }
 
 /**
@@ -25,8 +27,9 @@ export interface StagedRecord {
  * updatedAt in ms), and the losers (few) with whom they lost to.
  */
 export class Winners {
-    /** key -> slot; shared with the org index, which adds the keys only the org has */
-    readonly keys = new KeyTable(1 << 16);
+    /** key -> slot; shared with the org index, which adds the keys only the org has. Keys are
+     *  matched as the org matches them (case-insensitively unless the entity says otherwise) */
+    readonly keys: KeyTable;
     private sequence = new Uint32Array(1 << 16);
     private updatedAt = new Float64Array(1 << 16);
     /** the winner's declared fields it does not write (bit i = field i): the org keeps them */
@@ -34,6 +37,10 @@ export class Winners {
     /** loser's sequence -> the winner's source id, or the winner's sequence (its source id is
      *  read back from the staging file, where the winner comes first) */
     readonly losers = new Map<number, string | number>();
+
+    constructor(caseSensitive = false) {
+        this.keys = new KeyTable(1 << 16, { caseInsensitive: !caseSensitive });
+    }
 
     /** Records `sequence` for `key`: it wins when it was updated more recently. `absent`: the
      *  bit mask of the declared fields the record does not write. */
@@ -82,8 +89,16 @@ export interface StagedFile {
     path: string;
     winners: Winners;
     keys: KeyTable;
-    /** keys of rejected or suppressed records: still in the registry, never deactivated */
+    /** keys of rejected or suppressed records (as `fold` gives them): still in the registry,
+     *  never deactivated */
     rejectedKeys: Set<string>;
+    /** a key as the org compares it (lower case unless the external id is case-sensitive) */
+    fold(key: string): string;
+}
+
+/** A key as the org compares it: the entity's external id is case-insensitive by default. */
+export function keyFold(caseSensitive: boolean | undefined): (key: string) => string {
+    return caseSensitive ? (key) => key : (key) => key.toLowerCase();
 }
 
 /** The bit mask of the declared fields (the first 32) `record` does not write. */
@@ -106,19 +121,20 @@ export function absentFields(fields: FieldSet, mask: number): string[] {
 function countRejected(
     tally: EntityTally,
     result: Exclude<Produced, { ok: true }>,
-    rejectedKeys: Set<string>
+    rejectedKeys: Set<string>,
+    fold: (key: string) => string
 ): void {
     if ('suppressed' in result) {
         // an erased subject: counted, nothing listed, staged or written
         tally.counts.suppressed++;
-        if (result.matchKey) rejectedKeys.add(result.matchKey);
+        if (result.matchKey) rejectedKeys.add(fold(result.matchKey));
         return;
     }
     if (!('related' in result)) {
         tally.counts.read++;
         tally.counts.rejected++;
     }
-    if ('matchKey' in result && result.matchKey) rejectedKeys.add(result.matchKey);
+    if ('matchKey' in result && result.matchKey) rejectedKeys.add(fold(result.matchKey));
     const { part, group, hint } = result as RejectInfo;
     tally.reject(result.key, result.reason, { part, group, hint });
 }
@@ -132,13 +148,14 @@ export async function stageRecords(
     const { entity, tally } = step;
     const path = join(step.dir, 'staged.ndjson');
     const out = new NdjsonWriter<StagedRecord>(path);
-    const winners = new Winners();
+    const winners = new Winners(entity.externalIdCaseSensitive);
+    const fold = keyFold(entity.externalIdCaseSensitive);
     const rejectedKeys = new Set<string>();
     let sequence = 0;
     run.progress?.start(`${entity.name}: reading`, 0);
     for await (const result of produced) {
         if (!result.ok) {
-            countRejected(tally, result, rejectedKeys);
+            countRejected(tally, result, rejectedKeys, fold);
             continue;
         }
         tally.counts.read++;
@@ -149,10 +166,17 @@ export async function stageRecords(
         }
         const absent = absentMask(entity.fields, result.record);
         winners.offer(result.key, sequence, result.updatedAt, result.sourceId, absent);
-        const { key, updatedAt, sourceId, record } = result;
-        await out.write({ sequence, key, updatedAt, sourceId, record });
+        const { key, updatedAt, sourceId, record, watermarkAt } = result;
+        await out.write({
+            sequence,
+            key,
+            updatedAt,
+            sourceId,
+            record,
+            ...(watermarkAt !== undefined ? { watermarkAt } : {})
+        });
     }
     await out.close();
     run.progress?.stop();
-    return { path, winners, keys: winners.keys, rejectedKeys };
+    return { path, winners, keys: winners.keys, rejectedKeys, fold };
 }

@@ -1,10 +1,12 @@
 // SyncHash__c: sha256 (hex) of a canonical serialisation of an entity's registry-owned fields,
-// compared with the org's copy to decide what changed; date-time fields (by their declared
-// type) are compared as instants.
+// compared with the org's copy to decide what changed. Values are compared as the org stores
+// them: date-times as instants, line breaks as LF, multi-select values whatever their order (the
+// org returns them in the value set's order), rich text as a Rich Text Area keeps it.
 import { createHash } from 'node:crypto';
 import type { FieldSet } from '../entities/fields.ts';
 import { parseSalesforceDateTime } from '../salesforce/datetime.ts';
-import type { SfRecord } from '../salesforce/record.ts';
+import { orgText, type SfRecord } from '../salesforce/record.ts';
+import { storedRichText } from '../salesforce/rich-text.ts';
 
 /**
  * Canonical form: fields sorted by name, each as [name, value] with empty/undefined -> null,
@@ -27,9 +29,13 @@ export function normalizeValue(
     value: string | null | undefined
 ): string | null {
     if (value === undefined || value === null || value === '') return null;
-    if (fields.typeOf(name) === 'datetime' && /^\d{4}-\d{2}-\d{2}T/.test(value)) {
+    const type = fields.typeOf(name);
+    if (type === 'datetime' && /^\d{4}-\d{2}-\d{2}T/.test(value)) {
         const time = parseSalesforceDateTime(value);
         return Number.isNaN(time) ? value : new Date(time).toISOString();
     }
-    return value;
+    if (type === 'multipicklist' && value.includes(';'))
+        return [...new Set(value.split(';').map((v) => v.trim()))].sort().join(';');
+    if (type === 'html') return storedRichText(orgText(value)) || null;
+    return orgText(value);
 }

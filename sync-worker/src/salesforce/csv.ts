@@ -1,8 +1,9 @@
-// Bulk API 2.0 CSV (RFC 4180, comma, LF): one record a line, what an empty cell and `#N/A` mean,
-// and reading the external ids back from an upload file.
+// Bulk API 2.0 CSV (RFC 4180, comma, LF): one record a line, what an empty cell and `#N/A` mean
+// (a null lookup is cleared through its lookup field), and reading the external ids back from an
+// upload file.
 import { createReadStream } from 'node:fs';
 import { parse as parseCsv } from 'csv-parse';
-import { isRelationshipColumn, type SfRecord } from './record.ts';
+import { lookupFieldOf, orgText, splitRelationshipColumn, type SfRecord } from './record.ts';
 
 const NEEDS_QUOTES = /[",\r\n]/;
 /**
@@ -20,24 +21,56 @@ export function csvLine(cells: readonly string[]): string {
     return out + '\n';
 }
 
-/** CSV cell: absent -> '' (left unchanged), null -> #N/A (cleared), relationship null -> ''. */
-export function toCsvRow(columns: readonly string[], record: SfRecord): string[] {
-    return columns.map((column) => {
-        if (!(column in record)) return '';
-        const value = record[column];
-        if (value === null) return isRelationshipColumn(column) ? '' : '#N/A';
-        return value;
+/**
+ * One column of an upload: its header and the record field it carries. A relationship column
+ * (`Account.OrgCode__c`) whose value is null becomes its lookup field (`AccountId`) written
+ * `#N/A`, which clears the lookup (Bulk API 2.0 Developer Guide, "Prepare CSV Files": "#N/A"
+ * sets a field to null); an empty cell would leave the old parent in place.
+ */
+export interface UploadColumn {
+    header: string;
+    field: string;
+    /** the lookup field of a null relationship: always `#N/A` */
+    clearsLookup?: boolean;
+}
+
+/** The upload columns of a record: rows with the same header go to the same file. */
+export function uploadColumnsFor(columns: readonly string[], record: SfRecord): UploadColumn[] {
+    return columns.map((field) => {
+        const relationship = splitRelationshipColumn(field);
+        if (relationship && field in record && record[field] === null)
+            return { header: lookupFieldOf(relationship[0]), field, clearsLookup: true };
+        return { header: field, field };
     });
 }
 
-export function fromCsvRow(columns: readonly string[], row: Record<string, string>): SfRecord {
+/** CSV cell: absent -> '' (left unchanged), null -> #N/A (cleared); line breaks as LF. */
+export function toCsvRow(columns: readonly UploadColumn[], record: SfRecord): string[] {
+    return columns.map((column) => {
+        if (column.clearsLookup) return '#N/A';
+        if (!(column.field in record)) return '';
+        const value = record[column.field];
+        return value === null ? '#N/A' : orgText(value);
+    });
+}
+
+/** A row of an upload (or of its results) back as the record it was made from. */
+export function fromCsvRow(
+    columns: readonly UploadColumn[],
+    row: Record<string, string>
+): SfRecord {
     const record: SfRecord = {};
     for (const column of columns) {
-        const value = row[column];
+        const value = row[column.header];
         if (value === undefined || value === '') continue;
-        record[column] = value === '#N/A' ? null : value;
+        record[column.field] = value === '#N/A' ? null : value;
     }
     return record;
+}
+
+/** The plain upload columns of `fields` (no relationship cleared): tests, simple writes. */
+export function plainColumns(fields: readonly string[]): UploadColumn[] {
+    return fields.map((field) => ({ header: field, field }));
 }
 
 /** The external ids in one of our upload files (read back when its whole job failed). */

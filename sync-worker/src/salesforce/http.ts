@@ -1,12 +1,20 @@
 // The Salesforce REST client over fetch: every call counted against the API budget, retried
-// with backoff, token refreshed once on INVALID_SESSION_ID; files uploaded as streams.
+// with backoff where repeating is safe, the token refreshed on INVALID_SESSION_ID (one refresh
+// at a time for all requests); files uploaded as streams.
+//
+// Which requests are sent again (as jsforce's request.ts and the REST API Developer Guide's
+// idempotent methods): GET, PUT, DELETE and HEAD freely; POST and PATCH only when the caller
+// says the step is safe to repeat (an upsert by external id) — otherwise a request whose answer
+// never came is a ReplyLostError for the caller to resolve by reading the state back. An error
+// answer (5xx, 429, concurrency limit) is authoritative: the org rolled the request back, so it
+// is sent again whatever the method.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
 import { pipeline } from 'node:stream/promises';
 import { ApiBudget } from './budget.ts';
-import { SfHttpError, withRetry } from './retry.ts';
+import { neverSent, ReplyLostError, SfHttpError, withRetry } from './retry.ts';
 import type { Logger } from '../util/log.ts';
 import { describeError } from '../util/http-error.ts';
 import type { RetryOptions } from '../util/backoff.ts';
@@ -37,7 +45,12 @@ export interface RequestOptions {
     okStatuses?: number[];
     /** upload this file as the body, streamed with back-pressure (Bulk API 2.0 CSV) */
     file?: string;
+    /** sending it twice does no harm: true by default for GET, PUT, DELETE and HEAD; a POST or
+     *  PATCH is resent after a lost answer only when the caller says so (upsert by external id) */
+    idempotent?: boolean;
 }
+
+const SAFE_METHODS = new Set(['GET', 'PUT', 'DELETE', 'HEAD']);
 
 /**
  * Sends a file as the request body with node:http(s): read from disk only as fast as the socket
@@ -82,7 +95,7 @@ async function sendFile(
     });
 }
 
-export async function parseErrorBody(res: Response): Promise<SfHttpError> {
+export async function parseErrorBody(res: Response, path?: string): Promise<SfHttpError> {
     const text = await res.text().catch(() => '');
     let code = `HTTP_${res.status}`;
     let message = text.slice(0, 300);
@@ -96,7 +109,7 @@ export async function parseErrorBody(res: Response): Promise<SfHttpError> {
     } catch {
         /* not JSON */
     }
-    return new SfHttpError(res.status, code, message);
+    return new SfHttpError(res.status, code, message, path?.split('?')[0]);
 }
 
 export class SfClient {
@@ -105,6 +118,10 @@ export class SfClient {
     readonly apiVersion: string;
     readonly budget: ApiBudget;
     private readonly options: SfClientOptions;
+    /** the refresh in flight, shared by every request that met INVALID_SESSION_ID */
+    private refreshing: Promise<void> | undefined;
+    /** the org's clock (the Date header of the last answer), ms */
+    serverTime: number | undefined;
 
     constructor(options: SfClientOptions) {
         this.options = options;
@@ -122,26 +139,66 @@ export class SfClient {
         return this.budget.calls;
     }
 
+    /**
+     * A new access token, once for every request that met INVALID_SESSION_ID with `stale`: a
+     * refresh in flight is joined, and a token already replaced is not refreshed again.
+     */
+    private async refreshToken(stale: string): Promise<void> {
+        if (this.accessToken !== stale) return;
+        this.refreshing ??= (async () => {
+            try {
+                this.options.logger?.info(
+                    { event: 'token-refresh' },
+                    'session expired, refreshing the access token'
+                );
+                this.accessToken = await this.options.refresh!();
+            } finally {
+                this.refreshing = undefined;
+            }
+        })();
+        await this.refreshing;
+    }
+
+    /** One attempt; a POST/PATCH that is not safe to repeat and got no answer: ReplyLostError. */
+    private async attempt(
+        method: string,
+        path: string,
+        request: RequestOptions,
+        idempotent: boolean
+    ): Promise<Response> {
+        try {
+            const response = await this.send(method, path, request);
+            const date = Date.parse(response.headers.get('date') ?? '');
+            if (Number.isFinite(date)) this.serverTime = date;
+            return response;
+        } catch (err) {
+            if (!idempotent && !neverSent(err)) throw new ReplyLostError(method, path, err);
+            throw err;
+        }
+    }
+
     /** One API call (plus retries, each counted). Returns the successful Response. */
     async request(method: string, path: string, request: RequestOptions = {}): Promise<Response> {
+        const idempotent = request.idempotent ?? SAFE_METHODS.has(method);
         let refreshed = false;
         return withRetry(
             async () => {
                 for (;;) {
                     this.budget.beforeCall(request.essential);
-                    const response = await this.send(method, path, request);
+                    const token = this.accessToken;
+                    const response = await this.attempt(method, path, request, idempotent);
                     this.budget.observe(response.headers.get('sforce-limit-info'));
                     if (response.ok || request.okStatuses?.includes(response.status))
                         return response;
-                    const err = await parseErrorBody(response);
-                    if (response.status === 401 && this.options.refresh && !refreshed) {
-                        refreshed = true;
-                        this.options.logger?.info(
-                            { event: 'token-refresh' },
-                            'session expired, refreshing the access token'
-                        );
-                        this.accessToken = await this.options.refresh();
-                        continue;
+                    const err = await parseErrorBody(response, path);
+                    if (response.status === 401 && this.options.refresh) {
+                        // refreshed meanwhile by another request: just use the new token
+                        if (this.accessToken !== token) continue;
+                        if (!refreshed) {
+                            refreshed = true;
+                            await this.refreshToken(token);
+                            continue;
+                        }
                     }
                     throw err;
                 }

@@ -20,13 +20,36 @@ export function isRelationshipColumn(column: string): boolean {
     return column.includes('.');
 }
 
-/** Collections body record: relationship columns become nested objects, nulls stay null. */
+/**
+ * The lookup field a relationship sets: `Account` -> `AccountId` (standard relationships are the
+ * field without `Id`), `Parent__r` -> `Parent__c` (custom ones end in `__r` for a `__c` field).
+ */
+export function lookupFieldOf(relationship: string): string {
+    return relationship.endsWith('__r') ? `${relationship.slice(0, -3)}__c` : `${relationship}Id`;
+}
+
+/**
+ * Text as the worker writes it: line breaks as LF only. A raw CR in a Bulk upload made with
+ * lineEnding LF fails the whole job ("ClientInputError : LineEnding is invalid on user data"),
+ * and the hash compares what the org stores.
+ */
+export function orgText(value: string): string {
+    return value.includes('\r') ? value.replace(/\r\n?/g, '\n') : value;
+}
+
+/**
+ * Collections body record: relationship columns become nested objects; a null relationship
+ * clears the lookup (`"AccountId": null`: REST API Developer Guide, "Update a Record": set a
+ * field to null to clear it), other nulls stay null.
+ */
 export function toCollectionRecord(object: string, record: SfRecord): Record<string, unknown> {
     const out: Record<string, unknown> = { attributes: { type: object } };
     for (const [column, value] of Object.entries(record)) {
         const relationship = splitRelationshipColumn(column);
-        if (!relationship) out[column] = value;
-        else if (value !== null) out[relationship[0]] = { [relationship[1]]: value };
+        const text = value === null ? null : orgText(value);
+        if (!relationship) out[column] = text;
+        else if (text !== null) out[relationship[0]] = { [relationship[1]]: text };
+        else out[lookupFieldOf(relationship[0])] = null;
     }
     return out;
 }

@@ -9,7 +9,9 @@ const PAGE_MASK = PAGE_SIZE - 1;
 
 /**
  * string -> dense slot (0, 1, 2, ... in insertion order). Open addressing with linear probing
- * over an Int32Array; the keys' UTF-8 bytes live in 1 MiB pages.
+ * over an Int32Array; the keys' UTF-8 bytes live in 1 MiB pages. With `caseInsensitive`, keys
+ * that differ only in case share a slot (as the org matches a Unique, case-insensitive external
+ * id: "Course-1" and "course-1" are one record) and the slot keeps the spelling seen first.
  */
 export class KeyTable {
     private table: Int32Array; // slot + 1, 0 = empty
@@ -23,8 +25,10 @@ export class KeyTable {
     private lengths: Uint16Array; // by slot: key length in bytes
     private hashes: Uint32Array; // by slot: the key's hash (cheap rehash and compare)
     size = 0;
+    private readonly caseInsensitive: boolean;
 
-    constructor(capacity = 1024) {
+    constructor(capacity = 1024, options: { caseInsensitive?: boolean } = {}) {
+        this.caseInsensitive = options.caseInsensitive ?? false;
         let cap = 1024;
         while (cap * 3 < capacity * 4) cap *= 2;
         this.table = new Int32Array(cap);
@@ -34,7 +38,7 @@ export class KeyTable {
         this.hashes = new Uint32Array(this.offsets.length);
     }
 
-    private static hash(key: string): number {
+    private static fnv(key: string): number {
         // FNV-1a over UTF-16 code units
         let h = 0x811c9dc5;
         for (let i = 0; i < key.length; i++) {
@@ -44,28 +48,34 @@ export class KeyTable {
         return h >>> 0;
     }
 
+    /** The hash of a key, of its lower case when keys are compared without case. */
+    private hash(key: string): number {
+        return KeyTable.fnv(this.caseInsensitive ? key.toLowerCase() : key);
+    }
+
     private equals(slot: number, key: string, scratch: { buf?: Buffer; len?: number }): boolean {
         if (scratch.buf === undefined) {
             scratch.buf = Buffer.from(key, 'utf8');
             scratch.len = scratch.buf.length;
         }
         const len = this.lengths[slot];
-        if (len !== scratch.len) return false;
         const o = this.offsets[slot];
-        return (
+        const same =
+            len === scratch.len &&
             this.pages[o >>> PAGE_BITS].compare(
                 scratch.buf,
                 0,
                 len,
                 o & PAGE_MASK,
                 (o & PAGE_MASK) + len
-            ) === 0
-        );
+            ) === 0;
+        // the same hash and other bytes: a case variant (or, rarely, a hash collision)
+        return same || (this.caseInsensitive && this.key(slot).toLowerCase() === key.toLowerCase());
     }
 
     /** The slot of `key`, or -1. */
     get(key: string): number {
-        const h = KeyTable.hash(key);
+        const h = this.hash(key);
         const scratch: { buf?: Buffer; len?: number } = {};
         for (let i = h & this.mask; ; i = (i + 1) & this.mask) {
             const s = this.table[i];
@@ -80,7 +90,7 @@ export class KeyTable {
 
     /** The slot of `key`, added when missing. */
     add(key: string): number {
-        const h = KeyTable.hash(key);
+        const h = this.hash(key);
         const scratch: { buf?: Buffer; len?: number } = {};
         let i = h & this.mask;
         for (; ; i = (i + 1) & this.mask) {

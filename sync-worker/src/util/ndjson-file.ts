@@ -7,8 +7,10 @@ import { createInterface } from 'node:readline';
 
 /** Appends one JSON value a line to a file. */
 export class NdjsonWriter<T> {
+    readonly path: string;
     private readonly out: NodeJS.WritableStream;
     constructor(path: string) {
+        this.path = path;
         this.out = createWriteStream(path, { encoding: 'utf8' });
     }
     async write(value: T): Promise<void> {

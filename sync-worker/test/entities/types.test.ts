@@ -1,4 +1,5 @@
 // defineEntity: the state an entity's `prepare` builds reaches its other hooks, per opening.
+import { FailureLog } from '../../src/salesforce/failures.ts';
 import { field, FieldSet } from '../../src/entities/fields.ts';
 import { defineEntity, type EntityContext } from '../../src/entities/types.ts';
 
@@ -37,7 +38,7 @@ describe('defineEntity', () => {
             expect(keys).toEqual([`K${run}`]);
             await opened.prerequisites(
                 async function* () {},
-                async () => []
+                async () => new FailureLog()
             );
         }
         expect(prepared).toBe(2);

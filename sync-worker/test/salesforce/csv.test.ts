@@ -1,9 +1,16 @@
 import { stringify } from 'csv-stringify/sync';
-import { csvLine, keysOf, fromCsvRow, toCsvRow } from '../../src/salesforce/csv.ts';
+import {
+    csvLine,
+    keysOf,
+    fromCsvRow,
+    plainColumns,
+    toCsvRow,
+    uploadColumnsFor
+} from '../../src/salesforce/csv.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { toCollectionRecord } from '../../src/salesforce/record.ts';
+import { lookupFieldOf, toCollectionRecord } from '../../src/salesforce/record.ts';
 import { parseBulkError } from '../../src/salesforce/bulk2/results.ts';
 
 describe('csvLine', () => {
@@ -35,31 +42,45 @@ describe('keysOf', () => {
 
 describe('load encoding', () => {
     const columns = ['FiscalCode__c', 'LastName', 'Email', 'Account.OrgCode__c'];
-    it('writes CSV cells: absent -> unchanged, null -> #N/A, relationship null -> unchanged', () => {
-        expect(
-            toCsvRow(columns, {
-                FiscalCode__c: 'A',
-                LastName: "Dell'Acqua",
-                Email: null,
-                'Account.OrgCode__c': null
-            })
-        ).toEqual(['A', "Dell'Acqua", '#N/A', '']);
-        expect(toCsvRow(columns, { FiscalCode__c: 'A', 'Account.OrgCode__c': 'X1' })).toEqual([
-            'A',
-            '',
-            '',
-            'X1'
+    // issue 14: a null lookup is cleared (it used to be written '' = "leave unchanged", so a
+    // professional whose organisation was gone kept the old AccountId)
+    it('writes CSV cells: absent -> unchanged, null -> #N/A, a null lookup -> its Id field #N/A', () => {
+        const record = {
+            FiscalCode__c: 'A',
+            LastName: "Dell'Acqua",
+            Email: null,
+            'Account.OrgCode__c': null
+        };
+        const cleared = uploadColumnsFor(columns, record);
+        expect(cleared.map((c) => c.header)).toEqual([
+            'FiscalCode__c',
+            'LastName',
+            'Email',
+            'AccountId'
         ]);
+        expect(toCsvRow(cleared, record)).toEqual(['A', "Dell'Acqua", '#N/A', '#N/A']);
+        const linked = { FiscalCode__c: 'A', 'Account.OrgCode__c': 'X1' };
+        const plain = uploadColumnsFor(columns, linked);
+        expect(plain.map((c) => c.header)).toEqual(columns);
+        expect(toCsvRow(plain, linked)).toEqual(['A', '', '', 'X1']);
+        // read back (failed results), the cleared lookup is the null relationship again
         expect(
-            fromCsvRow(columns, {
+            fromCsvRow(cleared, {
                 FiscalCode__c: 'A',
                 LastName: '',
                 Email: '#N/A',
-                'Account.OrgCode__c': 'X1'
+                AccountId: '#N/A'
             })
-        ).toEqual({ FiscalCode__c: 'A', Email: null, 'Account.OrgCode__c': 'X1' });
+        ).toEqual({ FiscalCode__c: 'A', Email: null, 'Account.OrgCode__c': null });
+        expect(lookupFieldOf('Parent__r')).toBe('Parent__c');
+        expect(lookupFieldOf('Individual')).toBe('IndividualId');
     });
-    it('nests relationship columns for collections', () => {
+    it('never writes a raw CR: line breaks as LF (an LF job fails on CR LF)', () => {
+        const row = toCsvRow(plainColumns(['Description']), { Description: 'a\r\nb\rc' });
+        expect(row).toEqual(['a\nb\nc']);
+        expect(csvLine(row)).not.toContain('\r');
+    });
+    it('nests relationship columns for collections; a null one clears the lookup field', () => {
         expect(
             toCollectionRecord('Contact', {
                 FiscalCode__c: 'A',
@@ -72,6 +93,9 @@ describe('load encoding', () => {
             Email: null,
             Account: { OrgCode__c: 'X1' }
         });
+        expect(
+            toCollectionRecord('Contact', { FiscalCode__c: 'A', 'Account.OrgCode__c': null })
+        ).toEqual({ attributes: { type: 'Contact' }, FiscalCode__c: 'A', AccountId: null });
     });
     it('parses bulk sf__Error values', () => {
         expect(

@@ -294,9 +294,10 @@ describe('sObject Collections', () => {
             ],
             'Id'
         )) as RestSaveResult[];
+        // the same key twice in one call (issue 14: DUPLICATE_VALUE, not DUPLICATE_EXTERNAL_ID)
         expect(res.map((r) => r.errors[0]?.statusCode)).toEqual([
-            'DUPLICATE_EXTERNAL_ID',
-            'DUPLICATE_EXTERNAL_ID'
+            'DUPLICATE_VALUE',
+            'DUPLICATE_VALUE'
         ]);
         const ok = await conn.sobject('Contact').upsert([{ Id: id, LastName: 'After' }], 'Id');
         expect(ok[0]).toMatchObject({ id, success: true, created: false });

@@ -63,7 +63,8 @@ async function createMissing(
         count: missing.length,
         collectionsOnly: true
     });
-    for (const f of failed) context.tally.failure(`${object} ${f.key}`, f.errorCode, f.message);
+    for await (const f of failed)
+        context.tally.failure(`${object} ${f.key}`, f.errorCode, f.message, f.cause);
 }
 
 /** The reference data consents point to: which column of a consent names which record. */
@@ -122,9 +123,14 @@ async function writeIndividuals(
         count
     });
     const failedSubjects = new Set<string>();
-    for (const f of failed) {
+    for await (const f of failed) {
         failedSubjects.add(f.key);
-        context.tally.failure(`Individual ${maskConsentKey(f.key + '-')}`, f.errorCode, f.message);
+        context.tally.failure(
+            `Individual ${maskConsentKey(f.key + '-')}`,
+            f.errorCode,
+            f.message,
+            f.cause
+        );
     }
     context.tally.counts.individualsWritten = count - failedSubjects.size;
     return failedSubjects;
@@ -151,11 +157,11 @@ async function linkContacts(
         count: links.length
     });
     const counts = context.tally.counts;
-    for (const f of failed) {
+    for await (const f of failed) {
         counts.failed++;
-        context.tally.failure(maskFiscalCode(f.key), f.errorCode, f.message);
+        context.tally.failure(maskFiscalCode(f.key), f.errorCode, f.message, f.cause);
     }
-    counts.contactsLinked = links.length - failed.length;
+    counts.contactsLinked = links.length - failed.count;
 }
 
 /** The consents' prerequisites, in this order: reference data, Individuals, links. */

@@ -113,7 +113,7 @@ export const LEARNING_CONTENT_FIELDS = new FieldSet([
     field.text('Name'),
     field.picklist('Type__c'),
     field.picklist('MacroCategory__c'),
-    field.picklist('TargetCategories__c'),
+    field.multipicklist('TargetCategories__c'),
     field.number('DurationMinutes__c'),
     field.number('EcmCredits__c'),
     field.picklist('Status__c'),

@@ -50,6 +50,12 @@ function updatedBy(text: string, since: string): boolean {
     return iso !== undefined && iso !== '' && iso <= since;
 }
 
+/** For line-based sources: true when a raw line certainly names none of `ids` (no "id" of it
+ *  is one of them, and every "id" has the plain form), so it need not be parsed. */
+export function namesNoneOf(ids: ReadonlySet<string>): LineTest {
+    return (text) => !namesAny(text, ids);
+}
+
 /** Whether an "id" of the line is in `ids`, or is not in the plain `"id":"<value>"` form. */
 function namesAny(text: string, ids: ReadonlySet<string>): boolean {
     for (let i = text.indexOf('"id"'); i >= 0; i = text.indexOf('"id"', i + 4)) {

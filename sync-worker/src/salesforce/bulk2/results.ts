@@ -1,25 +1,80 @@
-// The results of a Bulk API 2.0 ingest job: its failed and unprocessed rows (CSV), and the
-// `sf__Error` text of a failed row split into error code and message.
-import { parse } from 'csv-parse/sync';
+// The results of a Bulk API 2.0 ingest job ("Get Job Successful / Failed / Unprocessed Record
+// Results"): each list parsed as a stream from the answer into a local NDJSON file (a million
+// failed rows never sit in memory), and the `sf__Error` text of a failed row split into error
+// code and message.
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { pipeline, Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { parse as parseStream } from 'csv-parse';
+import { isNetworkFailure } from '../../util/backoff.ts';
 import type { SfClient } from '../http.ts';
 
-export type ResultKind = 'failedResults' | 'unprocessedrecords';
+export type ResultKind = 'successfulResults' | 'failedResults' | 'unprocessedrecords';
 
-/** The rows of one result list of the ingest job at `jobPath`. */
-export async function readJobResults(
+/** A result list on disk: one JSON object (the CSV row by column) a line. */
+export interface ResultFile {
+    path: string;
+    rows: number;
+}
+
+/**
+ * The rows of a CSV stream, parsed as they come. Through pipeline(), not pipe(): a connection
+ * that dies half-way fails the iteration (pipe() would leave the parser waiting for ever and the
+ * error unhandled), so the caller can read the answer again.
+ */
+export function csvRowsOf(stream: NodeJS.ReadableStream): AsyncIterable<Record<string, string>> {
+    const parser = parseStream({
+        columns: true,
+        skip_empty_lines: true,
+        relax_column_count: true,
+        bom: true
+    });
+    pipeline(stream as Readable, parser, () => undefined);
+    return parser as unknown as AsyncIterable<Record<string, string>>;
+}
+
+/**
+ * Downloads one result list of the job at `jobPath` to `file` (NDJSON), row by row. A connection
+ * lost in the middle of the list (a GET: safe to repeat) downloads it again from the start.
+ */
+export async function downloadResults(
     client: SfClient,
     jobPath: string,
-    kind: ResultKind
-): Promise<Record<string, string>[]> {
+    kind: ResultKind,
+    file: string
+): Promise<ResultFile> {
+    for (let attempt = 0; ; attempt++) {
+        try {
+            return await downloadOnce(client, jobPath, kind, file);
+        } catch (err) {
+            if (attempt >= 2 || !isNetworkFailure(err)) throw err;
+        }
+    }
+}
+
+async function downloadOnce(
+    client: SfClient,
+    jobPath: string,
+    kind: ResultKind,
+    file: string
+): Promise<ResultFile> {
     const response = await client.request('GET', `${jobPath}/${kind}/`, { accept: 'text/csv' });
-    const text = await response.text();
-    return text.trim()
-        ? (parse(text, {
-              columns: true,
-              skip_empty_lines: true,
-              relax_column_count: true
-          }) as Record<string, string>[])
-        : [];
+    const out = createWriteStream(file);
+    let rows = 0;
+    try {
+        if (response.body) {
+            const body = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
+            for await (const row of csvRowsOf(body)) {
+                rows++;
+                if (!out.write(JSON.stringify(row) + '\n')) await once(out, 'drain');
+            }
+        }
+    } finally {
+        out.end();
+        await once(out, 'finish');
+    }
+    return { path: file, rows };
 }
 
 /** `STATUS_CODE:message:fields --` -> {errorCode, message} */

@@ -1,0 +1,26 @@
+// Keys that differ only in case share a slot when the table compares without case (the org's
+// matching of a Unique, case-insensitive external id), and the slot keeps the first spelling.
+import { KeyTable } from '../../src/util/key-table.ts';
+
+describe('KeyTable without case', () => {
+    it('"Course-1" and "course-1" are one key; the first spelling is kept', () => {
+        const keys = new KeyTable(16, { caseInsensitive: true });
+        const a = keys.add('Course-1');
+        expect(keys.add('course-1')).toBe(a);
+        expect(keys.get('COURSE-1')).toBe(a);
+        expect(keys.key(a)).toBe('Course-1');
+        expect(keys.add('Course-2')).not.toBe(a);
+        expect(keys.get('città')).toBe(-1);
+        expect(keys.add('CITTÀ')).toBe(keys.add('città'));
+    });
+    it('with case, they are two keys', () => {
+        const keys = new KeyTable(16);
+        expect(keys.add('Course-1')).not.toBe(keys.add('course-1'));
+    });
+    it('stays right past growth and rehash', () => {
+        const keys = new KeyTable(16, { caseInsensitive: true });
+        for (let i = 0; i < 5000; i++) keys.add(`Key-${i}`);
+        for (let i = 0; i < 5000; i += 97) expect(keys.get(`KEY-${i}`)).toBe(i);
+        expect(keys.size).toBe(5000);
+    });
+});
