@@ -44,7 +44,10 @@ export { FailureLog } from './failures.ts';
 
 export interface UpsertTarget {
     object: string;
+    /** the key of each record: an external id (upsert), or `Id` with `operation: 'update'` */
     externalId: string;
+    /** `update`: records are updated by Id (never created); default `upsert` */
+    operation?: 'upsert' | 'update';
     /** CSV columns in order (relationship columns as `Relationship.ExternalId__c`) */
     columns: readonly string[];
 }
@@ -192,9 +195,14 @@ async function sendCollection(pass: Pass, batch: SfRecord[]): Promise<void> {
     let answers: CollectionAnswer[] | undefined;
     try {
         result.collectionCalls++;
+        // an update by Id is PATCH /composite/sobjects (each record carries its Id)
+        const path =
+            target.operation === 'update'
+                ? `${client.dataPath}/composite/sobjects`
+                : `${client.dataPath}/composite/sobjects/${target.object}/${target.externalId}`;
         answers = await client.json<CollectionAnswer[]>(
             'PATCH',
-            `${client.dataPath}/composite/sobjects/${target.object}/${target.externalId}`,
+            path,
             {
                 allOrNone: false,
                 records: batch.map((record) => toCollectionRecord(target.object, record))
@@ -371,7 +379,8 @@ async function runUploadJob(pass: Pass, file: UploadFile): Promise<void> {
                 object: target.object,
                 externalIdFieldName: target.externalId,
                 file: file.path,
-                rows: file.rows
+                rows: file.rows,
+                operation: target.operation
             },
             {
                 poll: options.poll,
