@@ -4,6 +4,7 @@
 // table's key prefix and counter n + 1, so lookups by id need no index.
 import { idCounter, makeId, normaliseId } from './ids.ts';
 import { ENTITY_DEFINITION, seedMetadata } from './metadata.ts';
+import { seedNotificationTypes } from './actions.ts';
 import type { FieldDef, ObjectDef, Schema } from './schema.ts';
 
 export type Value = string | number | boolean | null;
@@ -373,5 +374,6 @@ export class Store {
             this.userId
         );
         if (this.schema.get(ENTITY_DEFINITION)) seedMetadata(this, now);
+        seedNotificationTypes(this, this.schema.notificationTypes ?? [], now);
     }
 }

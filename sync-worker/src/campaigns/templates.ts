@@ -3,8 +3,11 @@
 // {{name}}, {{role}}, {{course}}, {{link}}. Any other field (a fiscal code above all) is refused
 // when the template is checked, before anything is sent, with the template field and line. The
 // e-mail body is Markdown: marked renders it, sanitize-html keeps the same allow-list as the
-// training content (no script, no event handler, no javascript: link), and the text part is the
-// Markdown itself. Values are escaped for HTML after sanitising, so a name can never add markup.
+// training content (no script, no event handler, no javascript: link), and the text part is that
+// sanitised HTML as plain text (html-to-text: links as "text [url]", lists, headings), so what the
+// sanitiser removed is in neither part. Values are escaped for HTML after sanitising, so a name can
+// never add markup.
+import { convert } from 'html-to-text';
 import { marked } from 'marked';
 import sanitizeHtml from 'sanitize-html';
 import { SANITIZE } from '../entities/content/sanitize.ts';
@@ -125,8 +128,20 @@ export class EmailBody {
         );
     }
 
-    /** The text part: the Markdown with the values in. */
+    /** The text part: the sanitised HTML with the values in, as plain text. */
     text(values: MergeValues): string {
-        return mergeText(this.markdown, values);
+        return htmlToText(this.html(values));
     }
+}
+
+/** Plain text of sanitised HTML: headings and paragraphs as lines, links as "text [url]". */
+export function htmlToText(html: string): string {
+    return convert(html, {
+        wordwrap: false,
+        selectors: [
+            { selector: 'h2', options: { uppercase: false } },
+            { selector: 'h3', options: { uppercase: false } },
+            { selector: 'a', options: { hideLinkHrefIfSameAsText: true } }
+        ]
+    }).trim();
 }
