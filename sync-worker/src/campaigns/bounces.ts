@@ -6,7 +6,7 @@
 // Delayed notices ("Action: delayed") change nothing; a notice that matches no send is reported.
 import { mkdir, readdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { scrubText } from '../domain/mask.ts';
+import { scrubContact } from '../domain/mask.ts';
 import type { SfClient } from '../salesforce/http.ts';
 import { queryByKeys, queryFirstPage, soqlString } from '../salesforce/query.ts';
 import { campaignFields, parseSummary, writeCampaign } from './campaign-record.ts';
@@ -149,7 +149,7 @@ export async function processBounces(
             report.alreadyBounced++;
             continue;
         }
-        const reason = scrubText(
+        const reason = scrubContact(
             `BOUNCED_${h.status || 'UNKNOWN'}: ${h.diagnostic || 'the recipient server refused the message'}`
         ).slice(0, 255);
         updates.push({ id: send.Id, status: 'Bounced' as const, reason });

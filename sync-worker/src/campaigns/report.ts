@@ -3,7 +3,7 @@
 // cause with up to three example members (CampaignMember Ids: no name, address or number), the
 // API calls, and the status behind the exit code. Messages are scrubbed of e-mails, numbers that
 // look like fiscal codes and tokens before they are stored.
-import { scrubText } from '../domain/mask.ts';
+import { scrubContact } from '../domain/mask.ts';
 import { Groups } from '../pipeline/report-groups.ts';
 import { EXIT_CODES } from '../pipeline/run-health.ts';
 import { DEFERRALS, type Deferral } from './throttle.ts';
@@ -107,7 +107,7 @@ export class CampaignReportBuilder {
     fail(code: string, cause: string, memberId: string, unknown = false): void {
         if (unknown) this.report.counts.unknown++;
         else this.report.counts.failed++;
-        const clean = scrubText(cause).slice(0, 240);
+        const clean = scrubContact(cause).slice(0, 240);
         this.failures.add(`${code}|${clean}`, memberId, { code, cause: clean });
     }
 
@@ -128,7 +128,7 @@ export class CampaignReportBuilder {
     }
 
     warn(message: string): void {
-        this.report.warnings.push(scrubText(message));
+        this.report.warnings.push(scrubContact(message));
     }
 
     /** Groups, status and headline; `stopped`: the run was asked to stop (SIGTERM, lease lost). */

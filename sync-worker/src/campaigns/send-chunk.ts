@@ -5,7 +5,7 @@
 // attempt (a stop) are confirmed Failed-retryable: never attempted, the next run sends them.
 import PQueue from 'p-queue';
 import { BudgetExceededError } from '../salesforce/budget.ts';
-import { scrubText } from '../domain/mask.ts';
+import { scrubContact } from '../domain/mask.ts';
 import type { Outgoing } from './channels/types.ts';
 import { createClaims, logKey, updateLog, type Claim, type LogUpdate } from './send-log.ts';
 import { newToken, unsubscribeLinks } from './unsubscribe.ts';
@@ -112,14 +112,14 @@ async function settle(
             c: outcome.code,
             r: outcome.retryable
         });
-        const reason = scrubText(`${outcome.code}: ${outcome.reason}`);
+        const reason = scrubContact(`${outcome.code}: ${outcome.reason}`);
         b.fail(outcome.code, outcome.reason, id);
         updates.push({ id: c.logId, status: 'Failed', retryable: outcome.retryable, reason });
         await setStatus(run, c.q.member, 'Failed', reason);
     } else {
         run.sendFailures++;
         await run.journal!.write({ k: c.out.key, e: 'unknown' });
-        const reason = scrubText(`${outcome.code}: ${outcome.reason}`);
+        const reason = scrubContact(`${outcome.code}: ${outcome.reason}`);
         b.fail(outcome.code, `${outcome.reason}; not sent again automatically`, id, true);
         updates.push({ id: c.logId, status: 'Unknown', reason });
         await setStatus(run, c.q.member, 'Unknown', reason);

@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import type { EmailChannelConfig } from '../../config/schema.ts';
-import { scrubText } from '../../domain/mask.ts';
+import { scrubContact } from '../../domain/mask.ts';
 import type { RetryOptions } from '../../util/backoff.ts';
 import { EmailBody, escapeHtml, mergeText } from '../templates.ts';
 import type { SendOutcome } from '../types.ts';
@@ -39,7 +39,7 @@ const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOS
 /** What an error of nodemailer means for the message (see the file's comment). */
 export function classifySmtpError(err: unknown): SendOutcome {
     const e = err as SmtpError;
-    const text = scrubText(String(e?.response ?? e?.message ?? err)).slice(0, 200);
+    const text = scrubContact(String(e?.response ?? e?.message ?? err)).slice(0, 200);
     if (e?.responseCode) {
         const code = `SMTP_${e.responseCode}`;
         return e.responseCode < 500
@@ -129,7 +129,7 @@ export class EmailSender implements ChannelSender {
             await this.transport.verify();
         } catch (err) {
             throw new Error(
-                `the SMTP relay ${this.config.host}:${this.config.port} does not answer or refuses the worker (${scrubText(String((err as Error)?.message ?? err)).slice(0, 200)}); nothing was sent`,
+                `the SMTP relay ${this.config.host}:${this.config.port} does not answer or refuses the worker (${scrubContact(String((err as Error)?.message ?? err)).slice(0, 200)}); nothing was sent`,
                 { cause: err }
             );
         }

@@ -11,7 +11,7 @@
 // safe to repeat).
 import { ConfigError } from '../../config/errors.ts';
 import type { PushChannelConfig } from '../../config/schema.ts';
-import { scrubText } from '../../domain/mask.ts';
+import { scrubContact } from '../../domain/mask.ts';
 import type { SfClient } from '../../salesforce/http.ts';
 import { queryFirstPage, soqlString } from '../../salesforce/query.ts';
 import { ReplyLostError, SfHttpError } from '../../salesforce/retry.ts';
@@ -98,7 +98,7 @@ export class PushSender implements ChannelSender {
                 return batch.map(() => ({
                     kind: 'failed',
                     code: `PUSH_${response.status}`,
-                    reason: `the org refused the call: ${scrubText(JSON.stringify(error ?? parsed)).slice(0, 200)}`,
+                    reason: `the org refused the call: ${scrubContact(JSON.stringify(error ?? parsed)).slice(0, 200)}`,
                     retryable: false
                 }));
             }
@@ -114,7 +114,7 @@ export class PushSender implements ChannelSender {
                 return batch.map(() => ({
                     kind: 'failed',
                     code: err.errorCode,
-                    reason: scrubText(err.message).slice(0, 200),
+                    reason: scrubContact(err.message).slice(0, 200),
                     retryable: err.status >= 500 || err.status === 429
                 }));
             throw err;
@@ -126,7 +126,7 @@ export class PushSender implements ChannelSender {
             return {
                 kind: 'failed',
                 code: e?.statusCode ?? 'NO_RESULT',
-                reason: scrubText(e?.message ?? 'no result for this input').slice(0, 200),
+                reason: scrubContact(e?.message ?? 'no result for this input').slice(0, 200),
                 retryable: false
             };
         });

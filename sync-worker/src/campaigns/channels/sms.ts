@@ -9,7 +9,7 @@
 // sent again, unless the gateway honours Idempotency-Key (`idempotencyKey: true`), in which case
 // the same request is repeated safely.
 import type { SmsChannelConfig } from '../../config/schema.ts';
-import { scrubText } from '../../domain/mask.ts';
+import { scrubContact } from '../../domain/mask.ts';
 import type { RetryOptions } from '../../util/backoff.ts';
 import { neverSent } from '../../salesforce/retry.ts';
 import type { SendOutcome } from '../types.ts';
@@ -42,7 +42,7 @@ export async function classifyGatewayAnswer(response: Response): Promise<SendOut
     }
     const error = typeof answer.error === 'object' ? answer.error : undefined;
     const code = `SMS_${error?.code ?? answer.code ?? response.status}`;
-    const detail = scrubText(
+    const detail = scrubContact(
         String(
             error?.message ??
                 (typeof answer.error === 'string' ? answer.error : (answer.message ?? ''))
