@@ -140,16 +140,28 @@ async function release(run: SendRun, c: Claimed, updates: LogUpdate[]): Promise<
     await setStatus(run, c.q.member, 'Pending', 'Stopped: the next run sends it');
 }
 
+/** Stops the run when most of its first sends failed: the channel is refusing (exit 5). */
+export function checkBreaker(run: SendRun): void {
+    const s = run.settings;
+    if (run.builder.report.breaker || run.done < s.breakerMinSends) return;
+    if (run.sendFailures / run.done <= s.breakerShare) return;
+    const top = run.builder.topFailure();
+    const fix = run.channel === 'email' ? 'relay' : run.channel === 'sms' ? 'gateway' : 'org';
+    run.builder.report.breaker = `${run.channel}: ${run.sendFailures} of the first ${run.done} sends failed${top ? ` — ${top.count} × ${top.code}: ${top.cause}` : ''}; the rest were not attempted: fix the ${fix} configuration, then run again`;
+    run.deferral = 'Stopped';
+}
+
 /** One call to the channel for `group`: paced, journaled before and after. */
 async function sendGroup(run: SendRun, group: Claimed[], updates: LogUpdate[]): Promise<void> {
     for (let i = 0; i < group.length; i++) await run.throttle!.take();
-    if (run.o.signal?.aborted) {
+    if (run.o.signal?.aborted || run.builder.report.breaker) {
         for (const c of group) await release(run, c, updates);
         return;
     }
     await Promise.all(group.map((c) => run.journal!.write({ k: c.out.key, e: 'attempt' })));
     const outcomes = await run.sender!.send(group.map((c) => c.out));
     for (const [i, c] of group.entries()) await settle(run, c, outcomes[i], updates);
+    checkBreaker(run);
 }
 
 /** One claim batch: claim, send through the channel (paced, `concurrency` calls at once), confirm. */

@@ -32,7 +32,7 @@ import {
     type SendOptions,
     type SendRun
 } from './run-state.ts';
-import { sendChunk } from './send-chunk.ts';
+import { checkBreaker, sendChunk } from './send-chunk.ts';
 import { claimedSince, readLog, updateLog } from './send-log.ts';
 import { DEFERRALS } from './throttle.ts';
 import { Throttle } from './throttle.ts';
@@ -203,15 +203,6 @@ function stopping(run: SendRun): boolean {
         run.deferral = 'Stopped';
     }
     return run.deferral !== undefined || run.builder.report.breaker !== undefined;
-}
-
-/** Stops the run when most of its first sends failed: the channel is refusing (exit 5). */
-function checkBreaker(run: SendRun): void {
-    const s = run.settings;
-    if (run.done < s.breakerMinSends || run.sendFailures / run.done <= s.breakerShare) return;
-    const top = run.builder.topFailure();
-    run.builder.report.breaker = `${run.channel}: ${run.sendFailures} of the first ${run.done} sends failed${top ? ` — ${top.count} × ${top.code}: ${top.cause}` : ''}; the rest were not attempted: fix the ${run.channel === 'email' ? 'relay' : run.channel === 'sms' ? 'gateway' : 'org'} configuration, then run again`;
-    run.deferral = 'Stopped';
 }
 
 async function leaveForNextRun(run: SendRun, q: Queued): Promise<void> {
