@@ -25,7 +25,12 @@ describe('campaign send: faults', () => {
         world = await campaignWorld({ professionals: 120, members: 40 });
         smtp = await startSmtpSink();
         const contacts = new Map(world.em.records('Contact').map((c) => [c.Id as string, c]));
-        emails = new Map(world.memberIds.map((m, i) => [m, String(contacts.get(world.contactIds[i])!.Email).toLowerCase()]));
+        emails = new Map(
+            world.memberIds.map((m, i) => [
+                m,
+                String(contacts.get(world.contactIds[i])!.Email).toLowerCase()
+            ])
+        );
     });
     afterEach(async () => {
         await smtp.close();
@@ -33,7 +38,14 @@ describe('campaign send: faults', () => {
     });
 
     const send = async (extra: string[] = [], campaigns: Record<string, unknown> = {}) =>
-        campaignCli(world.em, ['send', '--campaign', world.campaignId, '--config', await campaignConfig(world, { smtpPort: smtp.port }, {}, campaigns), ...extra]);
+        campaignCli(world.em, [
+            'send',
+            '--campaign',
+            world.campaignId,
+            '--config',
+            await campaignConfig(world, { smtpPort: smtp.port }, {}, campaigns),
+            ...extra
+        ]);
 
     it('a 451 is retried with backoff and the message goes out once; a 550 fails that member only, with its reason', async () => {
         let bad = '';
@@ -47,13 +59,17 @@ describe('campaign send: faults', () => {
         const badMember = [...emails].find(([, e]) => e === bad)![0];
         expect(run.code).toBe(3);
         expect(r.counts.failed).toBe(1);
-        expect(r.failureGroups[0]).toEqual(expect.objectContaining({ code: 'SMTP_550', count: 1, examples: [badMember] }));
+        expect(r.failureGroups[0]).toEqual(
+            expect.objectContaining({ code: 'SMTP_550', count: 1, examples: [badMember] })
+        );
         expect(r.failureGroups[0].cause).not.toContain('@');
         expect(smtp.received).toBe(r.counts.sent);
         for (const n of smtp.perRecipient.values()) expect(n).toBe(1);
         const member = world.em.records('CampaignMember').find((m) => m.Id === badMember)!;
         expect(member.SendStatus__c).toBe('Failed');
-        expect(String(member.SendReason__c)).toMatch(/^SMTP_550: the relay refused it: 550 5\.1\.1 User unknown/);
+        expect(String(member.SendReason__c)).toMatch(
+            /^SMTP_550: the relay refused it: 550 5\.1\.1 User unknown/
+        );
         // a permanent failure is not retried by the next run, unless asked
         const again = await send();
         expect(again.report!.counts.sent).toBe(0);
@@ -62,7 +78,13 @@ describe('campaign send: faults', () => {
         const retried = await send(['--retry-failed']);
         expect(retried.report!.counts.sent).toBe(1);
         expect(smtp.perRecipient.get(bad)).toBe(1);
-        expect(world.em.records('SendLog__c').filter((l) => l.CampaignMemberId__c === badMember).map((l) => l.Status__c).sort()).toEqual(['Sent', 'Superseded']);
+        expect(
+            world.em
+                .records('SendLog__c')
+                .filter((l) => l.CampaignMemberId__c === badMember)
+                .map((l) => l.Status__c)
+                .sort()
+        ).toEqual(['Sent', 'Superseded']);
     });
 
     it('a message the relay took without answering is unknown: reported, never sent again unless an admin asks', async () => {
@@ -71,9 +93,13 @@ describe('campaign send: faults', () => {
         const run = await send();
         expect(run.code).toBe(3);
         expect(run.report!.counts.unknown).toBe(1);
-        expect(run.report!.headline).toMatch(/1 with an unknown outcome \(not sent again automatically\)/);
+        expect(run.report!.headline).toMatch(
+            /1 with an unknown outcome \(not sent again automatically\)/
+        );
         expect(smtp.perRecipient.get(lost)).toBe(1);
-        const log = world.em.records('SendLog__c').find((l) => l.CampaignMemberId__c === world.memberIds[2])!;
+        const log = world.em
+            .records('SendLog__c')
+            .find((l) => l.CampaignMemberId__c === world.memberIds[2])!;
         expect(log.Status__c).toBe('Unknown');
         smtp.behaviour.dropAfterData = undefined;
         const again = await send();
@@ -90,7 +116,9 @@ describe('campaign send: faults', () => {
         expect(run.code).toBe(5);
         const r = run.report!;
         // the breaker trips at the 20th failure; the sends already in flight (concurrency 5) end
-        expect(r.breaker).toMatch(/^email: (\d+) of the first \1 sends failed — \1 × SMTP_554: the relay refused it: 554 5\.7\.1 Relay access denied/);
+        expect(r.breaker).toMatch(
+            /^email: (\d+) of the first \1 sends failed — \1 × SMTP_554: the relay refused it: 554 5\.7\.1 Relay access denied/
+        );
         expect(r.headline).toMatch(/^Stopped early: /);
         expect(r.counts.failed).toBeGreaterThanOrEqual(20);
         expect(r.counts.failed).toBeLessThan(25);
@@ -104,9 +132,13 @@ describe('campaign send: faults', () => {
         });
         const run = await send();
         expect(run.code).toBe(2);
-        expect(run.stderr).toContain('Campaign.EmailBody__c line 2: merge field {{codiceFiscale}} is not allowed; a template may use only {{name}}, {{role}}, {{course}}, {{link}}');
+        expect(run.stderr).toContain(
+            'Campaign.EmailBody__c line 2: merge field {{codiceFiscale}} is not allowed; a template may use only {{name}}, {{role}}, {{course}}, {{link}}'
+        );
         expect(world.em.records('SendLog__c')).toHaveLength(0);
-        expect(world.em.records('SyncRun__c').filter((s) => s.Mode__c === 'Campaign')).toHaveLength(0);
+        expect(world.em.records('SyncRun__c').filter((s) => s.Mode__c === 'Campaign')).toHaveLength(
+            0
+        );
         expect(smtp.received).toBe(0);
     });
 
@@ -147,7 +179,13 @@ describe('campaign send: faults', () => {
         const [first, second] = smtp.messages;
         const dir = join(world.root, 'dsn');
         await mkdir(dir, { recursive: true });
-        const dsn = (envid: string | null, to: string, messageId: string, action: string, status: string) =>
+        const dsn = (
+            envid: string | null,
+            to: string,
+            messageId: string,
+            action: string,
+            status: string
+        ) =>
             [
                 'From: Mail Delivery System <MAILER-DAEMON@relay.example.org>',
                 'To: bounces@fse-engage.example.org',
@@ -178,18 +216,40 @@ describe('campaign send: faults', () => {
                 ''
             ].join('\r\n');
         const idOf = (m: typeof first) => /^Message-ID: (.*)$/m.exec(m.raw.toString())![1].trim();
-        await writeFile(join(dir, 'a.eml'), dsn(first.envelopeId, first.to[0], idOf(first), 'failed', '5.1.1'));
+        await writeFile(
+            join(dir, 'a.eml'),
+            dsn(first.envelopeId, first.to[0], idOf(first), 'failed', '5.1.1')
+        );
         // a relay that did not keep the envelope id: matched by Message-ID
-        await writeFile(join(dir, 'b.eml'), dsn(null, second.to[0], idOf(second), 'failed', '5.2.2'));
-        await writeFile(join(dir, 'c.eml'), dsn(smtp.messages[2].envelopeId, smtp.messages[2].to[0], idOf(smtp.messages[2]), 'delayed', '4.4.1'));
+        await writeFile(
+            join(dir, 'b.eml'),
+            dsn(null, second.to[0], idOf(second), 'failed', '5.2.2')
+        );
+        await writeFile(
+            join(dir, 'c.eml'),
+            dsn(
+                smtp.messages[2].envelopeId,
+                smtp.messages[2].to[0],
+                idOf(smtp.messages[2]),
+                'delayed',
+                '4.4.1'
+            )
+        );
         await writeFile(join(dir, 'note.txt'), 'not a message at all');
         const out = await campaignCli<BounceReport>(world.em, ['bounces', '--from', dir]);
         expect(out.code).toBe(0);
-        expect(out.report).toEqual(expect.objectContaining({ bounced: 2, delayed: 1, unmatched: 0, notDsn: 1 }));
+        expect(out.report).toEqual(
+            expect.objectContaining({ bounced: 2, delayed: 1, unmatched: 0, notDsn: 1 })
+        );
         expect(JSON.stringify(out.report)).not.toContain('@example.org');
         const logs = world.em.records('SendLog__c').filter((l) => l.Status__c === 'Bounced');
-        expect(logs.map((l) => String(l.Reason__c).slice(0, 13)).sort()).toEqual(['BOUNCED_5.1.1', 'BOUNCED_5.2.2']);
-        const bounced = world.em.records('CampaignMember').filter((m) => m.SendStatus__c === 'Bounced');
+        expect(logs.map((l) => String(l.Reason__c).slice(0, 13)).sort()).toEqual([
+            'BOUNCED_5.1.1',
+            'BOUNCED_5.2.2'
+        ]);
+        const bounced = world.em
+            .records('CampaignMember')
+            .filter((m) => m.SendStatus__c === 'Bounced');
         expect(bounced).toHaveLength(2);
         const campaign = world.em.records('Campaign').find((c) => c.Id === world.campaignId)!;
         expect(campaign.SendBounced__c).toBe(2);

@@ -71,7 +71,8 @@ export async function stageMembers(
     const file = join(dir, 'members.ndjson');
     const out = new NdjsonWriter<Member>(file);
     const staged: StagedMembers = { file, count: 0, individuals: new Set(), contacts: new Set() };
-    const writes: Promise<void>[] = [];
+    // one write at a time (a result page is parsed faster than the disk takes it)
+    let writing = Promise.resolve();
     await queryRows(
         client,
         `SELECT ${MEMBER_FIELDS.join(', ')} FROM CampaignMember WHERE CampaignId = ${soqlString(campaignId)} AND ContactId != null ORDER BY Id`,
@@ -80,11 +81,11 @@ export async function stageMembers(
             staged.count++;
             if (member.individualId) staged.individuals.add(member.individualId);
             if (member.contactId) staged.contacts.add(member.contactId);
-            writes.push(out.write(member));
+            writing = writing.then(() => out.write(member));
         },
         bulk
     );
-    await Promise.all(writes);
+    await writing;
     await out.close();
     return staged;
 }
