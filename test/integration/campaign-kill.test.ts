@@ -57,6 +57,7 @@ async function killMidway(
 function expectNobodyTwice(smtp: SmtpSink): void {
     const twice = [...smtp.perRecipient.values()].filter((n) => n > 1);
     expect(twice).toEqual([]);
+    expect(smtp.errors).toEqual([]);
 }
 
 describe('campaign send: SIGKILL mid-campaign, then rerun', () => {

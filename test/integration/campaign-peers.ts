@@ -34,6 +34,8 @@ export interface SmtpSink {
     perRecipient: Map<string, number>;
     received: number;
     behaviour: SmtpBehaviour;
+    /** server errors other than a client's reset connection */
+    errors: string[];
     close(): Promise<void>;
 }
 
@@ -44,6 +46,7 @@ export async function startSmtpSink(behaviour: SmtpBehaviour = {}): Promise<Smtp
         perRecipient: new Map(),
         received: 0,
         behaviour,
+        errors: [],
         close: async () => undefined
     };
     let tempFails = 0;
@@ -108,6 +111,10 @@ export async function startSmtpSink(behaviour: SmtpBehaviour = {}): Promise<Smtp
                 else answer();
             });
         }
+    });
+    // a client killed mid-conversation resets its connection (ECONNRESET): a relay carries on
+    server.on('error', (err: Error & { code?: string }) => {
+        if (err.code !== 'ECONNRESET' && err.code !== 'EPIPE') sink.errors.push(err.message);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     sink.port = (server.server.address() as AddressInfo).port;

@@ -91,6 +91,8 @@ async function settle(
     const at = nowOf(run).toISOString();
     const b = run.builder;
     const id = c.q.member.id;
+    // counted with the failure, before any await: the breaker sees failures of sends done
+    run.done++;
     if (outcome.kind === 'sent') {
         await run.journal!.write({ k: c.out.key, e: 'sent', m: outcome.messageId });
         b.report.counts.sent++;
@@ -124,7 +126,6 @@ async function settle(
         updates.push({ id: c.logId, status: 'Unknown', reason });
         await setStatus(run, c.q.member, 'Unknown', reason);
     }
-    run.done++;
     run.o.progress?.update(run.done);
 }
 
