@@ -107,7 +107,9 @@ async function settle(
         });
         await setStatus(run, c.q.member, 'Sent');
     } else if (outcome.kind === 'failed') {
+        // counted before any await, with run.done: the breaker's message adds up
         run.sendFailures++;
+        b.fail(outcome.code, outcome.reason, id);
         await run.journal!.write({
             k: c.out.key,
             e: 'failed',
@@ -115,14 +117,13 @@ async function settle(
             r: outcome.retryable
         });
         const reason = scrubContact(`${outcome.code}: ${outcome.reason}`);
-        b.fail(outcome.code, outcome.reason, id);
         updates.push({ id: c.logId, status: 'Failed', retryable: outcome.retryable, reason });
         await setStatus(run, c.q.member, 'Failed', reason);
     } else {
         run.sendFailures++;
+        b.fail(outcome.code, `${outcome.reason}; not sent again automatically`, id, true);
         await run.journal!.write({ k: c.out.key, e: 'unknown' });
         const reason = scrubContact(`${outcome.code}: ${outcome.reason}`);
-        b.fail(outcome.code, `${outcome.reason}; not sent again automatically`, id, true);
         updates.push({ id: c.logId, status: 'Unknown', reason });
         await setStatus(run, c.q.member, 'Unknown', reason);
     }

@@ -94,7 +94,6 @@ export default class FseUnsubscribe extends LightningElement {
             this.saving = false;
         }
         // the button is gone: focus the outcome, which screen readers then read
-        // eslint-disable-next-line @lwc/lwc/no-async-operation
         await Promise.resolve();
         const outcome = this.template.querySelector('.fse-outcome');
         if (outcome) {
