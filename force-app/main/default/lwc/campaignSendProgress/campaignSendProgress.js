@@ -110,7 +110,11 @@ export default class CampaignSendProgress extends LightningElement {
             { key: 'unknown', label: UNKNOWN, value: p.unknown },
             { key: 'pending', label: PENDING, value: p.pending },
             { key: 'total', label: TOTAL, value: p.total }
-        ].map((c) => ({ ...c, text: formatNumber(c.value, 0), className: `fse-count-${c.key}` }));
+        ].map((c) => ({
+            ...c,
+            text: formatNumber(c.value, 0),
+            className: `slds-text-heading_small fse-count-${c.key}`
+        }));
     }
     get sendDisabled() {
         return this.requesting || !this.progress || !this.progress.canSend;
