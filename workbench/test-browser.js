@@ -134,7 +134,7 @@ const INTERACTIONS = {
             expectText: /Disiscrizione registrata/
         }
     ],
-    'campaignSendProgress/finished': [
+    'consoleCampaignProgress/finished': [
         {
             name: 'send now with Enter',
             async run(page) {

@@ -24,7 +24,7 @@ import PrivacyErasureConsole from 'c/privacyErasureConsole';
 import ConsoleProfessional360 from 'c/consoleProfessional360';
 import AdminProgrammeDashboard from 'c/adminProgrammeDashboard';
 import AdminSyncRunMonitor from 'c/adminSyncRunMonitor';
-import CampaignSendProgress from 'c/campaignSendProgress';
+import ConsoleCampaignProgress from 'c/consoleCampaignProgress';
 import ConsoleCallList from 'c/consoleCallList';
 import FseUnsubscribe from 'c/fseUnsubscribe';
 
@@ -59,7 +59,7 @@ import profile360 from '../../force-app/main/default/lwc/consoleProfessional360/
 import dashboard from '../../force-app/main/default/lwc/adminProgrammeDashboard/__tests__/data/getDashboard.json';
 import monitorData from '../../force-app/main/default/lwc/adminSyncRunMonitor/__tests__/data/getMonitorData.json';
 import runDetail from '../../force-app/main/default/lwc/adminSyncRunMonitor/__tests__/data/getRunDetail.json';
-import sendProgress from '../../force-app/main/default/lwc/campaignSendProgress/__tests__/data/getProgress.json';
+import sendProgress from '../../force-app/main/default/lwc/consoleCampaignProgress/__tests__/data/getProgress.json';
 import callList from '../../force-app/main/default/lwc/consoleCallList/__tests__/data/getCallList.json';
 import unsubscribeStatus from '../../force-app/main/default/lwc/fseUnsubscribe/__tests__/data/checkToken.json';
 
@@ -402,9 +402,9 @@ const COMPONENTS = [
         empty: { ...monitorData, runs: [], hasRunning: false }
     },
     {
-        name: 'campaignSendProgress',
-        tag: 'c-campaign-send-progress',
-        ctor: CampaignSendProgress,
+        name: 'consoleCampaignProgress',
+        tag: 'c-console-campaign-progress',
+        ctor: ConsoleCampaignProgress,
         area: 'console',
         props: { recordId: '701000000000001AAA', pollSeconds: 0 },
         apex: {

@@ -1,6 +1,6 @@
 // The Campaign record of a send: found by Id or by name, with its purpose, channel, templates and
 // course; and the counts the worker writes back on it (progress during the run, totals at the
-// end) for the Campaign page (campaignSendProgress).
+// end) for the Campaign page (consoleCampaignProgress).
 import { ConfigError } from '../config/errors.ts';
 import type { SfClient } from '../salesforce/http.ts';
 import { queryFirstPage, soqlString } from '../salesforce/query.ts';

@@ -4,7 +4,7 @@
 // Replay -1: only requests published while the worker listens (a request made while no worker
 // was listening is not replayed hours later). The same client listens on
 // /event/CampaignSendRequest__e for the campaign sends requested from the Campaign page
-// (campaignSendProgress's "Invia ora").
+// (consoleCampaignProgress's "Invia ora").
 import { Connection } from 'jsforce';
 import { StreamingExtension } from 'jsforce/lib/api/streaming.js';
 import type { Logger } from '../util/log.ts';

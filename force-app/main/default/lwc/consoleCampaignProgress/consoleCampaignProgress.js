@@ -26,7 +26,7 @@ import { format, formatDate, formatNumber } from 'c/fsePortalUtils';
  * send runs, and "Invia ora" / a dry run, which ask the scheduled worker through
  * CampaignSendRequest__e (docs/campaigns.md).
  */
-export default class CampaignSendProgress extends LightningElement {
+export default class ConsoleCampaignProgress extends LightningElement {
     @api recordId;
     /** refresh while a send runs (seconds; 0 = never) */
     @api pollSeconds = 15;

@@ -1,5 +1,5 @@
 import { createElement } from 'lwc';
-import CampaignSendProgress from 'c/campaignSendProgress';
+import ConsoleCampaignProgress from 'c/consoleCampaignProgress';
 import getProgress from '@salesforce/apex/CampaignSendController.getProgress';
 import requestSend from '@salesforce/apex/CampaignSendController.requestSend';
 import { ShowToastEventName } from 'lightning/platformShowToastEvent';
@@ -43,14 +43,14 @@ const IDLE = {
 };
 
 async function render(props = {}) {
-    const element = createElement('c-campaign-send-progress', { is: CampaignSendProgress });
+    const element = createElement('c-console-campaign-progress', { is: ConsoleCampaignProgress });
     Object.assign(element, { recordId: '701000000000001AAA', ...props });
     document.body.appendChild(element);
     await flush();
     return element;
 }
 
-describe('c-campaign-send-progress', () => {
+describe('c-console-campaign-progress', () => {
     afterEach(() => {
         while (document.body.firstChild) {
             document.body.removeChild(document.body.firstChild);
