@@ -183,7 +183,18 @@ describe('subject keys: stamped by the worker, copied by the officer’s erasure
         const next = await cli(f, ['--config', cfg], ENV);
         expect(next.code).toBe(0);
         expect(next.report!.subjectKeys).toMatchObject({ unstamped: 0, stamped: 0 });
-        expect(callDelta(again.writes, f.em.stats().writes)).toEqual({ SyncRun__c: 2 });
+        const after = f.em.stats();
+        expect(callDelta(again.writes, after.writes)).toEqual({ SyncRun__c: 2 });
+        // 12 API calls, one more than without the key: 4 REST queries (the tombstones, the
+        // lease, the stamp pass's query — the call the key adds —, the watermark), the lease's
+        // two SyncRun__c writes, and the org index of Accounts and Contacts (two Bulk queries of
+        // 3 calls each)
+        expect(callDelta(again.calls, after.calls)).toEqual({
+            query: 4,
+            sobjects: 2,
+            'bulk2-query': 6
+        });
+        expect(after.apiUsage.used - again.apiUsage.used).toBe(12);
     });
 
     it('erased subjects stay erased: the officer’s tombstone, made from the stamped key, stops full and incremental runs', async () => {
