@@ -47,6 +47,16 @@ describe('subject keys: stamped by the worker, copied by the officer’s erasure
 
     const byId = (id: string) => contacts(f).find((c) => c.Id === id)!;
 
+    /** The Bulk API 2.0 ingest jobs of the org (GET /jobs/ingest, Bulk API 2.0 Developer Guide,
+     *  "Get All Jobs"). */
+    async function ingestJobs(): Promise<Array<Record<string, string>>> {
+        const res = await fetch(`${f.em.instanceUrl}/services/data/v62.0/jobs/ingest`, {
+            headers: { Authorization: `Bearer ${f.em.accessToken}` }
+        });
+        expect(res.status).toBe(200);
+        return ((await res.json()) as { records: Array<Record<string, string>> }).records;
+    }
+
     /** What the erasure batch (ErasureEngine, system mode, as the approving officer) does to a
      *  Contact: the tombstone from the stamped key, then the Contact anonymised. Refused, as the
      *  org refuses it (FSE_Gdpr_KeyPending), when the Contact has no stamped key. */
@@ -195,6 +205,44 @@ describe('subject keys: stamped by the worker, copied by the officer’s erasure
             'bulk2-query': 6
         });
         expect(after.apiUsage.used - again.apiUsage.used).toBe(12);
+    });
+
+    it('from the bulk threshold on, the stamp pass updates by Id through a Bulk API 2.0 update job', async () => {
+        const agent = orgUser(f.em, 'agent');
+        const account = f.em.records('Account').find((a) => a.OwnerId === f.em.integrationUser.id)!;
+        const made = [10, 11, 12].map((n) => ({
+            fc: syntheticFiscalCode(n),
+            id: f.em.insertAs(agent.id, 'Contact', {
+                LastName: 'Sintetico',
+                FiscalCode__c: syntheticFiscalCode(n),
+                AccountId: account.Id
+            })
+        }));
+        const count = contacts(f).length;
+        const bulkCfg = join(f.dir, '..', 'sync.bulk.config.json');
+        await writeFile(bulkCfg, JSON.stringify({ ...FAST, bulkThreshold: 2 }));
+        const jobsBefore = await ingestJobs();
+        const before = f.em.stats();
+        const { code, report } = await cli(f, ['--config', bulkCfg], ENV);
+        expect(code).toBe(0);
+        expect(report!.subjectKeys).toMatchObject({ unstamped: 3, stamped: 3, failed: 0 });
+        const calls = callDelta(before.calls, f.em.stats().calls);
+        expect(calls['bulk2-ingest']).toBeGreaterThan(0);
+        expect(calls.collections).toBeUndefined();
+        const ingest = (await ingestJobs()).filter((j) => !jobsBefore.some((o) => o.id === j.id));
+        // one update job for the three stamps (the full run's other job, an upsert by fiscal
+        // code, ceases them: Active Contacts absent from the registry snapshot, as before)
+        expect(
+            ingest
+                .filter((j) => j.operation === 'update')
+                .map((j) => [j.object, j.state, j.numberRecordsProcessed, j.numberRecordsFailed])
+        ).toEqual([['Contact', 'JobComplete', 3, 0]]);
+        for (const { fc, id } of made)
+            expect(byId(id)).toMatchObject({
+                SubjectKey__c: subjectHash(KEY, fc),
+                SubjectKeyFingerprint__c: FINGERPRINT
+            });
+        expect(contacts(f)).toHaveLength(count);
     });
 
     it('erased subjects stay erased: the officer’s tombstone, made from the stamped key, stops full and incremental runs', async () => {
