@@ -52,7 +52,8 @@ export async function stampSubjectKeys(
         stamped: 0,
         failed: 0
     };
-    // the keys, not the fiscal codes, are kept (a Bulk read of ~100,000 Contacts: a few MB)
+    // the keys, not the fiscal codes, are kept until the read ends (only the first run after
+    // the contract, or after a new key, finds many: ~100,000 Contacts take some 25 MB)
     const stamps: SfRecord[] = [];
     const take = (row: Row) => {
         if (!row.Id || !row.FiscalCode__c?.trim()) return;
