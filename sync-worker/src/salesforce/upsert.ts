@@ -44,12 +44,12 @@ export { FailureLog } from './failures.ts';
 
 export interface UpsertTarget {
     object: string;
-    /** the key of each record: an external id (upsert), or `Id` with `operation: 'update'` */
+    /** the key of each record: the external id of an upsert, `Id` for an update */
     externalId: string;
-    /** `update`: records are updated by Id (never created); default `upsert` */
-    operation?: 'upsert' | 'update';
     /** CSV columns in order (relationship columns as `Relationship.ExternalId__c`) */
     columns: readonly string[];
+    /** 'upsert' by external id (default), or 'update' by Id: never creates a record */
+    operation?: 'upsert' | 'update';
 }
 
 export interface UpsertOptions {
@@ -195,7 +195,7 @@ async function sendCollection(pass: Pass, batch: SfRecord[]): Promise<void> {
     let answers: CollectionAnswer[] | undefined;
     try {
         result.collectionCalls++;
-        // an update by Id is PATCH /composite/sobjects (each record carries its Id)
+        // an upsert by external id, or an update by Id: both safe to repeat
         const path =
             target.operation === 'update'
                 ? `${client.dataPath}/composite/sobjects`
@@ -377,10 +377,10 @@ async function runUploadJob(pass: Pass, file: UploadFile): Promise<void> {
             client,
             {
                 object: target.object,
+                operation: target.operation ?? 'upsert',
                 externalIdFieldName: target.externalId,
                 file: file.path,
-                rows: file.rows,
-                operation: target.operation
+                rows: file.rows
             },
             {
                 poll: options.poll,

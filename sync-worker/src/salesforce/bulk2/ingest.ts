@@ -26,13 +26,13 @@ import {
 import { csvRowsOf, downloadResults, type ResultFile } from './results.ts';
 
 /** One upload: an upsert of `rows` rows (the CSV `file`, keyed by `externalIdFieldName`), or an
- *  update by Id (`operation: 'update'`, `externalIdFieldName: 'Id'`). */
+ *  update by Id (`externalIdFieldName` is then `Id`, the column that keys the rows). */
 export interface IngestRequest {
     object: string;
+    operation?: 'upsert' | 'update';
     externalIdFieldName: string;
     file: string;
     rows: number;
-    operation?: 'upsert' | 'update';
 }
 
 /** The run's Bulk jobs: recorded before any data is sent, so a run that takes over can abort
@@ -114,7 +114,7 @@ async function abortOrphans(
                 job.state === 'Open' &&
                 job.object === request.object &&
                 job.operation === operation &&
-                (operation === 'update' ||
+                (operation !== 'upsert' ||
                     job.externalIdFieldName === request.externalIdFieldName) &&
                 !jobs.has(job.id) &&
                 (since === undefined || !(created < since - 5000));
