@@ -27,6 +27,14 @@ export const EMAIL_BODY = [
     '<a href="https://www.example.org/guida" onclick="steal()">Guida</a>'
 ].join('\n');
 
+const adminTokens = new WeakMap<object, string>();
+/** A token of the emulator's administrator (cached per emulator). */
+export function adminToken(em: OrgEmulator): string {
+    let token = adminTokens.get(em);
+    if (!token) adminTokens.set(em, (token = em.tokenFor('admin')));
+    return token;
+}
+
 export async function api<T = unknown>(
     em: OrgEmulator,
     method: string,
@@ -35,7 +43,11 @@ export async function api<T = unknown>(
 ): Promise<T> {
     const response = await fetch(`${em.instanceUrl}/services/data/v62.0${path}`, {
         method,
-        headers: { Authorization: `Bearer ${em.accessToken}`, 'Content-Type': 'application/json' },
+        // test data is written as the administrator (the worker runs as the integration user)
+        headers: {
+            Authorization: `Bearer ${adminToken(em)}`,
+            'Content-Type': 'application/json'
+        },
         body: body === undefined ? undefined : JSON.stringify(body)
     });
     const text = await response.text();
@@ -158,7 +170,12 @@ export interface WorldOptions {
 
 /** A synced registry, a campaign of `members` professionals with an Individual, and its course. */
 export async function campaignWorld(o: WorldOptions): Promise<CampaignWorld> {
-    const em = await startOrgEmulator({ seed: o.seed ?? 1, bulkStepMs: o.bulkStepMs ?? 10 });
+    // the worker's token is the integration user's (FSE_Sync_Integration only), as in production
+    const em = await startOrgEmulator({
+        seed: o.seed ?? 1,
+        bulkStepMs: o.bulkStepMs ?? 10,
+        user: 'integration'
+    });
     const root = await mkdtemp(join(tmpdir(), 'fse-campaign-it-'));
     const dir = join(root, 'registry');
     await generateRegistry({ count: o.professionals, out: dir, seed: o.seed ?? 1, consents: true });

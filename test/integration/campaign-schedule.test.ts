@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { main } from '../../sync-worker/src/cli/main.ts';
 import {
+    adminToken,
     campaignConfig,
     campaignWorld,
     SUBJECT_KEY,
@@ -135,7 +136,8 @@ describe('fse-sync schedule: campaign sends', () => {
             fetch(`${world.em.instanceUrl}/services/data/v62.0/sobjects/CampaignSendRequest__e`, {
                 method: 'POST',
                 headers: {
-                    Authorization: `Bearer ${world.em.accessToken}`,
+                    // "Invia ora" is the administrator's (FSE_Admin); the worker only reads the event
+                    Authorization: `Bearer ${adminToken(world.em)}`,
                     'Content-Type': 'application/json'
                 },
                 body: JSON.stringify(payload)
