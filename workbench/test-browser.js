@@ -123,6 +123,28 @@ const focusMatches = (pattern) => (f) =>
  * and what the page must show afterwards (text or role checks).
  */
 const INTERACTIONS = {
+    'fseUnsubscribe/data': [
+        {
+            name: 'confirm the unsubscribe with Enter',
+            async run(page) {
+                await byRole(page, 'button', 'Conferma la disiscrizione').focus();
+                await page.keyboard.press('Enter');
+            },
+            focus: focusMatches(/fse-outcome/),
+            expectText: /Disiscrizione registrata/
+        }
+    ],
+    'consoleCampaignProgress/finished': [
+        {
+            name: 'send now with Enter',
+            async run(page) {
+                await byRole(page, 'button', 'Invia ora').focus();
+                await page.keyboard.press('Enter');
+            },
+            focus: focusMatches(/Invia ora|fse-send|fse-title/),
+            expectText: /Richiesta inviata/
+        }
+    ],
     'fseCatalog/data': [
         {
             name: 'enrol with Enter',

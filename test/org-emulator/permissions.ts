@@ -249,7 +249,10 @@ export const ADMIN_USER: UserSpec = {
 
 /** Objects every user reads whatever the permission sets (the API user's own org and users;
  *  EntityDefinition / FieldDefinition describe the schema). */
-const ALWAYS_READABLE = new Set(['user', 'organization']);
+// CustomNotificationType (setup data the push channel looks its Id up in): the Object Reference
+// names no permission to read it; treated as readable by any API user, like User (to confirm in
+// a scratch org: docs/campaigns.md, "Push")
+const ALWAYS_READABLE = new Set(['user', 'organization', 'customnotificationtype']);
 
 /**
  * What one user may do: object and field permissions merged over the user's permission sets

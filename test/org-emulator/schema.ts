@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { metadataObjects } from './metadata.ts';
+import { loadNotificationTypes, type NotificationTypeDef } from './actions.ts';
 
 export type FieldType =
     | 'id'
@@ -97,6 +98,8 @@ export interface Schema {
     objects: Map<string, ObjectDef>; // lower-case name -> object
     byPrefix: Map<string, ObjectDef>;
     get(name: string): ObjectDef | undefined;
+    /** force-app's custom notification types (rows of CustomNotificationType, actions.ts) */
+    notificationTypes?: NotificationTypeDef[];
 }
 
 type FieldOpts = Partial<Omit<FieldDef, 'picklistValues'>> & {
@@ -628,6 +631,40 @@ function standardObjects(): StdObject[] {
                 field('IsClosed', 'boolean', { ...ro, label: 'Closed' }),
                 field('CallDurationInSeconds', 'int', { precision: 9, label: 'Call Duration' })
             ]
+        },
+        {
+            // Object Reference "CustomNotificationType" (API 47.0+): setup data, read-only here;
+            // rows come from force-app's notificationtypes/ (actions.ts). Key prefix 0ML as in the
+            // Actions Developer Guide's sample id 0MLR0000000008eOAA.
+            name: 'CustomNotificationType',
+            keyPrefix: '0ML',
+            label: 'Custom Notification Type',
+            plural: 'Custom Notification Types',
+            owned: false,
+            createable: false,
+            fields: [
+                field('DeveloperName', 'string', {
+                    ...ro,
+                    nillable: false,
+                    length: 80,
+                    label: 'Name'
+                }),
+                field('CustomNotifTypeName', 'string', {
+                    ...ro,
+                    nillable: false,
+                    length: 80,
+                    label: 'Name'
+                }),
+                field('MasterLabel', 'string', {
+                    ...ro,
+                    nillable: false,
+                    length: 80,
+                    label: 'Label'
+                }),
+                field('Description', 'textarea', { ...ro, length: 255 }),
+                field('Desktop', 'boolean', ro),
+                field('Mobile', 'boolean', ro)
+            ]
         }
     ];
 }
@@ -972,7 +1009,12 @@ export function loadSchema(metadataDir: string | undefined): Schema {
             }
         }
     }
-    return { objects, byPrefix, get: (name: string) => objects.get(name.toLowerCase()) };
+    return {
+        objects,
+        byPrefix,
+        get: (name: string) => objects.get(name.toLowerCase()),
+        notificationTypes: loadNotificationTypes(metadataDir)
+    };
 }
 
 function findDefaultDir(metadataDir: string): string | null {

@@ -28,6 +28,7 @@ import {
 } from './soql.ts';
 import { Store } from './store.ts';
 import { authFailure, EventBus, loadEventDefs } from './streaming.ts';
+import { describeAction, notify, type SentNotification } from './actions.ts';
 import { ApiError, dml, type DmlItem, type Operation, type WriteContext } from './validate.ts';
 import { ValidationRules } from './validation-rules.ts';
 
@@ -152,6 +153,8 @@ export class Org {
     accessToken: string;
     private cursors = new Map<string, Cursor>();
     private cursorSeq = 0;
+    /** custom notifications sent through customNotificationAction (actions.ts), for tests */
+    readonly notifications: SentNotification[] = [];
     readonly calls = new Map<string, number>();
     /** records successfully written (inserted, updated, upserted, deleted), by object */
     readonly writes = new Map<string, number>();
@@ -343,6 +346,7 @@ export class Org {
 
     reset(): void {
         this.store.reset();
+        this.notifications.length = 0;
         this.apiUsed = 0;
         this.calls.clear();
         this.writes.clear();
@@ -355,6 +359,28 @@ export class Org {
 
     limitHeader(): Record<string, string> {
         return { 'Sforce-Limit-Info': `api-usage=${this.apiUsed}/${this.apiLimit}` };
+    }
+
+    /** `/actions/standard/customNotificationAction` (actions.ts); other actions are 404. */
+    actions(req: Request, rest: string[]): Response {
+        if (rest[0] !== 'standard' || rest[1] !== 'customNotificationAction' || rest.length !== 2)
+            throw new ApiError(404, 'NOT_FOUND', 'The requested resource does not exist');
+        if (req.method === 'GET' || req.method === 'HEAD') return json(200, describeAction());
+        if (req.method !== 'POST')
+            throw new ApiError(
+                405,
+                'METHOD_NOT_ALLOWED',
+                `HTTP Method '${req.method}' not allowed. Allowed are GET,HEAD,POST`
+            );
+        const body = parseJson(req);
+        const inputs = body.inputs;
+        if (!Array.isArray(inputs) || inputs.length === 0)
+            throw new ApiError(400, 'INVALID_INPUT', 'Missing required parameter: inputs');
+        const now = Date.now();
+        const results = inputs.map((input) =>
+            notify(this.store, (input ?? {}) as Record<string, unknown>, this.notifications, now)
+        );
+        return json(results.every((r) => r.isSuccess) ? 200 : 400, results);
     }
 
     object(name: string): ObjectDef {
@@ -1272,6 +1298,8 @@ async function route(org: Org, req: Request, rest: string[]): Promise<Response> 
             throw notFound();
         case 'jobs':
             return org.bulk.route(req, rest.slice(1));
+        case 'actions':
+            return org.actions(req, rest.slice(1));
         default:
             throw notFound();
     }

@@ -4,6 +4,7 @@
 // table's key prefix and counter n + 1, so lookups by id need no index.
 import { idCounter, makeId, normaliseId } from './ids.ts';
 import { ENTITY_DEFINITION, seedMetadata } from './metadata.ts';
+import { seedNotificationTypes } from './actions.ts';
 import { ADMIN_USER, INTEGRATION_USER, type UserSpec } from './permissions.ts';
 import type { FieldDef, ObjectDef, Schema } from './schema.ts';
 
@@ -396,5 +397,6 @@ export class Store {
         );
         for (const spec of this.users) this.insertUser(spec, now);
         if (this.schema.get(ENTITY_DEFINITION)) seedMetadata(this, now);
+        seedNotificationTypes(this, this.schema.notificationTypes ?? [], now);
     }
 }

@@ -24,6 +24,9 @@ import PrivacyErasureConsole from 'c/privacyErasureConsole';
 import ConsoleProfessional360 from 'c/consoleProfessional360';
 import AdminProgrammeDashboard from 'c/adminProgrammeDashboard';
 import AdminSyncRunMonitor from 'c/adminSyncRunMonitor';
+import ConsoleCampaignProgress from 'c/consoleCampaignProgress';
+import ConsoleCallList from 'c/consoleCallList';
+import FseUnsubscribe from 'c/fseUnsubscribe';
 
 import addMembers from '../../force-app/main/default/lwc/consoleCampaignAudienceBuilder/__tests__/data/addMembers.json';
 import criteriaOptions from '../../force-app/main/default/lwc/consoleCampaignAudienceBuilder/__tests__/data/getCriteriaOptions.json';
@@ -56,6 +59,9 @@ import profile360 from '../../force-app/main/default/lwc/consoleProfessional360/
 import dashboard from '../../force-app/main/default/lwc/adminProgrammeDashboard/__tests__/data/getDashboard.json';
 import monitorData from '../../force-app/main/default/lwc/adminSyncRunMonitor/__tests__/data/getMonitorData.json';
 import runDetail from '../../force-app/main/default/lwc/adminSyncRunMonitor/__tests__/data/getRunDetail.json';
+import sendProgress from '../../force-app/main/default/lwc/consoleCampaignProgress/__tests__/data/getProgress.json';
+import callList from '../../force-app/main/default/lwc/consoleCallList/__tests__/data/getCallList.json';
+import unsubscribeStatus from '../../force-app/main/default/lwc/fseUnsubscribe/__tests__/data/checkToken.json';
 
 /** Apex answers. */
 const ok = (value) => () => value;
@@ -394,6 +400,74 @@ const COMPONENTS = [
         },
         main: 'SyncRunMonitorController.getMonitorData',
         empty: { ...monitorData, runs: [], hasRunning: false }
+    },
+    {
+        name: 'consoleCampaignProgress',
+        tag: 'c-console-campaign-progress',
+        ctor: ConsoleCampaignProgress,
+        area: 'console',
+        props: { recordId: '701000000000001AAA', pollSeconds: 0 },
+        apex: {
+            'CampaignSendController.getProgress': ok(sendProgress),
+            'CampaignSendController.requestSend': ok('op-1')
+        },
+        main: 'CampaignSendController.getProgress',
+        empty: {
+            ...sendProgress,
+            status: null,
+            statusLabel: null,
+            isRunning: false,
+            canSend: true,
+            lastSendAt: null,
+            total: 0,
+            sent: 0,
+            skipped: 0,
+            failed: 0,
+            bounced: 0,
+            unknown: 0,
+            pending: 0,
+            percentDone: 0
+        },
+        extra: {
+            finished: {
+                'CampaignSendController.getProgress': ok({
+                    ...sendProgress,
+                    status: 'Succeeded',
+                    statusLabel: 'Completato',
+                    isRunning: false,
+                    canSend: true,
+                    sent: 88628,
+                    pending: 0,
+                    percentDone: 100
+                })
+            }
+        }
+    },
+    {
+        name: 'consoleCallList',
+        tag: 'c-console-call-list',
+        ctor: ConsoleCallList,
+        area: 'console',
+        props: { recordId: '701000000000001AAA' },
+        apex: { 'CampaignSendController.getCallList': ok(callList) },
+        main: 'CampaignSendController.getCallList',
+        empty: []
+    },
+    {
+        name: 'fseUnsubscribe',
+        tag: 'c-fse-unsubscribe',
+        ctor: FseUnsubscribe,
+        area: 'portal',
+        pageState: { t: 'dGVzdC10b2tlbi0wMDctQWJDZEVmR2hJaktsTW5PcFFyU3RVdg' },
+        apex: {
+            'FseUnsubscribeController.checkToken': ok(unsubscribeStatus),
+            'FseUnsubscribeController.unsubscribe': ok({ ...unsubscribeStatus, state: 'done' })
+        },
+        main: 'FseUnsubscribeController.checkToken',
+        emptyPageState: {},
+        extra: {
+            expired: { 'FseUnsubscribeController.checkToken': ok({ state: 'expired' }) }
+        }
     }
 ];
 

@@ -1,4 +1,4 @@
-// fse-sync command line (commander): run, schedule, status, validate. Exit codes: 0 every valid
+// fse-sync command line (commander): run, schedule, status, validate, campaign send|bounces. Exit codes: 0 every valid
 // record is in the org; 3 the run finished but some valid records failed to load (or the API
 // budget or SIGTERM stopped it); 5 the share of rejected records or parts is above a health
 // threshold (pipeline/run-health.ts); 2 usage or configuration error (nothing written); 4
@@ -9,6 +9,7 @@ import { scrubText } from '../domain/mask.ts';
 import { LeaseConflictError } from '../ops/lease.ts';
 import { describeError } from '../util/http-error.ts';
 import { fatalCause } from '../salesforce/failure-causes.ts';
+import { campaignCommand } from './commands/campaign.ts';
 import { runCommand } from './commands/run.ts';
 import { scheduleCommand } from './commands/schedule.ts';
 import { statusCommand } from './commands/status.ts';
@@ -27,6 +28,7 @@ export function buildProgram(io: CliIo, done: (code: number) => void): Command {
     scheduleCommand(program, io, done);
     statusCommand(program, io, done);
     validateCommand(program, io, done);
+    campaignCommand(program, io, done);
     return program;
 }
 

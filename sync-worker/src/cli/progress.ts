@@ -24,3 +24,29 @@ export function ttyProgress(stderr: CliIo['stderr']): Progress | undefined {
         }
     };
 }
+
+/** A bar with its total (`campaign send`: messages sent of those queued); none off a TTY. */
+export function ttyCountProgress(stderr: CliIo['stderr']): Progress | undefined {
+    if (!stderr.isTTY) return undefined;
+    let bar: cliProgress.SingleBar | undefined;
+    return {
+        start(label, total) {
+            bar?.stop();
+            bar = new cliProgress.SingleBar(
+                {
+                    format: `${label} {bar} {value}/{total} ({percentage}%, eta {eta_formatted})`,
+                    stream: stderr as NodeJS.WriteStream
+                },
+                cliProgress.Presets.shades_classic
+            );
+            bar.start(total, 0);
+        },
+        update(value) {
+            bar?.update(value);
+        },
+        stop() {
+            bar?.stop();
+            bar = undefined;
+        }
+    };
+}

@@ -81,6 +81,162 @@ export const HealthSchema = z
 
 export type HealthConfig = z.infer<typeof HealthSchema>;
 
+/** `HH:MM` on a 24-hour clock. */
+const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must look like "21:00"');
+
+/** A URL the worker links to or calls: https, or http on this machine (tests, the demo). */
+const ServiceUrl = z
+    .string()
+    .url()
+    .refine(
+        (u) =>
+            /^https:\/\//i.test(u) ||
+            /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/i.test(u),
+        'must be an https URL (http only on 127.0.0.1 / localhost)'
+    );
+
+/** Sends of one channel: how fast, how many a day, when not, how many at once. */
+const ChannelLimitsShape = {
+    /** messages per minute (the relay's or gateway's agreed rate) */
+    ratePerMinute: z.number().int().min(1).max(100_000),
+    /** messages per day for this channel, all campaigns together (Europe/Rome days) */
+    dailyCap: z.number().int().min(1),
+    /** messages in flight at once */
+    concurrency: z.number().int().min(1).max(50),
+    /** no sends between `start` and `end` (Europe/Rome; may span midnight) */
+    quietHours: z.object({ start: ClockTime, end: ClockTime }).strict().nullable()
+};
+
+/** E-mail through the region's SMTP relay (nodemailer). User and password come from the
+ *  environment (FSE_SMTP_USER, FSE_SMTP_PASSWORD), never from this file. */
+const EmailChannelSchema = z
+    .object({
+        host: z.string().min(1),
+        port: z.number().int().min(1).max(65535).default(587),
+        /** TLS from the start (465); otherwise STARTTLS when the relay offers it */
+        secure: z.boolean().default(false),
+        /** refuse to send without STARTTLS (production relays) */
+        requireTls: z.boolean().default(false),
+        from: z.string().min(3),
+        replyTo: z.string().min(3).optional(),
+        /** the envelope sender (MAIL FROM): where delivery status notifications go */
+        returnPath: z.string().min(3).optional(),
+        /** connections kept open to the relay */
+        maxConnections: z.number().int().min(1).max(50).default(5),
+        /** messages per connection before it is renewed (the relay's limit) */
+        maxMessagesPerConnection: z.number().int().min(1).default(100),
+        /** DKIM signing by the worker (RFC 8058 one-click needs a DKIM signature covering the
+         *  List-Unsubscribe headers); the relay may sign instead */
+        dkim: z
+            .object({
+                domainName: z.string().min(1),
+                keySelector: z.string().min(1),
+                privateKeyFile: z.string().min(1)
+            })
+            .strict()
+            .optional(),
+        ...ChannelLimitsShape,
+        ratePerMinute: ChannelLimitsShape.ratePerMinute.default(600),
+        dailyCap: ChannelLimitsShape.dailyCap.default(100_000),
+        concurrency: ChannelLimitsShape.concurrency.default(5),
+        quietHours: ChannelLimitsShape.quietHours.default(null)
+    })
+    .strict();
+
+/** SMS through one generic HTTP gateway (docs/campaigns.md, "SMS gateway contract"). The token
+ *  comes from the environment (FSE_SMS_TOKEN). */
+const SmsChannelSchema = z
+    .object({
+        url: ServiceUrl,
+        /** the sender shown on the phone (alphanumeric, at most 11 characters, or a number) */
+        sender: z
+            .string()
+            .regex(
+                /^([A-Za-z0-9 ]{1,11}|\+?\d{3,15})$/,
+                'at most 11 letters/digits, or a phone number'
+            ),
+        /** header carrying FSE_SMS_TOKEN */
+        authHeader: z.string().min(1).default('Authorization'),
+        /** prefix of the header value ("Bearer " by default) */
+        authScheme: z.string().default('Bearer '),
+        /** the gateway honours Idempotency-Key: a request whose answer was lost may be sent again */
+        idempotencyKey: z.boolean().default(false),
+        /** refuse texts longer than this many segments */
+        maxSegments: z.number().int().min(1).max(10).default(3),
+        timeoutMs: z.number().int().min(1000).default(15_000),
+        ...ChannelLimitsShape,
+        ratePerMinute: ChannelLimitsShape.ratePerMinute.default(300),
+        dailyCap: ChannelLimitsShape.dailyCap.default(50_000),
+        concurrency: ChannelLimitsShape.concurrency.default(4),
+        quietHours: ChannelLimitsShape.quietHours.default({ start: '20:00', end: '09:00' })
+    })
+    .strict();
+
+/** Salesforce custom notifications (REST customNotificationAction) to portal users. */
+const PushChannelSchema = z
+    .object({
+        /** CustomNotificationType DeveloperName (force-app/main/default/notificationtypes) */
+        notificationType: z.string().min(1).default('FSE_Campaign'),
+        /** inputs per customNotificationAction call (one member each) */
+        batchSize: z.number().int().min(1).max(200).default(50),
+        ...ChannelLimitsShape,
+        // an org sends at most 10,000 Android and 20,000 iOS pushes an hour (Push Notification Limits)
+        ratePerMinute: ChannelLimitsShape.ratePerMinute.default(150),
+        dailyCap: ChannelLimitsShape.dailyCap.default(100_000),
+        concurrency: ChannelLimitsShape.concurrency.default(1),
+        quietHours: ChannelLimitsShape.quietHours.default({ start: '21:00', end: '08:00' })
+    })
+    .strict();
+
+/** `fse-sync campaign send` (docs/campaigns.md). */
+export const CampaignsSchema = z
+    .object({
+        /** the portal's base URL (the {{link}} merge field, the unsubscribe page) */
+        portalUrl: ServiceUrl,
+        /** the guest page that honours unsubscribe tokens (default: portalUrl + /disiscrizione) */
+        unsubscribePageUrl: ServiceUrl.optional(),
+        /** the RFC 8058 one-click endpoint (Apex REST on the site); absent: no List-Unsubscribe-Post */
+        oneClickUrl: ServiceUrl.optional(),
+        /** a mailto: also listed in List-Unsubscribe (a mailbox someone reads) */
+        unsubscribeMailto: z.string().email().optional(),
+        /** unsubscribe links stop working after this many days */
+        tokenDays: z.number().int().min(1).max(3650).default(180),
+        /** claims written to the send log per call, before sending (the most a crash can leave
+         *  "unknown" when the local journal is lost) */
+        claimBatchSize: z.number().int().min(1).max(200).default(100),
+        /** local journal of sends, so a rerun on the same machine resolves what a crash left */
+        stateDir: z.string().min(1).default('.fse-sync/campaigns'),
+        /** stop the run when more than this share of the first sends fail (relay refusing) */
+        breakerShare: z.number().gt(0).lte(1).default(0.5),
+        /** ... judged from this many sends on */
+        breakerMinSends: z.number().int().min(1).default(20),
+        /** Campaign counts refreshed at most this often during a run (the progress bar) */
+        progressEveryMs: z.number().int().min(0).default(15_000),
+        email: EmailChannelSchema.optional(),
+        sms: SmsChannelSchema.optional(),
+        push: PushChannelSchema.prefault({})
+    })
+    .strict();
+
+export type CampaignsConfig = z.infer<typeof CampaignsSchema>;
+export type EmailChannelConfig = z.infer<typeof EmailChannelSchema>;
+export type SmsChannelConfig = z.infer<typeof SmsChannelSchema>;
+export type PushChannelConfig = z.infer<typeof PushChannelSchema>;
+
+/** One scheduled campaign send of `fse-sync schedule`. */
+export const CampaignJobSchema = z
+    .object({
+        name: z.string().regex(/^[\w.-]{1,40}$/, 'letters, digits, "_", "-" or "." (max 40)'),
+        cron: JobSchema.shape.cron,
+        timezone: z.string().optional(),
+        /** campaign Id or name */
+        campaign: z.string().min(1),
+        channel: z.enum(['email', 'sms', 'push']).optional()
+    })
+    .strict();
+
+export type CampaignJob = z.infer<typeof CampaignJobSchema>;
+
 export const ConfigSchema = z
     .object({
         apiVersion: z
@@ -168,7 +324,11 @@ export const ConfigSchema = z
         /** force-app/main/default to read picklists from (default: the worker's checkout) */
         forceAppDir: z.string().min(1).optional(),
         /** run health thresholds */
-        health: HealthSchema.prefault({})
+        health: HealthSchema.prefault({}),
+        /** outbound campaigns (`fse-sync campaign send`); absent: the command refuses (exit 2) */
+        campaigns: CampaignsSchema.optional(),
+        /** campaign sends of `fse-sync schedule` */
+        campaignJobs: z.array(CampaignJobSchema).default([])
     })
     .strict();
 

@@ -20,3 +20,9 @@ export function scrubText(text: string): string {
         .replace(/\b00D[A-Za-z0-9]{12,15}![A-Za-z0-9._-]+/g, '***token***')
         .replace(/\bBearer\s+[A-Za-z0-9._!-]+/gi, 'Bearer ***');
 }
+
+/** scrubText, and phone numbers (8+ digits, spaces or dashes between groups, not inside a
+ *  word such as a record id) as `+***`. */
+export function scrubContact(text: string): string {
+    return scrubText(text).replace(/(?<![\w+])\+?\d[\d \-]{6,}\d(?!\w)/g, '+***');
+}

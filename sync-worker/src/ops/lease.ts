@@ -44,7 +44,7 @@ export interface LeaseHolder {
 export interface LeaseOptions {
     runId: string;
     entities: readonly string[];
-    mode: 'Full' | 'Incremental' | 'Reconcile';
+    mode: 'Full' | 'Incremental' | 'Reconcile' | 'Campaign';
     source: string;
     staleAfterMs: number;
     heartbeatMs: number;

@@ -1,11 +1,12 @@
 // `fse-sync schedule`: a long-running process that runs the configured jobs on cron expressions
-// (croner) and the runs requested from the org (SyncRequest__e), one at a time, each under the
-// single-flight lease. JSON logs. On SIGTERM it stops taking new work, asks the current run to
+// (croner) and the runs requested from the org (SyncRequest__e), and the campaign sends
+// (campaignJobs, CampaignSendRequest__e), one at a time, each under its single-flight lease. JSON logs. On SIGTERM it stops taking new work, asks the current run to
 // stop between steps (a load already started is finished and counted, so no batch is left
 // half-written and unreported), waits for it and returns.
 import { Cron } from 'croner';
 import { ConfigError } from '../config/errors.ts';
-import type { ScheduledJob, SyncConfig } from '../config/schema.ts';
+import type { CampaignJob, ScheduledJob, SyncConfig } from '../config/schema.ts';
+import { campaignExitCode, type CampaignReport } from '../campaigns/report.ts';
 import { scrubText } from '../domain/mask.ts';
 import type { EntityName } from '../entities/types.ts';
 import type { Report } from '../pipeline/report.ts';
@@ -16,18 +17,21 @@ import type { RegistrySource } from '../sources/types.ts';
 import { describeError } from '../util/http-error.ts';
 import type { Logger } from '../util/log.ts';
 import { LeaseConflictError } from './lease.ts';
+import { runCampaignWithLease } from './campaign-with-lease.ts';
 import { runWithLease } from './run-with-lease.ts';
 // sync-requests.ts (jsforce's streaming client, ~250 ms to load) is imported only when listening
-import type { RequestListener, SyncRequest } from './sync-requests.ts';
+import type { CampaignSendRequest, RequestListener, SyncRequest } from './sync-requests.ts';
 
 export interface JobRun {
-    /** job name, or "request" for a SyncRequest__e */
+    /** job name, or "request" for a SyncRequest__e / CampaignSendRequest__e */
     name: string;
     trigger: 'schedule' | 'request';
     mode: 'full' | 'incremental';
     reconcile: boolean;
     /** undefined: the configured default */
     entities?: string[];
+    /** a campaign send instead of a sync */
+    campaign?: { campaign: string; channel?: 'email' | 'sms' | 'push'; dryRun: boolean };
 }
 
 /**
@@ -43,6 +47,7 @@ export interface JobOutcome {
     /** 0 ok, 3 partial/stopped, 4 refused (lease held), 2 configuration, 1 fatal */
     code: number;
     report?: Report;
+    campaignReport?: CampaignReport;
     error?: string;
 }
 
@@ -58,6 +63,8 @@ export interface ScheduleOptions {
     onOutcome?: (outcome: JobOutcome) => void;
     /** called when the scheduler is ready (jobs armed, subscription acknowledged) */
     onReady?: () => void;
+    /** environment of the campaign channels' secrets (FSE_SMTP_PASSWORD, FSE_SMS_TOKEN, ...) */
+    env?: NodeJS.ProcessEnv;
 }
 
 /** Validates the jobs against the configuration once, at start-up (ConfigError = exit 2). */
@@ -74,10 +81,20 @@ export async function checkJobs(config: SyncConfig, prepare: PrepareRun): Promis
         }
     }
     await prepare(); // the default run (SyncRequest__e without entities)
+    for (const job of config.campaignJobs) {
+        if (names.has(job.name)) throw new ConfigError(`jobs: duplicate job name "${job.name}"`);
+        names.add(job.name);
+        if (!config.campaigns)
+            throw new ConfigError(
+                `campaignJobs.${job.name}: add a "campaigns" section (relay, gateway) to the configuration`
+            );
+    }
 }
 
 /** Two triggers of the same run (same job, mode, entities) are not queued twice. */
 function runKey(job: JobRun): string {
+    if (job.campaign)
+        return `campaign|${job.campaign.campaign}|${job.campaign.channel ?? '*'}|${job.campaign.dryRun}`;
     return `${job.trigger === 'schedule' ? job.name : 'request'}|${job.mode}|${job.reconcile}|${job.entities?.join(',') ?? '*'}`;
 }
 
@@ -98,6 +115,7 @@ class RunQueue {
     private async execute(job: JobRun, abort: AbortController): Promise<JobOutcome> {
         const { auth, logger } = this.options;
         try {
+            if (job.campaign) return await this.executeCampaign(job, abort);
             const { config, source, entities } = await this.prepare(job.entities);
             const refresh = auth.refresh
                 ? async () => (auth.accessToken = await auth.refresh!())
@@ -123,9 +141,29 @@ class RunQueue {
         }
     }
 
+    /** A campaign send (`fse-sync campaign send` with the scheduler's configuration). */
+    private async executeCampaign(job: JobRun, abort: AbortController): Promise<JobOutcome> {
+        const { auth, logger, config } = this.options;
+        const refresh = auth.refresh
+            ? async () => (auth.accessToken = await auth.refresh!())
+            : undefined;
+        const client = clientFor(config, { ...auth, refresh }, logger);
+        const campaignReport = await runCampaignWithLease({
+            client,
+            config,
+            campaign: job.campaign!.campaign,
+            channel: job.campaign!.channel,
+            dryRun: job.campaign!.dryRun,
+            logger,
+            env: this.options.env ?? process.env,
+            signal: abort.signal
+        });
+        return { job, code: campaignExitCode(campaignReport), campaignReport };
+    }
+
     private finished(job: JobRun, outcome: JobOutcome): void {
         const log = this.options.logger;
-        const report = outcome.report;
+        const report = outcome.report ?? outcome.campaignReport;
         const fields = {
             event: 'job-finish',
             job: job.name,
@@ -158,9 +196,10 @@ class RunQueue {
                 event: 'job-start',
                 job: job.name,
                 trigger: job.trigger,
-                mode: job.mode,
+                mode: job.campaign ? 'campaign' : job.mode,
                 reconcile: job.reconcile,
-                entities: job.entities
+                entities: job.entities,
+                ...(job.campaign ? { channel: job.campaign.channel ?? 'campaign' } : {})
             },
             'run starting'
         );
@@ -203,6 +242,45 @@ class RunQueue {
         current.abort.abort();
         await current.done;
     }
+}
+
+/** Starts the campaign sends requested in the org (CampaignSendRequest__e). */
+async function listenForCampaignRequests(
+    options: ScheduleOptions,
+    runs: RunQueue
+): Promise<RequestListener> {
+    const { auth, logger } = options;
+    const { listenForCampaignSendRequests } = await import('./sync-requests.ts');
+    return listenForCampaignSendRequests({
+        instanceUrl: auth.instanceUrl,
+        accessToken: auth.accessToken,
+        apiVersion: options.config.apiVersion,
+        refresh: auth.refresh ? async () => (auth.accessToken = await auth.refresh!()) : undefined,
+        logger,
+        onRequest: (request: CampaignSendRequest) => {
+            logger.info(
+                {
+                    event: 'campaign-request-received',
+                    replayId: request.replayId,
+                    campaign: request.campaign,
+                    channel: request.channel ?? 'campaign',
+                    dryRun: request.dryRun
+                },
+                'CampaignSendRequest__e received'
+            );
+            runs.trigger({
+                name: 'request',
+                trigger: 'request',
+                mode: 'incremental',
+                reconcile: false,
+                campaign: {
+                    campaign: request.campaign,
+                    channel: request.channel,
+                    dryRun: request.dryRun
+                }
+            });
+        }
+    });
 }
 
 /** Starts the runs requested in the org (SyncRequest__e). */
@@ -252,9 +330,9 @@ export async function schedule(options: ScheduleOptions, prepare: PrepareRun): P
     const base = options.config;
     const listen = options.requests ?? base.listenForRequests;
     await checkJobs(base, prepare);
-    if (base.jobs.length === 0 && !listen)
+    if (base.jobs.length === 0 && base.campaignJobs.length === 0 && !listen)
         throw new ConfigError(
-            'Nothing to schedule: add "jobs" to the configuration or listen for SyncRequest__e'
+            'Nothing to schedule: add "jobs" or "campaignJobs" to the configuration or listen for SyncRequest__e'
         );
     const runs = new RunQueue(options, prepare);
     const crons = base.jobs.map(
@@ -269,13 +347,31 @@ export async function schedule(options: ScheduleOptions, prepare: PrepareRun): P
                 })
             )
     );
-    let listener: RequestListener | undefined;
+    crons.push(
+        ...base.campaignJobs.map(
+            (job: CampaignJob) =>
+                new Cron(job.cron, { timezone: job.timezone, protect: true, catch: true }, () =>
+                    runs.trigger({
+                        name: job.name,
+                        trigger: 'schedule',
+                        mode: 'incremental',
+                        reconcile: false,
+                        campaign: { campaign: job.campaign, channel: job.channel, dryRun: false }
+                    })
+                )
+        )
+    );
+    const listeners: RequestListener[] = [];
     const stopAll = async () => {
         for (const cron of crons) cron.stop();
-        await listener?.close();
+        for (const listener of listeners) await listener.close();
     };
     try {
-        if (listen) listener = await listenForRequests(options, runs);
+        if (listen) {
+            listeners.push(await listenForRequests(options, runs));
+            // campaign sends requested in the org need the campaigns section to run at all
+            if (base.campaigns) listeners.push(await listenForCampaignRequests(options, runs));
+        }
     } catch (err) {
         await stopAll();
         throw err;
@@ -288,6 +384,12 @@ export async function schedule(options: ScheduleOptions, prepare: PrepareRun): P
                 cron: job.cron,
                 mode: job.mode,
                 next: crons[i].nextRun()?.toISOString() ?? null
+            })),
+            campaignJobs: base.campaignJobs.map((job, i) => ({
+                name: job.name,
+                cron: job.cron,
+                channel: job.channel ?? 'campaign',
+                next: crons[base.jobs.length + i].nextRun()?.toISOString() ?? null
             })),
             requests: listen
         },

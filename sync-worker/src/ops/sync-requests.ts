@@ -2,12 +2,54 @@
 // "Run now"); the scheduled worker subscribes to /event/SyncRequest__e through jsforce's
 // Streaming API client (CometD long polling on /cometd/<version>) and starts the requested run.
 // Replay -1: only requests published while the worker listens (a request made while no worker
-// was listening is not replayed hours later).
+// was listening is not replayed hours later). The same client listens on
+// /event/CampaignSendRequest__e for the campaign sends requested from the Campaign page
+// (consoleCampaignProgress's "Invia ora").
 import { Connection } from 'jsforce';
 import { StreamingExtension } from 'jsforce/lib/api/streaming.js';
 import type { Logger } from '../util/log.ts';
 
 export const SYNC_REQUEST_CHANNEL = '/event/SyncRequest__e';
+export const CAMPAIGN_REQUEST_CHANNEL = '/event/CampaignSendRequest__e';
+
+export interface CampaignSendRequest {
+    /** Campaign Id (or exact name) */
+    campaign: string;
+    /** undefined: the campaign's own channel */
+    channel?: 'email' | 'sms' | 'push';
+    dryRun: boolean;
+    replayId: number | null;
+    requestedBy: string | null;
+}
+
+/** Reads a CampaignSendRequest__e message; an error when it cannot be run. */
+export function parseCampaignSendRequest(
+    message: unknown
+): CampaignSendRequest | { error: string } {
+    const m = message as {
+        payload?: Record<string, unknown>;
+        event?: { replayId?: number };
+        data?: { payload?: Record<string, unknown>; event?: { replayId?: number } };
+    };
+    const data = m?.data ?? m;
+    const p = data?.payload;
+    if (!p || typeof p !== 'object') return { error: 'event without payload' };
+    const campaign = typeof p.Campaign__c === 'string' ? p.Campaign__c.trim() : '';
+    if (!campaign) return { error: 'Campaign__c is empty' };
+    const rawChannel = String(p.Channel__c ?? '')
+        .trim()
+        .toLowerCase();
+    const channel = rawChannel === 'e-mail' ? 'email' : rawChannel;
+    if (channel && !['email', 'sms', 'push'].includes(channel))
+        return { error: `unknown Channel__c "${String(p.Channel__c).slice(0, 20)}"` };
+    return {
+        campaign: campaign.slice(0, 80),
+        channel: (channel || undefined) as CampaignSendRequest['channel'],
+        dryRun: p.DryRun__c === true,
+        replayId: typeof data?.event?.replayId === 'number' ? data.event.replayId : null,
+        requestedBy: typeof p.RequestedBy__c === 'string' ? p.RequestedBy__c.slice(0, 18) : null
+    };
+}
 
 export interface SyncRequest {
     mode: 'full' | 'incremental';
@@ -51,12 +93,12 @@ export interface RequestListener {
     close(): Promise<void>;
 }
 
-export interface ListenOptions {
+export interface ListenOptions<R = SyncRequest> {
     instanceUrl: string;
     accessToken: string;
     apiVersion: string;
     logger: Logger;
-    onRequest(request: SyncRequest): void;
+    onRequest(request: R): void;
     /** a fresh token when the session expires (sf CLI auth / JWT); absent for raw tokens */
     refresh?: () => Promise<string>;
     /** -1 new events only (default), -2 every retained event */
@@ -70,10 +112,14 @@ interface FayeClient {
 }
 
 /** Resolves once the org acknowledged the subscription `sub`; rejects after `timeoutMs`. */
-function acknowledged(sub: PromiseLike<unknown>, timeoutMs: number): Promise<void> {
+function acknowledged(
+    sub: PromiseLike<unknown>,
+    timeoutMs: number,
+    channel: string
+): Promise<void> {
     return new Promise<void>((resolve, reject) => {
         const timer = setTimeout(
-            () => reject(new Error('the org did not acknowledge the SyncRequest__e subscription')),
+            () => reject(new Error(`the org did not acknowledge the ${channel} subscription`)),
             timeoutMs
         );
         sub.then(
@@ -85,7 +131,7 @@ function acknowledged(sub: PromiseLike<unknown>, timeoutMs: number): Promise<voi
                 clearTimeout(timer);
                 reject(
                     new Error(
-                        `subscription to ${SYNC_REQUEST_CHANNEL} refused: ${(err as Error)?.message ?? String(err)}`
+                        `subscription to ${channel} refused: ${(err as Error)?.message ?? String(err)}`
                     )
                 );
             }
@@ -111,8 +157,24 @@ async function disconnect(client: FayeClient | undefined): Promise<void> {
 }
 
 /** Subscribes to SyncRequest__e; resolves once the org acknowledged the subscription. */
-export async function listenForSyncRequests(options: ListenOptions): Promise<RequestListener> {
+export function listenForSyncRequests(options: ListenOptions): Promise<RequestListener> {
+    return listenForEvents(options, SYNC_REQUEST_CHANNEL, parseSyncRequest);
+}
+
+/** Subscribes to CampaignSendRequest__e; resolves once the org acknowledged the subscription. */
+export function listenForCampaignSendRequests(
+    options: ListenOptions<CampaignSendRequest>
+): Promise<RequestListener> {
+    return listenForEvents(options, CAMPAIGN_REQUEST_CHANNEL, parseCampaignSendRequest);
+}
+
+async function listenForEvents<R extends { replayId: number | null }>(
+    options: ListenOptions<R>,
+    channel: string,
+    parse: (message: unknown) => R | { error: string }
+): Promise<RequestListener> {
     const { logger } = options;
+    const eventName = channel.replace('/event/', '');
     let closed = false;
     let client: FayeClient | undefined;
     let lastReplay = options.replayId ?? -1;
@@ -131,7 +193,7 @@ export async function listenForSyncRequests(options: ListenOptions): Promise<Req
             if (!options.refresh)
                 logger.error(
                     { event: 'requests-stopped' },
-                    'cannot listen for SyncRequest__e any longer: the access token expired and cannot be refreshed'
+                    `cannot listen for ${eventName} any longer: the access token expired and cannot be refreshed`
                 );
             return;
         }
@@ -141,17 +203,17 @@ export async function listenForSyncRequests(options: ListenOptions): Promise<Req
             .catch((err) =>
                 logger.error(
                     { event: 'requests-stopped', error: (err as Error)?.name },
-                    'cannot resubscribe to SyncRequest__e'
+                    `cannot resubscribe to ${eventName}`
                 )
             );
     };
 
     const onMessage = (message: unknown) => {
-        const request = parseSyncRequest(message);
+        const request = parse(message);
         if ('error' in request) {
             logger.warn(
-                { event: 'request-ignored', reason: request.error },
-                'unusable SyncRequest__e'
+                { event: 'request-ignored', channel, reason: request.error },
+                `unusable ${eventName}`
             );
             return;
         }
@@ -165,19 +227,16 @@ export async function listenForSyncRequests(options: ListenOptions): Promise<Req
             accessToken,
             version: options.apiVersion
         });
-        const replay = new StreamingExtension.Replay(SYNC_REQUEST_CHANNEL, lastReplay);
+        const replay = new StreamingExtension.Replay(channel, lastReplay);
         const authFailure = new StreamingExtension.AuthFailure(onAuthFailure);
         const created = connection.streaming.createClient([
             authFailure,
             replay
         ]) as unknown as FayeClient;
         client = created;
-        const sub = created.subscribe(SYNC_REQUEST_CHANNEL, onMessage);
-        await acknowledged(sub, options.subscribeTimeoutMs ?? 30_000);
-        logger.info(
-            { event: 'requests-listening', channel: SYNC_REQUEST_CHANNEL },
-            'listening for SyncRequest__e'
-        );
+        const sub = created.subscribe(channel, onMessage);
+        await acknowledged(sub, options.subscribeTimeoutMs ?? 30_000, eventName);
+        logger.info({ event: 'requests-listening', channel }, `listening for ${eventName}`);
     };
 
     await connect(options.accessToken);

@@ -149,3 +149,20 @@ export function bulkQueryOptions(config: SyncConfig): BulkQueryOptions {
         timeoutMs: config.jobTimeoutMs
     };
 }
+
+/**
+ * Every row of `soql` (flattened as in a Bulk CSV) to `onRow`: one REST query call when the
+ * answer fits one page (up to 2,000 rows), otherwise one Bulk API 2.0 query job for the whole
+ * set (a few calls plus pages, whatever the size) instead of a REST page per 2,000 rows.
+ */
+export async function queryRows(
+    client: SfClient,
+    soql: string,
+    onRow: (row: Record<string, string>) => void,
+    options: BulkQueryOptions
+): Promise<number> {
+    const first = await queryFirstPage<Record<string, unknown>>(client, soql);
+    if (!first.done) return bulkQuery(client, soql, onRow, options);
+    for (const record of first.records) onRow(flattenRecord(record));
+    return first.records.length;
+}

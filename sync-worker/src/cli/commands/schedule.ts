@@ -1,5 +1,6 @@
 // `fse-sync schedule`: the long-running scheduler (cron jobs from the configuration and runs
-// requested in the org); each run follows the same rules as `fse-sync run`.
+// requested in the org); each run follows the same rules as `fse-sync run`, each campaign send
+// (campaignJobs, CampaignSendRequest__e) those of `fse-sync campaign send`.
 import type { Command } from 'commander';
 import { ConfigError } from '../../config/errors.ts';
 import { resolveEntities } from '../../entities/registry.ts';
@@ -30,6 +31,7 @@ async function scheduleRuns(flags: ScheduleFlags, io: CliIo): Promise<number> {
             auth,
             logger,
             signal: io.signal ?? new AbortController().signal,
+            env: io.env,
             requests: flags.requests === false ? false : undefined
         },
         // each run: the same rules as `fse-sync run --source ... --entities ...`
@@ -49,7 +51,7 @@ export function scheduleCommand(program: Command, io: CliIo, done: (code: number
     const command = program
         .command('schedule')
         .description(
-            'long-running: run the configured jobs on their cron expressions and the runs requested in the org (SyncRequest__e); stops gracefully on SIGTERM'
+            'long-running: run the configured jobs and campaign sends on their cron expressions and the runs requested in the org (SyncRequest__e, CampaignSendRequest__e); stops gracefully on SIGTERM'
         )
         .option(
             '--source <source>',
@@ -62,6 +64,9 @@ export function scheduleCommand(program: Command, io: CliIo, done: (code: number
             'configuration file with "jobs" (default config/sync.config.json)'
         )
         .option('--fhir-token <token>', 'bearer token for a fhir: source (or FHIR_TOKEN)')
-        .option('--no-requests', 'do not listen for SyncRequest__e published in the org')
+        .option(
+            '--no-requests',
+            'do not listen for SyncRequest__e or CampaignSendRequest__e published in the org'
+        )
         .action(async (flags: ScheduleFlags) => done(await scheduleRuns(flags, io)));
 }
