@@ -2,7 +2,7 @@
 // read line by line (never a whole file in memory).
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { nonBlankLines } from '../util/ndjson-file.ts';
+import { numberedLineBatches } from '../util/ndjson-file.ts';
 import {
     UnparseableResource,
     type ReadOptions,
@@ -41,16 +41,22 @@ export class NdjsonSource implements RegistrySource {
      *  `skipRaw` is: a line it rules out is not parsed. A missing file is an empty type. */
     async *read(type: ResourceType, options?: ReadOptions): AsyncIterable<unknown> {
         const skip = options?.skipRaw;
-        for await (const [number, line] of nonBlankLines(join(this.dir, `${type}.ndjson`))) {
-            if (skip?.(line)) continue;
-            try {
-                yield JSON.parse(line);
-            } catch {
-                yield new UnparseableResource(
-                    type,
-                    `${type}.ndjson line ${number}`,
-                    'line is not valid JSON'
-                );
+        const path = join(this.dir, `${type}.ndjson`);
+        for await (const { first, lines } of numberedLineBatches(path)) {
+            for (let i = 0; i < lines.length; i++) {
+                const line = lines[i];
+                if (!line.trim() || skip?.(line)) continue;
+                let resource: unknown;
+                try {
+                    resource = JSON.parse(line);
+                } catch {
+                    resource = new UnparseableResource(
+                        type,
+                        `${type}.ndjson line ${first + i}`,
+                        'line is not valid JSON'
+                    );
+                }
+                yield resource;
             }
         }
     }
