@@ -4,11 +4,10 @@
 import { join } from 'node:path';
 import type { EntityTarget, EntityTally } from '../entities/types.ts';
 import type { SfRecord } from '../salesforce/record.ts';
-import { NdjsonWriter, readNdjson } from '../util/ndjson-file.ts';
+import { lineBatches, NdjsonWriter } from '../util/ndjson-file.ts';
 import type { EntityStep, RunContext } from './context.ts';
 import { absentActive, countStatus, type OrgIndex, type OrgRecord } from './org-index.ts';
-import type { StagedFile, StagedRecord } from './stage.ts';
-import { syncHash } from './sync-hash.ts';
+import { parseStagedHead, type StagedFile, type StagedHead } from './stage.ts';
 
 export type Action = 'create' | 'update' | 'unchanged';
 
@@ -48,38 +47,48 @@ class DuplicateNames {
     }
 
     /** The source id of the record that superseded `staged`, or undefined (it is a winner). */
-    supersededBy(staged: StagedRecord): string | undefined {
+    supersededBy(staged: StagedHead): string | undefined {
+        if (this.losers.size === 0) return undefined;
         if (this.sourceOf.has(staged.sequence)) this.sourceOf.set(staged.sequence, staged.sourceId);
         const lostTo = this.losers.get(staged.sequence);
         return typeof lostTo === 'number' ? this.sourceOf.get(lostTo) : lostTo;
     }
 }
 
-/** The diff of one staged winner: counted, and written to `out` when it must be loaded. */
+/**
+ * The diff of one staged winner: counted, and written to `out` when it must be loaded. Its
+ * record (the rest of the staging line from `recordAt`) is parsed only then: most records of a
+ * run are unchanged, decided on the hash of the head alone.
+ */
 async function diffRecord(
     entity: EntityTarget,
-    staged: StagedRecord,
+    head: StagedHead,
+    line: string,
+    recordAt: number,
     org: OrgIndex,
     tally: EntityTally,
     out: NdjsonWriter<Change>
 ): Promise<boolean> {
     const counts = tally.counts;
-    const hash = syncHash(staged.record, entity.fields);
-    const existing = org.lookup(staged.key);
+    const { hash } = head;
+    if (org.hashIs(head.key, hash)) {
+        counts.unchanged++;
+        return false;
+    }
+    const existing = org.lookup(head.key);
     const action = decide(existing, hash);
     if (action === 'unchanged') {
         counts.unchanged++;
         return false;
     }
-    if (existing && entity.orgWins?.(existing.extra ?? [], staged.record)) {
+    const staged = JSON.parse(line.slice(recordAt)) as SfRecord;
+    if (existing && entity.orgWins?.(existing.extra ?? [], staged)) {
         counts.conflicts++;
         return false;
     }
     if (action === 'create') counts.created++;
     else counts.updated++;
-    const record = entity.hashField
-        ? { ...staged.record, [entity.hashField]: hash }
-        : staged.record;
+    const record = entity.hashField ? { ...staged, [entity.hashField]: hash } : staged;
     await out.write({ action, record });
     return true;
 }
@@ -98,29 +107,33 @@ async function diffStaged(
     let count = 0;
     let maxUpdated = '';
     const future = { count: 0, latest: '', example: '' };
-    for await (const record of readNdjson<StagedRecord>(staged.path)) {
-        const winner = duplicates.supersededBy(record);
-        if (winner !== undefined && entity.supersededIsHistory) {
-            counts.superseded = (counts.superseded ?? 0) + 1;
-            continue;
+    for await (const lines of lineBatches(staged.path)) {
+        for (const line of lines) {
+            if (!line) continue;
+            const { head, recordAt } = parseStagedHead(line);
+            const winner = duplicates.supersededBy(head);
+            if (winner !== undefined && entity.supersededIsHistory) {
+                counts.superseded = (counts.superseded ?? 0) + 1;
+                continue;
+            }
+            if (winner !== undefined) {
+                counts.rejected++;
+                tally.reject(
+                    entity.maskKey(head.key),
+                    `duplicate ${entity.externalId}: superseded by ${winner}, updated more recently`
+                );
+                continue;
+            }
+            counts.valid++;
+            // the registry's clock: meta.lastUpdated (a consent's CaptureDate is another clock)
+            const at = head.watermarkAt ?? head.updatedAt;
+            if (at > startedAt) {
+                future.count++;
+                if (at > future.latest) future.latest = at;
+                future.example ||= head.sourceId;
+            } else if (at > maxUpdated) maxUpdated = at;
+            if (await diffRecord(entity, head, line, recordAt, org, tally, out)) count++;
         }
-        if (winner !== undefined) {
-            counts.rejected++;
-            tally.reject(
-                entity.maskKey(record.key),
-                `duplicate ${entity.externalId}: superseded by ${winner}, updated more recently`
-            );
-            continue;
-        }
-        counts.valid++;
-        // the registry's clock: meta.lastUpdated (a consent's CaptureDate is another clock)
-        const at = record.watermarkAt ?? record.updatedAt;
-        if (at > startedAt) {
-            future.count++;
-            if (at > future.latest) future.latest = at;
-            future.example ||= record.sourceId;
-        } else if (at > maxUpdated) maxUpdated = at;
-        if (await diffRecord(entity, record, org, tally, out)) count++;
     }
     staged.winners.losers.clear();
     return { count, maxUpdated, future };

@@ -1,6 +1,7 @@
 // Stage 1, extract -> validate -> map -> stage (StagedFile): the entity's mapped records are
-// written to a local NDJSON file in source order; rejects are counted and reported; a compact
-// table keeps each key's winner (the most recently updated record, the first on a tie).
+// written with their sync hash to a local file in source order; rejects are counted and
+// reported; a compact table keeps each key's winner (the most recently updated record, the
+// first on a tie).
 import { join } from 'node:path';
 import type { FieldSet } from '../entities/fields.ts';
 import type { EntityTally, Produced, RejectInfo } from '../entities/types.ts';
@@ -8,18 +9,48 @@ import type { SfRecord } from '../salesforce/record.ts';
 import { KeyTable, grow } from '../util/key-table.ts';
 import { NdjsonWriter } from '../util/ndjson-file.ts';
 import { checkStop, type EntityStep, type RunContext } from './context.ts';
+import { syncHash } from './sync-hash.ts';
 
-/** One line of the staging file. */
-export interface StagedRecord {
+/** What the staging file keeps of a record besides the record itself. */
+export interface StagedHead {
     /** 1, 2, 3... in source order */
     sequence: number;
     /** external id */
     key: string;
     updatedAt: string;
     sourceId: string;
-    record: SfRecord;
+    /** the record's sync hash (sync-hash.ts), computed once while staging */
+    hash: string;
     /** the registry's meta.lastUpdated when updatedAt is another clock (consents) */
     watermarkAt?: string;
+}
+
+/** One record of the staging file. */
+export interface StagedRecord extends StagedHead {
+    record: SfRecord;
+}
+
+/**
+ * A line of the staging file: the head as a JSON array, a tab, the record as JSON. JSON text has
+ * no raw tab, so the first tab ends the head, and the plan parses the record only when it has to
+ * write it (an unchanged record is decided on its head alone).
+ */
+export function stagedLine(head: StagedHead, record: SfRecord): string {
+    const { sequence, key, updatedAt, sourceId, hash, watermarkAt } = head;
+    const fields = [sequence, key, updatedAt, sourceId, hash];
+    if (watermarkAt !== undefined) fields.push(watermarkAt);
+    return `${JSON.stringify(fields)}\t${JSON.stringify(record)}`;
+}
+
+/** The head of a staging line (see stagedLine) and where its record starts. */
+export function parseStagedHead(line: string): { head: StagedHead; recordAt: number } {
+    const tab = line.indexOf('\t');
+    const [sequence, key, updatedAt, sourceId, hash, watermarkAt] = JSON.parse(
+        line.slice(0, tab)
+    ) as [number, string, string, string, string, string | undefined];
+    const head: StagedHead = { sequence, key, updatedAt, sourceId, hash };
+    if (watermarkAt !== undefined) head.watermarkAt = watermarkAt;
+    return { head, recordAt: tab + 1 };
 }
 
 /**
@@ -147,7 +178,7 @@ export async function stageRecords(
 ): Promise<StagedFile> {
     const { entity, tally } = step;
     const path = join(step.dir, 'staged.ndjson');
-    const out = new NdjsonWriter<StagedRecord>(path);
+    const out = new NdjsonWriter<never>(path);
     const winners = new Winners(entity.externalIdCaseSensitive);
     const fold = keyFold(entity.externalIdCaseSensitive);
     const rejectedKeys = new Set<string>();
@@ -167,14 +198,9 @@ export async function stageRecords(
         const absent = absentMask(entity.fields, result.record);
         winners.offer(result.key, sequence, result.updatedAt, result.sourceId, absent);
         const { key, updatedAt, sourceId, record, watermarkAt } = result;
-        await out.write({
-            sequence,
-            key,
-            updatedAt,
-            sourceId,
-            record,
-            ...(watermarkAt !== undefined ? { watermarkAt } : {})
-        });
+        const hash = syncHash(record, entity.fields);
+        const head = { sequence, key, updatedAt, sourceId, hash, watermarkAt };
+        await out.writeLine(stagedLine(head, record));
     }
     await out.close();
     run.progress?.stop();

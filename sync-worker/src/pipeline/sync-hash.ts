@@ -9,11 +9,12 @@ import { orgText, type SfRecord } from '../salesforce/record.ts';
 import { storedRichText } from '../salesforce/rich-text.ts';
 import { isCanonicalInstant } from '../util/instant.ts';
 
-/** A field set's canonical form, prepared once: sorted names, their types, `["<name>",`. */
+/** A field set's canonical form, prepared once: sorted names, their types, and the [name, value]
+ *  pairs that each record fills in turn (one array for every record: no allocation per record). */
 interface Canon {
     names: readonly string[];
     types: readonly (FieldType | undefined)[];
-    heads: readonly string[];
+    pairs: [string, string | null][];
 }
 
 const canons = new WeakMap<FieldSet, Canon>();
@@ -25,7 +26,7 @@ function canonOf(fields: FieldSet): Canon {
         canon = {
             names,
             types: names.map((name) => fields.typeOf(name)),
-            heads: names.map((name) => `[${JSON.stringify(name)},`)
+            pairs: names.map((name) => [name, null])
         };
         canons.set(fields, canon);
     }
@@ -34,17 +35,14 @@ function canonOf(fields: FieldSet): Canon {
 
 /**
  * Canonical form: fields sorted by name, each as [name, value] with empty/undefined -> null,
- * serialised as JSON.stringify serialises that array (built piece by piece, the same text).
- * Field order and missing-vs-null do not change the hash.
+ * serialised with JSON.stringify. Field order and missing-vs-null do not change the hash.
  */
 export function canonical(record: SfRecord, fields: FieldSet): string {
-    const { names, types, heads } = canonOf(fields);
-    let out = '[';
-    for (let i = 0; i < names.length; i++) {
-        const value = normalizeAs(types[i], record[names[i]]);
-        out += `${i ? ',' : ''}${heads[i]}${value === null ? 'null' : JSON.stringify(value)}]`;
-    }
-    return out + ']';
+    const { names, types, pairs } = canonOf(fields);
+    for (let i = 0; i < names.length; i++) pairs[i][1] = normalizeAs(types[i], record[names[i]]);
+    const text = JSON.stringify(pairs);
+    for (const pair of pairs) pair[1] = null;
+    return text;
 }
 
 export function syncHash(record: SfRecord, fields: FieldSet): string {

@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { access } from 'node:fs/promises';
 
 /** Bytes read at a time (each read is one batch of lines). */
-const READ_CHUNK = 1 << 18;
+const READ_CHUNK = 1 << 16;
 /** Characters buffered before a write to the file. */
 const WRITE_CHUNK = 1 << 16;
 

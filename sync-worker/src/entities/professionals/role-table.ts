@@ -1,5 +1,6 @@
 // Practitioner id -> best role during the join, in typed arrays and one key table: about 55
 // bytes a practitioner (~55 MB at 1M), instead of ~150 for a Map of packed strings.
+import { isCanonicalInstant } from '../../util/instant.ts';
 import { grow, Interner, KeyTable } from '../../util/key-table.ts';
 
 /** What the join keeps of a practitioner's best role (bounded memory: a few short strings). */
@@ -59,7 +60,11 @@ export class RoleTable {
         this.fields[slot * 4 + 3] = role.category === null ? NONE : this.strings.id(role.category);
         const time = role.updated ? Date.parse(role.updated) : NaN;
         // an instant that would not survive the round trip is kept as a string
-        if (role.updated && (Number.isNaN(time) || new Date(time).toISOString() !== role.updated)) {
+        if (
+            role.updated &&
+            !isCanonicalInstant(role.updated) &&
+            (Number.isNaN(time) || new Date(time).toISOString() !== role.updated)
+        ) {
             this.oddUpdated.set(slot, role.updated);
             this.updated[slot] = NaN;
         } else {
