@@ -2,7 +2,11 @@
 // fse-sync: needs Node 22+ (TypeScript type stripping); `npx fse-sync` runs it on the project's Node.
 // SIGTERM/SIGINT ask the run (or the scheduler) to stop gracefully: it finishes the current step,
 // records the run in the org and exits. A second signal exits at once.
-import { main } from '../src/cli/main.ts';
+// The modules are imported after the type-stripping cache is in place (ts-cache.js).
+import { registerTypeScriptCache } from './ts-cache.js';
+
+registerTypeScriptCache();
+const { main } = await import('../src/cli/main.ts');
 
 const argv = process.argv.slice(2);
 const stop = new AbortController();
