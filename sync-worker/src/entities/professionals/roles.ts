@@ -51,6 +51,8 @@ function roleLine(context: EntityContext, raw: unknown, mapping: RoleMapping): R
             rejects: [{ ok: false, key, reason, sourceId: key, related: true, part: 'roles' }]
         };
     }
+    const joined = { practitionerId: parsed.practitionerId, role: parsed.role };
+    if (!parsed.problems.length) return { joined, rejects: [] };
     const key = resourcePosition(raw, 'PractitionerRole');
     const rejects: RelatedReject[] = parsed.problems.map((p) => ({
         ok: false,
@@ -62,7 +64,7 @@ function roleLine(context: EntityContext, raw: unknown, mapping: RoleMapping): R
         related: true,
         part: 'roles'
     }));
-    return { joined: { practitionerId: parsed.practitionerId, role: parsed.role }, rejects };
+    return { joined, rejects };
 }
 
 /** Counts a role line in the `roles` part of professionals. */
@@ -93,10 +95,10 @@ export async function* readRoles(
     for await (const raw of context.source.read('PractitionerRole', { skipRaw: skipRole })) {
         const line = roleLine(context, raw, mapping);
         countRole(context, line);
-        yield* line.rejects;
+        if (line.rejects.length) yield* line.rejects;
         if (!line.joined) continue;
         const { practitionerId: id, role } = line.joined;
-        join.roles.set(id, betterRole(join.roles.get(id), role));
+        join.roles.offer(id, role);
         if (since && (role.updated === '' || role.updated > since)) join.changed.add(id);
     }
     // practitioners unchanged themselves whose role changed: the first pass skipped their
