@@ -37,7 +37,10 @@ const asObject = (value: unknown): Raw | undefined =>
     value && typeof value === 'object' && !Array.isArray(value) ? (value as Raw) : undefined;
 
 /** The first coding of `code[]` with `system` and a non-blank code, with its path. */
-function codingOf(raw: Raw, system: string | undefined): { path: () => string; code: string } | undefined {
+function codingOf(
+    raw: Raw,
+    system: string | undefined
+): { path: () => string; code: string } | undefined {
     const concepts = Array.isArray(raw.code) ? raw.code : [];
     for (let i = 0; i < concepts.length; i++) {
         const codings = asObject(concepts[i])?.coding;
