@@ -2,7 +2,7 @@
 // read line by line (never a whole file in memory).
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { numberedLineBatches } from '../util/ndjson-file.ts';
+import { numberedLineBatches, utf8OfLatin1 } from '../util/ndjson-file.ts';
 import {
     UnparseableResource,
     type ReadOptions,
@@ -37,15 +37,24 @@ export class NdjsonSource implements RegistrySource {
         );
     }
 
-    /** `since`/`ids` are not applied here: the pipeline filters by meta.lastUpdated itself.
-     *  `skipRaw` is: a line it rules out is not parsed. A missing file is an empty type. */
+    /**
+     * `since`/`ids` are not applied here: the pipeline filters by meta.lastUpdated itself.
+     * `skipRaw` is: a line it rules out is not parsed. A missing file is an empty type. With
+     * `skipRaw` (incremental runs, which skip most lines), lines are read undecoded (latin1, one
+     * character a byte: see ReadOptions.skipRaw) and only those kept are decoded from UTF-8.
+     */
     async *read(type: ResourceType, options?: ReadOptions): AsyncIterable<unknown> {
         const skip = options?.skipRaw;
         const path = join(this.dir, `${type}.ndjson`);
-        for await (const { first, lines } of numberedLineBatches(path)) {
+        const encoding = skip ? 'latin1' : 'utf8';
+        for await (const { first, lines } of numberedLineBatches(path, encoding)) {
             for (let i = 0; i < lines.length; i++) {
-                const line = lines[i];
-                if (!line.trim() || skip?.(line)) continue;
+                let line = lines[i];
+                if (skip) {
+                    if (skip(line)) continue;
+                    line = utf8OfLatin1(line);
+                }
+                if (!line.trim()) continue;
                 let resource: unknown;
                 try {
                     resource = JSON.parse(line);

@@ -14,7 +14,10 @@ export interface ReadOptions {
     ids?: readonly string[];
     /**
      * A cheap test on a resource's raw text (line-based sources only): true when the resource is
-     * certainly not wanted, so it is skipped without being parsed. Sources may ignore it.
+     * certainly not wanted, so it is skipped without being parsed. Sources may ignore it. The
+     * text may be the line's UTF-8 bytes one character a byte (ndjson reads it undecoded): a
+     * test must look only at ASCII text and answer false ("parse it") for a value it extracts
+     * that holds anything else, so that it answers the same on the bytes and on the decoded line.
      */
     skipRaw?: (text: string) => boolean;
 }

@@ -86,9 +86,26 @@ export async function* lineBatchesOf(input: AsyncIterable<string>): AsyncIterabl
     }
 }
 
-/** The lines of a UTF-8 text file in batches (see lineBatchesOf). */
-export function lineBatches(path: string, chunkSize = READ_CHUNK): AsyncIterable<string[]> {
-    return lineBatchesOf(createReadStream(path, { encoding: 'utf8', highWaterMark: chunkSize }));
+/**
+ * The lines of a UTF-8 text file in batches (see lineBatchesOf). With `latin1`, each line is its
+ * bytes one character a byte, undecoded: the same lines (LF and CR are single bytes that no
+ * multi-byte UTF-8 sequence contains), cheaper to read and to search for ASCII text, and
+ * `utf8OfLatin1` decodes one exactly as reading the file as UTF-8 would.
+ */
+export function lineBatches(
+    path: string,
+    chunkSize = READ_CHUNK,
+    encoding: 'utf8' | 'latin1' = 'utf8'
+): AsyncIterable<string[]> {
+    return lineBatchesOf(createReadStream(path, { encoding, highWaterMark: chunkSize }));
+}
+
+/** A line read with `latin1` (one character a byte) as the UTF-8 text it holds. */
+export function utf8OfLatin1(line: string): string {
+    // pure ASCII (the usual line) reads the same either way
+    for (let i = 0; i < line.length; i++)
+        if (line.charCodeAt(i) >= 128) return Buffer.from(line, 'latin1').toString('utf8');
+    return line;
 }
 
 /** The values of an NDJSON file written by NdjsonWriter, in order. */
@@ -100,7 +117,8 @@ export async function* readNdjson<T>(path: string): AsyncIterable<T> {
 /** Every line of a text file (blank ones too) in batches, with the 1-based number of the first
  *  line of each batch; nothing when the file is absent. */
 export async function* numberedLineBatches(
-    path: string
+    path: string,
+    encoding: 'utf8' | 'latin1' = 'utf8'
 ): AsyncIterable<{ first: number; lines: string[] }> {
     try {
         await access(path);
@@ -108,7 +126,7 @@ export async function* numberedLineBatches(
         return;
     }
     let number = 1;
-    for await (const lines of lineBatches(path)) {
+    for await (const lines of lineBatches(path, READ_CHUNK, encoding)) {
         yield { first: number, lines };
         number += lines.length;
     }

@@ -4,13 +4,21 @@ import { isoInstant } from '../../util/instant.ts';
 import { lastUpdatedOf, resourceId } from '../../sources/raw-resource.ts';
 import { UnparseableResource, type RegistrySource } from '../../sources/types.ts';
 
-/** `"<name>":"<value>"` at `at` (where `"<name>"` starts; exactly that form): the value. */
+/** Whether text[start, end) is ASCII only: the text then reads the same whether `text` is the
+ *  decoded line or its UTF-8 bytes one character a byte (see ReadOptions.skipRaw). */
+function asciiBetween(text: string, start: number, end: number): boolean {
+    for (let i = start; i < end; i++) if (text.charCodeAt(i) >= 128) return false;
+    return true;
+}
+
+/** `"<name>":"<value>"` at `at` (where `"<name>"` starts; exactly that form): the value, when
+ *  it is ASCII only (anything else is unusual: undefined). */
 function stringAt(text: string, at: number, nameLength: number): string | undefined {
     const start = at + nameLength + 4;
     if (text.charCodeAt(start - 3) !== 34 || text.charCodeAt(start - 2) !== 58) return undefined;
     if (text.charCodeAt(start - 1) !== 34) return undefined;
     const end = text.indexOf('"', start);
-    return end < 0 ? undefined : text.slice(start, end);
+    return end < 0 || !asciiBetween(text, start, end) ? undefined : text.slice(start, end);
 }
 
 /**
@@ -80,7 +88,7 @@ export function rolePractitionerOfText(text: string): string | undefined {
     const start = at + head.length;
     const end = text.indexOf('"', start);
     if (end <= start || text.charCodeAt(end + 1) !== 125 /* } */) return undefined;
-    return text.slice(start, end);
+    return asciiBetween(text, start, end) ? text.slice(start, end) : undefined;
 }
 
 /**
