@@ -7,7 +7,7 @@ import type { SfRecord } from '../salesforce/record.ts';
 import { lineBatches, NdjsonWriter } from '../util/ndjson-file.ts';
 import type { EntityStep, RunContext } from './context.ts';
 import { absentActive, countStatus, type OrgIndex, type OrgRecord } from './org-index.ts';
-import { parseStagedHead, type StagedFile, type StagedHead } from './stage.ts';
+import { parseStagedHead, StagedRecords, type StagedFile, type StagedHead } from './stage.ts';
 
 export type Action = 'create' | 'update' | 'unchanged';
 
@@ -57,14 +57,13 @@ class DuplicateNames {
 
 /**
  * The diff of one staged winner: counted, and written to `out` when it must be loaded. Its
- * record (the rest of the staging line from `recordAt`) is parsed only then: most records of a
- * run are unchanged, decided on the hash of the head alone.
+ * record is read only then: most records of a run are unchanged, decided on the hash of the head
+ * alone.
  */
 async function diffRecord(
     entity: EntityTarget,
     head: StagedHead,
-    line: string,
-    recordAt: number,
+    records: StagedRecords,
     org: OrgIndex,
     tally: EntityTally,
     out: NdjsonWriter<Change>
@@ -81,7 +80,7 @@ async function diffRecord(
         counts.unchanged++;
         return false;
     }
-    const staged = JSON.parse(line.slice(recordAt)) as SfRecord;
+    const staged = await records.record(head.sequence);
     if (existing && entity.orgWins?.(existing.extra ?? [], staged)) {
         counts.conflicts++;
         return false;
@@ -107,33 +106,40 @@ async function diffStaged(
     let count = 0;
     let maxUpdated = '';
     const future = { count: 0, latest: '', example: '' };
-    for await (const lines of lineBatches(staged.path)) {
-        for (const line of lines) {
-            if (!line) continue;
-            const { head, recordAt } = parseStagedHead(line);
-            const winner = duplicates.supersededBy(head);
-            if (winner !== undefined && entity.supersededIsHistory) {
-                counts.superseded = (counts.superseded ?? 0) + 1;
-                continue;
+    const records = new StagedRecords(staged.recordsPath);
+    try {
+        for await (const lines of lineBatches(staged.path)) {
+            for (const line of lines) {
+                if (!line) continue;
+                const head = parseStagedHead(line);
+                const winner = duplicates.supersededBy(head);
+                if (winner !== undefined && entity.supersededIsHistory) {
+                    counts.superseded = (counts.superseded ?? 0) + 1;
+                    continue;
+                }
+                if (winner !== undefined) {
+                    counts.rejected++;
+                    tally.reject(
+                        entity.maskKey(head.key),
+                        `duplicate ${entity.externalId}: superseded by ${winner}, updated more recently`
+                    );
+                    continue;
+                }
+                counts.valid++;
+                // the registry's clock: meta.lastUpdated (a consent's CaptureDate is another clock)
+                const at = head.watermarkAt ?? head.updatedAt;
+                if (at > startedAt) {
+                    future.count++;
+                    if (at > future.latest) future.latest = at;
+                    future.example ||= head.sourceId;
+                } else if (at > maxUpdated) maxUpdated = at;
+                // the common case decided here, without a promise per record
+                if (org.hashIs(head.key, head.hash)) counts.unchanged++;
+                else if (await diffRecord(entity, head, records, org, tally, out)) count++;
             }
-            if (winner !== undefined) {
-                counts.rejected++;
-                tally.reject(
-                    entity.maskKey(head.key),
-                    `duplicate ${entity.externalId}: superseded by ${winner}, updated more recently`
-                );
-                continue;
-            }
-            counts.valid++;
-            // the registry's clock: meta.lastUpdated (a consent's CaptureDate is another clock)
-            const at = head.watermarkAt ?? head.updatedAt;
-            if (at > startedAt) {
-                future.count++;
-                if (at > future.latest) future.latest = at;
-                future.example ||= head.sourceId;
-            } else if (at > maxUpdated) maxUpdated = at;
-            if (await diffRecord(entity, head, line, recordAt, org, tally, out)) count++;
         }
+    } finally {
+        await records.close();
     }
     staged.winners.losers.clear();
     return { count, maxUpdated, future };

@@ -26,10 +26,11 @@ export class NdjsonWriter<T> {
         await this.writeLine(JSON.stringify(value));
     }
 
-    /** One line of text (without its line break; it must not contain one). */
-    async writeLine(line: string): Promise<void> {
+    /** One line of text (without its line break; it must not contain one). A promise only when
+     *  the buffer went to the file (await it then: back-pressure); most lines just buffer. */
+    writeLine(line: string): Promise<void> | undefined {
         this.buffer += line + '\n';
-        if (this.buffer.length >= WRITE_CHUNK) await this.flush();
+        return this.buffer.length >= WRITE_CHUNK ? this.flush() : undefined;
     }
 
     private async flush(): Promise<void> {
