@@ -45,28 +45,49 @@ export class NdjsonSource implements RegistrySource {
      */
     async *read(type: ResourceType, options?: ReadOptions): AsyncIterable<unknown> {
         const skip = options?.skipRaw;
+        const replay = options?.replay;
+        if (replay) {
+            // lines read undecoded by the read that kept them
+            for (let i = 0; i < replay.size; i++) {
+                const text = replay.text(i);
+                if (skip?.(text)) continue;
+                const resource = this.resource(type, utf8OfLatin1(text), replay.numbers[i]);
+                if (resource !== undefined) yield resource;
+            }
+            return;
+        }
+        const keep = skip ? options?.keep : undefined;
         const path = join(this.dir, `${type}.ndjson`);
         const encoding = skip ? 'latin1' : 'utf8';
         for await (const { first, lines } of numberedLineBatches(path, encoding)) {
             for (let i = 0; i < lines.length; i++) {
                 let line = lines[i];
                 if (skip) {
-                    if (skip(line)) continue;
+                    if (skip(line)) {
+                        keep?.ruledOut(first + i, line);
+                        continue;
+                    }
+                    keep?.keep(first + i, line);
                     line = utf8OfLatin1(line);
                 }
-                if (!line.trim()) continue;
-                let resource: unknown;
-                try {
-                    resource = JSON.parse(line);
-                } catch {
-                    resource = new UnparseableResource(
-                        type,
-                        `${type}.ndjson line ${first + i}`,
-                        'line is not valid JSON'
-                    );
-                }
-                yield resource;
+                const resource = this.resource(type, line, first + i);
+                if (resource !== undefined) yield resource;
             }
+        }
+        keep?.end();
+    }
+
+    /** The resource of one decoded line, or undefined when the line is blank. */
+    private resource(type: ResourceType, line: string, number: number): unknown {
+        if (!line.trim()) return undefined;
+        try {
+            return JSON.parse(line);
+        } catch {
+            return new UnparseableResource(
+                type,
+                `${type}.ndjson line ${number}`,
+                'line is not valid JSON'
+            );
         }
     }
 }

@@ -1,4 +1,6 @@
 // One interface for every registry source: async iterators of raw FHIR resources, streamed.
+import type { KeptLines } from './kept-lines.ts';
+
 export type ResourceType =
     | 'Organization'
     | 'Practitioner'
@@ -20,6 +22,13 @@ export interface ReadOptions {
      * that holds anything else, so that it answers the same on the bytes and on the decoded line.
      */
     skipRaw?: (text: string) => boolean;
+    /** line-based sources: the lines `skipRaw` keeps and rules out are told to it (KeptLines) */
+    keep?: KeptLines;
+    /**
+     * line-based sources: read these lines (kept by an earlier complete read of the same type)
+     * instead of the file; the caller has checked KeptLines.replayableWith
+     */
+    replay?: KeptLines;
 }
 
 export interface RegistrySource {

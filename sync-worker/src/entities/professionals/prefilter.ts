@@ -2,6 +2,7 @@
 // and PractitionerRole lines certainly not needed before JSON.parse; anything unusual is parsed.
 import { isoInstant } from '../../util/instant.ts';
 import { lastUpdatedOf, resourceId } from '../../sources/raw-resource.ts';
+import type { KeptLines } from '../../sources/kept-lines.ts';
 import { UnparseableResource, type RegistrySource } from '../../sources/types.ts';
 
 /** Whether text[start, end) is ASCII only: the text then reads the same whether `text` is the
@@ -64,6 +65,18 @@ export function namesNoneOf(ids: ReadonlySet<string>): LineTest {
     return (text) => !namesAny(text, ids);
 }
 
+/** The values of the line's "id"s, or undefined when one is not in the plain `"id":"<value>"`
+ *  form (ASCII): namesAny(text, ids) is true exactly when this is undefined or has one of ids. */
+export function namedIds(text: string): string[] | undefined {
+    const out: string[] = [];
+    for (let i = text.indexOf('"id"'); i >= 0; i = text.indexOf('"id"', i + 4)) {
+        const id = stringAt(text, i, 2);
+        if (id === undefined) return undefined;
+        out.push(id);
+    }
+    return out;
+}
+
 /** Whether an "id" of the line is in `ids`, or is not in the plain `"id":"<value>"` form. */
 function namesAny(text: string, ids: ReadonlySet<string>): boolean {
     for (let i = text.indexOf('"id"'); i >= 0; i = text.indexOf('"id"', i + 4)) {
@@ -111,14 +124,16 @@ export const ROLE_PREFILTER_MAX = 200_000;
  * Incremental runs over a line-based source: the ids of the practitioners whose own
  * meta.lastUpdated is after the watermark (unchanged lines skipped before JSON.parse, as in the
  * main read). Undefined when there are more than ROLE_PREFILTER_MAX: every role is then parsed.
+ * `keep` gets the lines read and ruled out, so the main read may replay them (KeptLines).
  */
 export async function changedPractitioners(
     source: RegistrySource,
-    since: string
+    since: string,
+    keep?: KeptLines
 ): Promise<Set<string> | undefined> {
     const ids = new Set<string>();
     const skipRaw = unchangedSince(since, new Set());
-    for await (const raw of source.read('Practitioner', { since, skipRaw })) {
+    for await (const raw of source.read('Practitioner', { since, skipRaw, keep })) {
         if (raw instanceof UnparseableResource) continue;
         // no meta.lastUpdated (FHIR R4 makes it optional): treated as changed
         const updated = lastUpdatedOf(raw);
