@@ -28,7 +28,11 @@ function stringAt(text: string, at: number, nameLength: number): string | undefi
  * unusual: a backslash anywhere, no or several "lastUpdated", another form than `"name":"value"`.
  */
 export function lastUpdatedOfText(text: string): string | undefined {
-    if (text.includes('\\')) return undefined;
+    return text.includes('\\') ? undefined : lastUpdatedOfPlainText(text);
+}
+
+/** lastUpdatedOfText of a line already known to hold no backslash. */
+function lastUpdatedOfPlainText(text: string): string | undefined {
     const at = text.indexOf('"lastUpdated"');
     if (at < 0 || text.indexOf('"lastUpdated"', at + 13) >= 0) return undefined;
     const value = stringAt(text, at, 11);
@@ -54,8 +58,8 @@ export type LineTest = (text: string) => boolean;
 
 /** Whether the line's meta.lastUpdated is certainly at or before `since` (a line without a
  *  usable one is treated as changed). */
-function updatedBy(text: string, since: string): boolean {
-    const iso = lastUpdatedOfText(text);
+function updatedBy(text: string, since: string, plain = false): boolean {
+    const iso = plain ? lastUpdatedOfPlainText(text) : lastUpdatedOfText(text);
     return iso !== undefined && iso !== '' && iso <= since;
 }
 
@@ -112,8 +116,11 @@ export function rolePractitionerOfText(text: string): string | undefined {
  */
 export function roleUnneeded(since: string, needed: ReadonlySet<string>): LineTest {
     return (text) => {
+        // rolePractitionerOfText answers only for a line without a backslash: not searched twice
         const practitioner = rolePractitionerOfText(text);
-        return practitioner !== undefined && !needed.has(practitioner) && updatedBy(text, since);
+        return (
+            practitioner !== undefined && !needed.has(practitioner) && updatedBy(text, since, true)
+        );
     };
 }
 
