@@ -25,7 +25,12 @@ async function demo(): Promise<number> {
     await rm(work, { recursive: true, force: true });
     await cp(pristine, work, { recursive: true });
 
-    const em = await startOrgEmulator({ metadataDir: join(root, 'force-app', 'main', 'default') });
+    // the worker logs in as the integration user (FSE_Sync_Integration only, as in production):
+    // the emulator enforces its object, field and record access, and only it may stamp subject keys
+    const em = await startOrgEmulator({
+        metadataDir: join(root, 'force-app', 'main', 'default'),
+        user: 'integration'
+    });
     process.stdout.write(`Org emulator listening on ${em.instanceUrl}\n\n`);
     const io = {
         stdout: process.stdout,

@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startOrgEmulator, type OrgEmulator } from '../org-emulator/index.ts';
+import { startOrgEmulator, type EmulatedUser, type OrgEmulator } from '../org-emulator/index.ts';
 import {
     generateRegistry,
     type GenerateSummary
@@ -35,8 +35,13 @@ export interface Fixture {
     cleanup(): Promise<void>;
 }
 
+/**
+ * An org emulator (whose `accessToken` is the integration user's: FSE_Sync_Integration on a
+ * Minimum Access profile, as in production) and a synthetic registry of `count` professionals.
+ * Tests that need another user create one (`orgUser`).
+ */
 export async function fixture(count: number, seed = 1, apiLimit?: number): Promise<Fixture> {
-    const em = await startOrgEmulator({ seed, bulkStepMs: 10, apiLimit });
+    const em = await startOrgEmulator({ seed, bulkStepMs: 10, apiLimit, user: 'integration' });
     const root = await mkdtemp(join(tmpdir(), 'fse-sync-it-'));
     const dir = join(root, 'registry');
     const summary = await generateRegistry({ count, out: dir, seed });
@@ -211,6 +216,41 @@ export function callDelta(
 }
 
 export const WRITE_KINDS = ['collections', 'bulk2-ingest', 'sobjects'];
+
+/** The other users of the org the tests need, with the permission sets docs/deploy.md assigns:
+ *  a privacy officer (FSE_Privacy_Officer), a support agent (FSE_Support_Agent), a portal user
+ *  (FSE_Portal_User) and the System Administrator. Created once per emulator. */
+export type OrgRole = 'officer' | 'agent' | 'portal' | 'admin';
+
+const roleUsers = new WeakMap<OrgEmulator, Map<OrgRole, EmulatedUser>>();
+
+export function orgUser(em: OrgEmulator, role: OrgRole): EmulatedUser {
+    let users = roleUsers.get(em);
+    if (!users) {
+        users = new Map();
+        roleUsers.set(em, users);
+    }
+    let user = users.get(role);
+    if (!user) {
+        user =
+            role === 'admin'
+                ? em.adminUser
+                : em.createUser({
+                      username: `${role}@fse-engage.example.org`,
+                      lastName: role === 'officer' ? 'Privacy Officer' : `Test ${role}`,
+                      userType: role === 'portal' ? 'CspLitePortal' : 'Standard',
+                      permissionSets: [
+                          role === 'officer'
+                              ? 'FSE_Privacy_Officer'
+                              : role === 'agent'
+                                ? 'FSE_Support_Agent'
+                                : 'FSE_Portal_User'
+                      ]
+                  });
+        users.set(role, user);
+    }
+    return user;
+}
 
 export function contacts(f: Fixture) {
     return f.em.records('Contact');

@@ -9,7 +9,7 @@ import { main } from '../../sync-worker/src/cli/main.ts';
 import { subjectHash } from '../../sync-worker/src/domain/subject-key.ts';
 import { consentResource } from '../../sync-worker/src/generator/generator.ts';
 import type { Report } from '../../sync-worker/src/pipeline/report.ts';
-import { callDelta, fixture, FAST, type Fixture } from './helpers.ts';
+import { callDelta, fixture, FAST, orgUser, type Fixture } from './helpers.ts';
 
 jest.setTimeout(240_000);
 
@@ -51,20 +51,6 @@ async function run(
         { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)), env }
     );
     return { code, report: out.trim() ? (JSON.parse(out) as Report) : undefined, stderr: err };
-}
-
-async function rest(f: Fixture, method: string, path: string, body?: unknown): Promise<unknown> {
-    const res = await fetch(`${f.em.instanceUrl}/services/data/v62.0${path}`, {
-        method,
-        headers: {
-            Authorization: `Bearer ${f.em.accessToken}`,
-            'Content-Type': 'application/json'
-        },
-        body: body === undefined ? undefined : JSON.stringify(body)
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-    return text ? JSON.parse(text) : undefined;
 }
 
 async function readNdjson(path: string): Promise<Array<Res>> {
@@ -192,7 +178,9 @@ describe('consents: 10,000 professionals x 3 purposes x 2 channels', () => {
         // the portal captured a decision for `portal` after the registry's record
         const cptc = f.em.records('ContactPointTypeConsent');
         const portalRec = cptc.find((x) => x.ConsentKey__c === key(portal))!;
-        await rest(f, 'PATCH', `/sobjects/ContactPointTypeConsent/${portalRec.Id}`, {
+        // (the portal's consent service writes in system mode, as the portal user)
+        f.em.updateAs(orgUser(f.em, 'portal').id, 'ContactPointTypeConsent', {
+            Id: portalRec.Id,
             PrivacyConsentStatus: 'OptOut',
             CaptureSource: 'Portale FSE',
             CaptureDate: '2026-01-05T12:00:00.000Z'
@@ -266,7 +254,8 @@ describe('erased subjects stay erased', () => {
         const pracs = await readNdjson(join(f.dir, 'Practitioner.ndjson'));
         erased = pracs.find((p) => p.id.startsWith('prac-') && p.active !== false)!;
         // the privacy officer erased this professional: only the tombstone is left in the org
-        await rest(f, 'POST', '/sobjects/ErasureTombstone__c', {
+        // (written by the erasure batch in system mode, as the officer: the officer owns it)
+        f.em.insertAs(orgUser(f.em, 'officer').id, 'ErasureTombstone__c', {
             SubjectHash__c: subjectHash(KEY, fcOf(erased)),
             ErasedAt__c: '2025-12-01T00:00:00.000Z',
             PolicyVersion__c: '2025.1'

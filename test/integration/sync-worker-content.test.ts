@@ -54,7 +54,7 @@ describe('content: catalog, FAQs and pills', () => {
     const byKey = () => new Map(em.records('LearningContent__c').map((r) => [r.ContentKey__c, r]));
 
     beforeAll(async () => {
-        em = await startOrgEmulator({ seed: 1, bulkStepMs: 10 });
+        em = await startOrgEmulator({ seed: 1, bulkStepMs: 10, user: 'integration' });
         tmp = await mkdtemp(join(tmpdir(), 'fse-content-'));
         dir = join(tmp, 'content');
         await cp(join(ROOT, 'config', 'content-sample'), dir, { recursive: true });

@@ -244,7 +244,7 @@ describe('case 4: lookups cleared', () => {
     let em: OrgEmulator;
     let tmp: string;
     beforeAll(async () => {
-        em = await startOrgEmulator({ seed: 1, bulkStepMs: 10 });
+        em = await startOrgEmulator({ seed: 1, bulkStepMs: 10, user: 'integration' });
         tmp = await mkdtemp(join(tmpdir(), 'fse-case4-'));
     });
     afterAll(async () => {
@@ -305,7 +305,7 @@ describe('cases 6 and 7: content keys without case, reconcile against values as 
         }) + '\n';
 
     beforeAll(async () => {
-        em = await startOrgEmulator({ seed: 1, bulkStepMs: 10 });
+        em = await startOrgEmulator({ seed: 1, bulkStepMs: 10, user: 'integration' });
         tmp = await mkdtemp(join(tmpdir(), 'fse-case67-'));
         dir = join(tmp, 'content');
         await mkdir(join(dir, 'pills'), { recursive: true });

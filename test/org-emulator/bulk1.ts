@@ -59,6 +59,8 @@ interface Batch {
 
 interface Job {
     id: string;
+    /** who created the job: its queries see what this user sees */
+    userId: string;
     operation: 'query' | 'queryAll';
     object: string;
     createdDate: number;
@@ -284,7 +286,7 @@ export class BulkV1Jobs {
                 'InvalidJob',
                 `Invalid operation: ${operation} (the operation must be all lower case)`
             );
-        const obj = this.org.schema.get(String(info.object ?? ''));
+        const obj = this.org.accessOf(req.userId).schemaView.get(String(info.object ?? ''));
         if (!obj) throw fail(400, 'InvalidJob', `Unable to find object: ${info.object ?? ''}`);
         if (obj.metadata)
             throw fail(400, 'InvalidJob', `Entity '${obj.name}' is not supported by the Bulk API.`);
@@ -302,6 +304,7 @@ export class BulkV1Jobs {
         const now = Date.now();
         const job: Job = {
             id: makeId('750', this.org.nextJobNumber()),
+            userId: req.userId,
             operation,
             object: obj.name,
             createdDate: now,
@@ -400,7 +403,12 @@ export class BulkV1Jobs {
         };
         let q: CompiledQuery;
         try {
-            q = compileQuery(this.org.store, batch.soql, job.operation === 'queryAll');
+            q = compileQuery(
+                this.org.store,
+                batch.soql,
+                job.operation === 'queryAll',
+                this.org.queryAccess(job.userId)
+            );
         } catch (e) {
             if (!(e instanceof ApiError)) throw e;
             return failBatch(`${e.errorCode}: ${e.message.trim()}`);
@@ -449,7 +457,7 @@ export class BulkV1Jobs {
                 .map((c) => {
                     const v = formatValue(
                         c.field,
-                        readPath(this.org.store, q.table, row, c),
+                        readPath(this.org.store, q.table, row, c, q.canRead),
                         'csv'
                     );
                     return cell(v === null ? '' : String(v));
@@ -472,7 +480,7 @@ export class BulkV1Jobs {
             ['id', job.id],
             ['operation', job.operation],
             ['object', job.object],
-            ['createdById', this.org.store.userId],
+            ['createdById', job.userId],
             ['createdDate', fmt(job.createdDate)],
             ['systemModstamp', fmt(job.systemModstamp)],
             ['state', job.state],

@@ -6,7 +6,7 @@ import { stringify } from 'csv-stringify/sync';
 import { makeId } from './ids.ts';
 import type { Org, Request, Response } from './server.ts';
 import { compileQuery, formatValue, readPath, type CompiledQuery } from './soql.ts';
-import type { ObjectDef } from './schema.ts';
+import type { ObjectDef, Schema } from './schema.ts';
 import {
     ApiError,
     dml,
@@ -44,6 +44,8 @@ type State = 'Open' | 'UploadComplete' | 'InProgress' | 'JobComplete' | 'Failed'
 
 interface JobBase {
     id: string;
+    /** who created the job: the job runs with their permissions (and creates as them) */
+    userId: string;
     object: string;
     createdDate: number;
     systemModstamp: number;
@@ -194,6 +196,7 @@ export class BulkJobs {
         const now = Date.now();
         return {
             id: makeId(prefix, this.org.nextJobNumber()),
+            userId: req.userId,
             object: '',
             createdDate: now,
             systemModstamp: now,
@@ -211,7 +214,8 @@ export class BulkJobs {
         const body = parseBody(req);
         if (!isOperation(body.operation))
             throw jobError(400, 'INVALIDJOB', `InvalidJob : Invalid operation: ${body.operation}`);
-        const obj = this.org.schema.get(String(body.object ?? ''));
+        // an object the user cannot read does not exist for them
+        const obj = this.org.accessOf(req.userId).schemaView.get(String(body.object ?? ''));
         if (!obj) throw jobError(400, 'INVALIDJOB', `InvalidJob : Invalid object: ${body.object}`);
         if (obj.metadata)
             throw jobError(
@@ -262,11 +266,12 @@ export class BulkJobs {
                 'API_ERROR',
                 `${refused} is not supported by Bulk API 2.0 query jobs`
             );
-        // a real org validates the SOQL when the job is created
+        // a real org validates the SOQL when the job is created (as the job's user)
         const compiled = compileQuery(
             this.org.store,
             String(body.query),
-            body.operation === 'queryAll'
+            body.operation === 'queryAll',
+            this.org.queryAccess(req.userId)
         );
         if (compiled.countOnly || compiled.aggregates)
             throw jobError(
@@ -298,7 +303,8 @@ export class BulkJobs {
                     job.compiled = compileQuery(
                         this.org.store,
                         job.query,
-                        job.operation === 'queryAll'
+                        job.operation === 'queryAll',
+                        this.org.queryAccess(job.userId)
                     );
                     job.numberRecordsProcessed = job.compiled.rows.length;
                     job.state = 'JobComplete';
@@ -423,9 +429,14 @@ export class BulkJobs {
         job.header = header;
         const data = rows.slice(1);
         // checks of the whole upload, before any batch: the job fails and no row is processed
+        // the job's user: a column of a field they cannot read is a column that does not exist
+        const access = this.org.accessOf(job.userId);
+        const obj = access.schemaView.get(job.object);
         const before =
             lineEndingError(job.data, job.lineEnding) ??
-            headerError(this.org, this.org.schema.get(job.object)!, header);
+            (obj
+                ? headerError(access.schemaView, obj, header)
+                : `InvalidBatch : Invalid object: ${job.object}`);
         if (before) {
             if (this.org.faults.faults.failedJobUnprocessed !== 'none') job.unprocessed = data;
             return this.fail(job, before);
@@ -440,7 +451,7 @@ export class BulkJobs {
                 )
             );
         }
-        const obj = this.org.schema.get(job.object)!;
+        if (!obj) return;
         if (
             (job.operation === 'update' ||
                 job.operation === 'delete' ||
@@ -464,7 +475,7 @@ export class BulkJobs {
             });
             let results;
             try {
-                results = this.runBatch(job, items);
+                results = this.runBatch(job, items as DmlItem[]);
             } catch (e) {
                 if (e instanceof ApiError) {
                     job.unprocessed.push(...data.slice(offset));
@@ -513,7 +524,7 @@ export class BulkJobs {
             allOrNone: false,
             extField: job.externalIdFieldName
         };
-        const results = dml(this.org.writeContext(), job.operation, items, options);
+        const results = dml(this.org.writeContext(job.userId), job.operation, items, options);
         this.org.countWrites(items, results);
         const locked = results
             .map((r, i) =>
@@ -523,7 +534,7 @@ export class BulkJobs {
         if (locked.length === 0) return results;
         job.retries++;
         const again = locked.map((i) => items[i]);
-        const retried = dml(this.org.writeContext(), job.operation, again, options);
+        const retried = dml(this.org.writeContext(job.userId), job.operation, again, options);
         this.org.countWrites(again, retried);
         locked.forEach((i, n) => (results[i] = retried[n]));
         return results;
@@ -579,7 +590,7 @@ export class BulkJobs {
         for (let i = start; i < end; i++) {
             rows.push(
                 q.columns.map((c) => {
-                    const v = readPath(this.org.store, q.table, q.rows[i], c);
+                    const v = readPath(this.org.store, q.table, q.rows[i], c, q.canRead);
                     const out = formatValue(c.field, v, 'csv');
                     return out === null ? '' : String(out);
                 })
@@ -610,7 +621,7 @@ export class BulkJobs {
             id: job.id,
             operation: job.operation,
             object: job.object,
-            createdById: this.org.store.userId,
+            createdById: job.userId,
             createdDate: fmt(job.createdDate),
             systemModstamp: fmt(job.systemModstamp),
             state: job.state,
@@ -661,7 +672,11 @@ export function lineEndingError(data: Buffer, lineEnding: string): string | unde
  * A header column the object does not have (or the user cannot see) fails the whole job before
  * any row is processed: "InvalidBatch : Field name not found : X" (../shared/docs/salesforce-api.md).
  */
-function headerError(org: Org, obj: ObjectDef, header: readonly string[]): string | undefined {
+function headerError(
+    schema: Pick<Schema, 'get'>,
+    obj: ObjectDef,
+    header: readonly string[]
+): string | undefined {
     for (const column of header) {
         const dot = column.indexOf('.');
         if (dot < 0) {
@@ -674,7 +689,7 @@ function headerError(org: Org, obj: ObjectDef, header: readonly string[]): strin
         const parentType = colon > 0 ? relationship.slice(0, colon) : undefined;
         if (colon > 0) relationship = relationship.slice(colon + 1);
         const lookup = obj.byRelationship.get(relationship.toLowerCase());
-        const parent = lookup && org.schema.get(parentType ?? lookup.referenceTo[0] ?? '');
+        const parent = lookup && schema.get(parentType ?? lookup.referenceTo[0] ?? '');
         const ext = parent?.byName.get(column.slice(dot + 1).toLowerCase());
         if (!ext || !(ext.externalId || ext.idLookup))
             return `InvalidBatch : Field name not found : ${column}`;

@@ -14,6 +14,11 @@ export async function main(argv: string[]): Promise<void> {
         .option('--faults <file>', 'JSON file with faults to inject')
         .option('--api-limit <n>', 'DailyApiRequests Max')
         .option('--seed <n>', 'seed for the fault generator', '1')
+        .option(
+            '--user <user>',
+            "whose token is printed: 'admin' (System Administrator) or 'integration' (FSE_Sync_Integration, the sync worker's user)",
+            'admin'
+        )
         .parse(argv);
     const o = program.opts();
     const emu = await startOrgEmulator({
@@ -21,7 +26,8 @@ export async function main(argv: string[]): Promise<void> {
         metadataDir: o.metadata,
         faults: o.faults ? JSON.parse(readFileSync(o.faults, 'utf8')) : undefined,
         apiLimit: o.apiLimit ? Number(o.apiLimit) : undefined,
-        seed: Number(o.seed)
+        seed: Number(o.seed),
+        user: String(o.user)
     });
     process.stdout.write(
         JSON.stringify({ instanceUrl: emu.instanceUrl, accessToken: emu.accessToken }) + '\n'

@@ -1,5 +1,8 @@
-// describeGlobal / describeSObject bodies built from the schema.
-import type { FieldDef, ObjectDef, Schema } from './schema.ts';
+// describeGlobal / describeSObject bodies built from the schema, as one user sees it: only the
+// objects the user can read, only the fields field-level security lets them read, and
+// createable/updateable as their permissions allow (permissions.ts).
+import { permissionable } from './permissions.ts';
+import type { FieldDef, ObjectDef } from './schema.ts';
 
 function objectFlags(o: ObjectDef, version: string) {
     const base = `/services/data/v${version}/sobjects/${o.name}`;
@@ -28,11 +31,11 @@ function objectFlags(o: ObjectDef, version: string) {
     };
 }
 
-export function describeGlobal(schema: Schema, version: string) {
+export function describeGlobal(objects: readonly ObjectDef[], version: string) {
     return {
         encoding: 'UTF-8',
         maxBatchSize: 200,
-        sobjects: [...schema.objects.values()]
+        sobjects: [...objects]
             .sort((a, b) => a.name.localeCompare(b.name))
             .map((o) => objectFlags(o, version))
     };
@@ -50,7 +53,7 @@ const SOAP: Record<string, string> = {
     datetime: 'xsd:dateTime'
 };
 
-function describeField(f: FieldDef) {
+function describeField(o: ObjectDef, f: FieldDef, editable: boolean) {
     const text = [
         'string',
         'textarea',
@@ -68,7 +71,7 @@ function describeField(f: FieldDef) {
         byteLength: text ? f.length * 3 : 0,
         calculated: f.calculated,
         caseSensitive: f.caseSensitive,
-        createable: f.createable,
+        createable: f.createable && editable,
         custom: f.custom,
         defaultValue: f.type === 'boolean' ? Boolean(f.defaultValue) : null,
         defaultedOnCreate: f.defaultedOnCreate,
@@ -91,7 +94,7 @@ function describeField(f: FieldDef) {
         name: f.name,
         nameField: f.name === 'Name',
         nillable: f.nillable,
-        permissionable: f.custom && f.nillable,
+        permissionable: permissionable(o, f),
         picklistValues: f.picklistValues.map((p) => ({
             active: p.active,
             defaultValue: p.defaultValue,
@@ -108,12 +111,16 @@ function describeField(f: FieldDef) {
         sortable: f.type !== 'textarea' && f.type !== 'multipicklist',
         type: f.type,
         unique: f.unique,
-        updateable: f.updateable,
+        updateable: f.updateable && editable,
         cascadeDelete: f.cascadeDelete
     };
 }
 
-export function describeSObject(o: ObjectDef, version: string) {
+export function describeSObject(
+    o: ObjectDef,
+    version: string,
+    editable: (f: FieldDef) => boolean = () => true
+) {
     return {
         ...objectFlags(o, version),
         childRelationships: o.childRelationships.map((c) => ({
@@ -124,7 +131,7 @@ export function describeSObject(o: ObjectDef, version: string) {
             relationshipName: c.relationshipName,
             restrictedDelete: false
         })),
-        fields: o.fields.map(describeField),
+        fields: o.fields.map((f) => describeField(o, f, editable(f))),
         recordTypeInfos: [],
         supportedScopes: [{ label: 'All', name: 'everything' }]
     };

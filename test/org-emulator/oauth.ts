@@ -8,18 +8,18 @@ function oauthError(status: number, error: string, description: string): Respons
     return { status, body: { error, error_description: description } };
 }
 
-function tokenResponse(org: Org, withRefresh: boolean): Response {
-    const token = org.issueToken();
+function tokenResponse(org: Org, withRefresh: boolean, userId = org.defaultUserId): Response {
+    const token = org.issueToken(userId);
     const body: Record<string, unknown> = {
         access_token: token,
         instance_url: org.instanceUrl,
-        id: `${org.instanceUrl}/id/${org.store.orgId}/${org.store.userId}`,
+        id: `${org.instanceUrl}/id/${org.store.orgId}/${userId}`,
         token_type: 'Bearer',
         issued_at: String(Date.now()),
         signature: Buffer.from(token.slice(-16)).toString('base64'),
         scope: 'api refresh_token'
     };
-    if (withRefresh) body.refresh_token = org.issueRefreshToken();
+    if (withRefresh) body.refresh_token = org.issueRefreshToken(userId);
     return { status: 200, body };
 }
 
@@ -58,23 +58,27 @@ export function oauth(
                     return oauthError(400, 'invalid_client', 'invalid client credentials');
                 return tokenResponse(org, false);
             case 'password': {
-                // only the integration user exists; a password set in the options must match
-                const users = org.store.table('User');
-                const username = users.get(0, users.obj.byName.get('username')!) as string;
+                // any user of the org; a password set in the options must match
                 const password = form.get('password') ?? '';
+                let userId: string;
+                try {
+                    userId = org.userIdOf(form.get('username') ?? '');
+                } catch {
+                    return oauthError(400, 'invalid_grant', 'authentication failure');
+                }
                 if (
-                    (form.get('username') ?? '').toLowerCase() !== username.toLowerCase() ||
                     !password ||
                     (org.options.password !== undefined && password !== org.options.password)
                 )
                     return oauthError(400, 'invalid_grant', 'authentication failure');
-                return tokenResponse(org, false);
+                return tokenResponse(org, false, userId);
             }
             case 'refresh_token': {
                 const rt = form.get('refresh_token') ?? '';
-                if (!org.refreshTokens.has(rt))
+                const userId = org.refreshTokens.get(rt);
+                if (!userId)
                     return oauthError(400, 'invalid_grant', 'expired access/refresh token');
-                return tokenResponse(org, false);
+                return tokenResponse(org, false, userId);
             }
             case 'urn:ietf:params:oauth:grant-type:jwt-bearer': {
                 const parts = (form.get('assertion') ?? '').split('.');
@@ -83,7 +87,15 @@ export function oauth(
                     return oauthError(400, 'invalid_grant', 'invalid assertion');
                 if (typeof claims.exp === 'number' && claims.exp * 1000 < Date.now())
                     return oauthError(400, 'invalid_grant', 'expired authorization code');
-                return tokenResponse(org, false);
+                // the subject is the username; one the org does not know logs in as the
+                // default user (the emulator checks no signature)
+                let userId = org.defaultUserId;
+                try {
+                    userId = org.userIdOf(String(claims.sub));
+                } catch {
+                    /* the default user */
+                }
+                return tokenResponse(org, false, userId);
             }
             case 'authorization_code':
                 return tokenResponse(org, true);
@@ -99,22 +111,24 @@ export function oauth(
                 raw: 'Bad_OAuth_Token',
                 headers: { 'Content-Type': 'text/plain' }
             };
+        const userId = org.userOfToken(token);
         const users = org.store.table('User');
         const by = users.obj.byName;
-        const username = users.get(0, by.get('username')!) as string;
+        const row = users.rowOf(userId);
+        const get = (name: string) => users.get(row, by.get(name.toLowerCase())!);
         return {
             status: 200,
             body: {
-                sub: `${org.instanceUrl}/id/${org.store.orgId}/${org.store.userId}`,
-                user_id: org.store.userId,
+                sub: `${org.instanceUrl}/id/${org.store.orgId}/${userId}`,
+                user_id: userId,
                 organization_id: org.store.orgId,
-                preferred_username: username,
-                nickname: 'sync',
-                name: 'Sync Integration',
-                email: users.get(0, by.get('email')!),
+                preferred_username: get('Username'),
+                nickname: get('Alias'),
+                name: [get('FirstName'), get('LastName')].filter(Boolean).join(' '),
+                email: get('Email'),
                 email_verified: true,
-                given_name: 'Sync',
-                family_name: 'Integration',
+                given_name: get('FirstName'),
+                family_name: get('LastName'),
                 zoneinfo: 'Europe/Rome',
                 locale: 'it_IT',
                 language: 'it',
@@ -168,10 +182,11 @@ export function identity(
     if (!org.tokens.has(token))
         return { status: 403, raw: 'Bad_OAuth_Token', headers: { 'Content-Type': 'text/plain' } };
     const [, , orgPart, userPart, extra] = path.split('/');
+    const userId = org.userOfToken(token);
     if (
         extra !== undefined ||
         normaliseId(orgPart ?? '') !== org.store.orgId ||
-        normaliseId(userPart ?? '') !== org.store.userId
+        normaliseId(userPart ?? '') !== userId
     )
         return {
             status: 404,
@@ -179,7 +194,8 @@ export function identity(
         };
     const users = org.store.table('User');
     const by = users.obj.byName;
-    const get = (name: string) => users.get(0, by.get(name.toLowerCase())!);
+    const row = users.rowOf(userId);
+    const get = (name: string) => users.get(row, by.get(name.toLowerCase())!);
     const requested = query.get('version');
     const version =
         requested === 'latest'
@@ -193,9 +209,9 @@ export function identity(
     return {
         status: 200,
         body: {
-            id: `${i}/id/${org.store.orgId}/${org.store.userId}`,
+            id: `${i}/id/${org.store.orgId}/${userId}`,
             asserted_user: true,
-            user_id: org.store.userId,
+            user_id: userId,
             organization_id: org.store.orgId,
             username: get('Username'),
             nick_name: get('Alias'),
@@ -229,7 +245,7 @@ export function identity(
                 recent: `${i}/services/data/v${version}/recent/`,
                 tooling_soap: `${i}/services/Soap/T/${version}/${org15}`,
                 tooling_rest: `${i}/services/data/v${version}/tooling/`,
-                profile: `${i}/${org.store.userId}`,
+                profile: `${i}/${userId}`,
                 feeds: `${i}/services/data/v${version}/chatter/feeds`,
                 groups: `${i}/services/data/v${version}/chatter/groups`,
                 users: `${i}/services/data/v${version}/chatter/users`,

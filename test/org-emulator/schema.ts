@@ -56,6 +56,9 @@ export interface FieldDef {
     childRelationshipName?: string;
     /** a Rich Text Area (`Html`): describe says htmlFormatted, the org sanitises what it stores */
     htmlFormatted: boolean;
+    /** master-detail: read access to the master is enough to create or edit the detail
+     *  (CustomField `writeRequiresMasterRead`); otherwise edit access is needed */
+    writeRequiresMasterRead?: boolean;
 }
 
 export interface ObjectDef {
@@ -85,6 +88,9 @@ export interface ObjectDef {
     metadata?: boolean;
     /** the field whose value names a row in its `attributes.url` instead of the Id */
     urlField?: string;
+    /** custom objects: the organization-wide default of force-app's `<sharingModel>`
+     *  (standard objects take theirs from permissions.ts) */
+    sharingModel?: string;
 }
 
 export interface Schema {
@@ -469,11 +475,13 @@ function standardObjects(): StdObject[] {
             ]
         },
         {
+            // owned: the Object Reference lists OwnerId (Group, User) and a
+            // DataUsePurposeOwnerSharingRule object, so records have an owner and sharing
             name: 'DataUsePurpose',
             keyPrefix: '0ZW',
             label: 'Data Use Purpose',
             plural: 'Data Use Purposes',
-            owned: false,
+            owned: true,
             fields: [
                 field('Name', 'string', { nillable: false, length: 255 }),
                 field('Description', 'textarea', { length: 1000 }),
@@ -703,6 +711,7 @@ export interface CustomFieldXml {
     deleteConstraint?: string;
     reparentableMasterDetail?: string;
     relationshipName?: string;
+    writeRequiresMasterRead?: string;
 }
 
 /** The parts of a CustomObject document that the emulator reads. */
@@ -845,6 +854,7 @@ export function customField(doc: CustomFieldXml, root: string): FieldDef | null 
             });
             if (doc.relationshipName)
                 f.childRelationshipName = `${String(doc.relationshipName)}__r`;
+            if (md) f.writeRequiresMasterRead = asBool(doc.writeRequiresMasterRead);
             return f;
         }
         default:
@@ -923,6 +933,7 @@ export function loadSchema(metadataDir: string | undefined): Schema {
                     true,
                     auto ? String(nameField.displayFormat ?? '{0}') : undefined
                 );
+                if (doc.sharingModel) obj.sharingModel = String(doc.sharingModel);
                 objects.set(dir.toLowerCase(), obj);
             }
             const fieldsDir = join(objectsDir, dir, 'fields');

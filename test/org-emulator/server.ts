@@ -7,7 +7,15 @@ import { BulkJobs, uploadTooLarge } from './bulk2.ts';
 import { basicInfo, describeGlobal, describeSObject } from './describe.ts';
 import { FaultState, type Faults } from './faults.ts';
 import { makeId, normaliseId } from './ids.ts';
-import { loadSchema, type FieldDef, type ObjectDef, type Schema } from './schema.ts';
+import {
+    loadPermissionSets,
+    STANDARD_SHARING,
+    UserAccess,
+    type PermissionSetDef,
+    type SharingModel,
+    type UserSpec
+} from './permissions.ts';
+import { loadSchema, type ObjectDef, type Schema } from './schema.ts';
 import { BulkV1Jobs, type AsyncFormat, asyncError } from './bulk1.ts';
 import {
     compileQuery,
@@ -21,6 +29,7 @@ import {
 import { Store } from './store.ts';
 import { authFailure, EventBus, loadEventDefs } from './streaming.ts';
 import { ApiError, dml, type DmlItem, type Operation, type WriteContext } from './validate.ts';
+import { ValidationRules } from './validation-rules.ts';
 
 export interface EmulatorOptions {
     port?: number;
@@ -39,6 +48,16 @@ export interface EmulatorOptions {
     bulkUploadLimitBytes?: number;
     /** Bulk API 1.0 query results are split into files of at most this size (default 1 GB) */
     bulkV1ResultMaxBytes?: number;
+    /**
+     * Whose `accessToken` it is (and who client-credentials and unknown JWT subjects log in
+     * as): 'admin' (default, a System Administrator), 'integration' (FSE_Sync_Integration on a
+     * Minimum Access profile, the sync worker's user) or the username of a user in `users`.
+     */
+    user?: string;
+    /** more users, created at start (each also gets a token: `tokenFor(username)`) */
+    users?: UserSpec[];
+    /** organization-wide defaults overriding those of permissions.ts (by object API name) */
+    sharing?: Record<string, SharingModel>;
 }
 
 export const API_VERSIONS = Array.from({ length: 64 - 31 + 1 }, (_, i) => `${31 + i}.0`);
@@ -58,6 +77,8 @@ export interface Request {
     headers: http.IncomingHttpHeaders;
     body: Buffer;
     version: string;
+    /** the user the request's token belongs to */
+    userId: string;
 }
 
 const json = (status: number, body?: unknown, headers?: Record<string, string>): Response => ({
@@ -114,8 +135,20 @@ export class Org {
     readonly options: EmulatorOptions;
     apiLimit: number;
     apiUsed = 0;
-    readonly tokens = new Map<string, { calls: number; refresh?: string }>();
-    readonly refreshTokens = new Set<string>();
+    /** access token -> the calls made with it and whose it is */
+    readonly tokens = new Map<string, { calls: number; userId: string }>();
+    /** refresh token -> whose it is */
+    readonly refreshTokens = new Map<string, string>();
+    /** the permission sets of the metadata folder (permissions.ts) */
+    readonly permissionSets: Map<string, PermissionSetDef>;
+    readonly rules: ValidationRules;
+    /** organization-wide defaults of the standard objects (custom ones: their metadata) */
+    readonly sharing: Record<string, SharingModel>;
+    /** fields hidden from every user (faults.hiddenFields), lower-case `object.field` */
+    private readonly hidden = new Set<string>();
+    private readonly accessByUser = new Map<string, UserAccess>();
+    /** the user of `accessToken` */
+    readonly defaultUserId: string;
     accessToken: string;
     private cursors = new Map<string, Cursor>();
     private cursorSeq = 0;
@@ -133,7 +166,12 @@ export class Org {
         this.options = options;
         this.bulkUploadLimit = options.bulkUploadLimitBytes ?? 150 * 1024 * 1024;
         this.schema = loadSchema(options.metadataDir ?? 'force-app');
+        this.permissionSets = loadPermissionSets(options.metadataDir ?? 'force-app');
+        this.rules = new ValidationRules(options.metadataDir ?? 'force-app');
+        this.sharing = { ...STANDARD_SHARING, ...(options.sharing ?? {}) };
         this.store = new Store(this.schema);
+        for (const spec of options.users ?? []) this.createUser(spec);
+        this.defaultUserId = this.userIdOf(options.user ?? 'admin');
         this.faults = new FaultState(options.faults ?? {}, options.seed ?? 1);
         this.faults.onChange = (faults) => this.hideFields(faults.hiddenFields ?? []);
         this.apiLimit = options.apiLimit ?? 105000;
@@ -152,35 +190,84 @@ export class Org {
         this.hideFields(options.faults?.hiddenFields ?? []);
     }
 
-    /** fields hidden by field-level security (faults.hiddenFields), to restore them */
-    private hidden: Array<{ obj: ObjectDef; field: FieldDef; at: number }> = [];
-
     /**
-     * Field-level security as the API applies it to the integration user: a field without Read
-     * access is absent — not in describe, "No such column" in SOQL and REST writes, "Field name
-     * not found" in a Bulk API 2.0 upload (../shared/docs/salesforce-api.md, "an invisible
-     * field in a Bulk upload fails the whole job"). Stored values are kept (the column stays).
+     * Fields no user can read (faults.hiddenFields), on top of the permission sets: a permission
+     * set of the org that differs from force-app's. Field-level security as the API applies it:
+     * the field is absent from describe, "No such column" in SOQL and REST writes, "Field name
+     * not found" in a Bulk API 2.0 upload (../shared/docs/salesforce-api.md, "an invisible field
+     * in a Bulk upload fails the whole job"). Stored values are kept.
      */
     hideFields(names: readonly string[]): void {
-        for (const h of this.hidden.reverse()) {
-            h.obj.fields.splice(h.at, 0, h.field);
-            h.obj.byName.set(h.field.name.toLowerCase(), h.field);
-            if (h.field.relationshipName)
-                h.obj.byRelationship.set(h.field.relationshipName.toLowerCase(), h.field);
-        }
-        this.hidden = [];
+        this.hidden.clear();
         for (const name of names) {
             const [objectName, fieldName] = name.split('.');
             const obj = this.schema.get(objectName ?? '');
             const field = obj?.byName.get((fieldName ?? '').toLowerCase());
             if (!obj || !field) throw new Error(`hiddenFields: unknown field ${name}`);
-            const at = obj.fields.indexOf(field);
-            obj.fields.splice(at, 1);
-            obj.byName.delete(field.name.toLowerCase());
-            if (field.relationshipName)
-                obj.byRelationship.delete(field.relationshipName.toLowerCase());
-            this.hidden.push({ obj, field, at });
+            this.hidden.add(`${obj.name}.${field.name}`.toLowerCase());
         }
+        this.accessByUser.clear();
+    }
+
+    // ---- users ---------------------------------------------------------------------------------
+
+    /** A user's id from 'admin', 'integration', a username or an id. */
+    userIdOf(who: string): string {
+        if (who === 'integration') return this.store.userIdAt(0);
+        if (who === 'admin') return this.store.userIdAt(1);
+        const id18 = normaliseId(who);
+        if (id18?.startsWith('005') && this.userIndex(id18) >= 0) return id18;
+        const i = this.store.users.findIndex((u) => u.username.toLowerCase() === who.toLowerCase());
+        if (i < 0) throw new Error(`no user ${who} in the emulated org`);
+        return this.store.userIdAt(i);
+    }
+
+    private userIndex(userId: string): number {
+        const i = this.store.users.findIndex((_u, n) => this.store.userIdAt(n) === userId);
+        return i;
+    }
+
+    userSpec(userId: string): UserSpec {
+        const i = this.userIndex(userId);
+        if (i < 0) throw new Error(`no user ${userId} in the emulated org`);
+        return this.store.users[i];
+    }
+
+    /** Adds a user; its permission sets must exist in the metadata folder. */
+    createUser(spec: UserSpec): string {
+        for (const name of spec.permissionSets ?? [])
+            if (!this.permissionSets.has(name))
+                throw new Error(`no permission set ${name} in the metadata folder`);
+        return this.store.addUser(spec);
+    }
+
+    /** What the user may do (cached; rebuilt when hiddenFields change). */
+    accessOf(userId: string): UserAccess {
+        let access = this.accessByUser.get(userId);
+        if (!access) {
+            const spec = this.userSpec(userId);
+            // (a metadata folder without FSE_Sync_Integration leaves the built-in integration
+            // user with the Minimum Access profile alone; createUser checks the names it gets)
+            const sets = (spec.permissionSets ?? [])
+                .map((name) => this.permissionSets.get(name))
+                .filter((set): set is PermissionSetDef => set !== undefined);
+            access = new UserAccess(userId, spec, sets, this.schema, this.hidden, this.sharing);
+            this.accessByUser.set(userId, access);
+        }
+        return access;
+    }
+
+    /** The object as the user sees it, or the REST answer for an object that does not exist. */
+    viewOf(userId: string, name: string): ObjectDef {
+        const obj = this.accessOf(userId).schemaView.get(name);
+        if (!obj) throw invalidTypeRest(name);
+        return obj;
+    }
+
+    /** What a query of this user sees: the user's schema and record access. */
+    queryAccess(userId: string) {
+        const access = this.accessOf(userId);
+        return { schema: access.schemaView, rows: access.rows(this.store) };
     }
 
     private jobNumber = 0;
@@ -190,24 +277,35 @@ export class Org {
         return ++this.jobNumber;
     }
 
-    issueToken(): string {
+    issueToken(userId: string = this.defaultUserId): string {
         const token = `${this.store.orgId.slice(0, 15)}!AQ${randomBytes(24).toString('base64url')}`;
-        this.tokens.set(token, { calls: 0 });
+        this.tokens.set(token, { calls: 0, userId });
         return token;
     }
 
-    issueRefreshToken(): string {
+    issueRefreshToken(userId: string = this.defaultUserId): string {
         const t = `5Aep861${randomBytes(32).toString('base64url')}`;
-        this.refreshTokens.add(t);
+        this.refreshTokens.set(t, userId);
         return t;
     }
 
-    writeContext(): WriteContext {
+    /** The user a token belongs to (the default user for an unknown token). */
+    userOfToken(token: string): string {
+        return this.tokens.get(token)?.userId ?? this.defaultUserId;
+    }
+
+    writeContext(userId: string, systemMode = false): WriteContext {
+        const access = this.accessOf(userId);
         return {
             store: this.store,
             now: Date.now(),
             lockFault: this.faults.lockFault(),
-            parentLock: this.faults.parentLockFault()
+            parentLock: this.faults.parentLockFault(),
+            userId,
+            access,
+            rows: access.rows(this.store),
+            systemMode,
+            rules: this.rules
         };
     }
 
@@ -298,19 +396,35 @@ export class Org {
         return body;
     }
 
+    /**
+     * A query answers what the user can see: objects without Read are INVALID_TYPE, fields
+     * without read access INVALID_FIELD "No such column", and records the user cannot see are
+     * simply not there (../shared/docs/salesforce-api.md: "queries just return fewer rows, no
+     * error"; Salesforce Help, "Field Permissions": FLS applies to the APIs).
+     */
     query(req: Request, all: boolean): Response {
         const soql = req.query.get('q');
         if (!soql) throw new ApiError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
-        const q = compileQuery(this.store, soql, all);
+        const access = this.queryAccess(req.userId);
+        const q = compileQuery(this.store, soql, all, access);
         if (req.query.get('columns') === 'true') return json(200, this.columnMetadata(q));
         if (q.countOnly)
-            return json(200, { totalSize: this.countAll(soql, all), done: true, records: [] });
+            return json(200, {
+                totalSize: this.countAll(soql, all, req.userId),
+                done: true,
+                records: []
+            });
         return json(200, this.queryPage(q, req.version, 0));
     }
 
-    private countAll(soql: string, all: boolean): number {
+    private countAll(soql: string, all: boolean, userId: string): number {
         // COUNT() ignores LIMIT only when none is given; compileQuery already applied both
-        const q = compileQuery(this.store, soql.replace(/\bCOUNT\s*\(\s*\)/i, 'Id'), all);
+        const q = compileQuery(
+            this.store,
+            soql.replace(/\bCOUNT\s*\(\s*\)/i, 'Id'),
+            all,
+            this.queryAccess(userId)
+        );
         return q.totalSize;
     }
 
@@ -388,7 +502,7 @@ export class Org {
         if (!soql) throw new ApiError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
         const from = /\bFROM\s+(\w+)/i.exec(soql)?.[1] ?? '';
         if (!this.schema.get(from)?.metadata) throw invalidType(from);
-        const q = compileQuery(this.store, soql, false);
+        const q = compileQuery(this.store, soql, false, this.queryAccess(req.userId));
         if (q.countOnly) return json(200, { totalSize: q.totalSize, done: true, records: [] });
         const page = this.queryPage(q, req.version, 0);
         return json(200, { size: page.totalSize, ...page, entityTypeName: q.obj.name });
@@ -432,17 +546,22 @@ export class Org {
         return rec;
     }
 
-    runDml(op: Operation, items: DmlItem[], allOrNone: boolean, extField?: string) {
-        const results = dml(this.writeContext(), op, items, { mode: 'json', allOrNone, extField });
+    runDml(userId: string, op: Operation, items: DmlItem[], allOrNone: boolean, extField?: string) {
+        const results = dml(this.writeContext(userId), op, items, {
+            mode: 'json',
+            allOrNone,
+            extField
+        });
         this.countWrites(items, results);
         return results;
     }
 
     sobjects(req: Request, parts: string[]): Response {
         const v = req.version;
+        const access = this.accessOf(req.userId);
         if (parts.length === 0) {
             if (req.method !== 'GET') throw methodNotAllowed(req);
-            return json(200, describeGlobal(this.schema, v));
+            return json(200, describeGlobal(access.schemaView.objects(), v));
         }
         const event = this.events.def(parts[0]);
         if (event) {
@@ -454,13 +573,13 @@ export class Org {
                 return json(200, { objectDescribe: { name: event.name, createable: true } });
             throw methodNotAllowed(req);
         }
-        const obj = this.schema.get(parts[0]);
-        if (!obj) throw invalidTypeRest(parts[0]);
+        const obj = this.viewOf(req.userId, parts[0]);
+        const rows = access.rows(this.store);
         if (parts.length === 1) {
             if (req.method === 'GET') return json(200, basicInfo(obj, v));
             if (req.method === 'POST') {
                 const body = parseJson(req);
-                const [r] = this.runDml('insert', [{ obj, input: body }], true);
+                const [r] = this.runDml(req.userId, 'insert', [{ obj, input: body }], true);
                 if (!r.success)
                     return json(
                         400,
@@ -475,7 +594,10 @@ export class Org {
             throw methodNotAllowed(req);
         }
         if (parts.length === 2 && parts[1] === 'describe')
-            return json(200, describeSObject(obj, v));
+            return json(
+                200,
+                describeSObject(obj, v, (f) => access.canEditField(obj, f))
+            );
         if (parts.length === 2) {
             const loc = this.store.locate(parts[1]);
             const table = this.store.table(obj);
@@ -494,7 +616,10 @@ export class Org {
             if (!loc || loc.table !== table)
                 throw new ApiError(404, 'NOT_FOUND', 'The requested resource does not exist');
             if (req.method === 'GET') {
-                if (!table.isLive(loc.row))
+                // REST API Developer Guide, "Status Codes and Error Responses": 404 "The
+                // requested resource couldn't be found. Check the URI for errors, and verify
+                // that there are no sharing issues."
+                if (!table.isLive(loc.row) || !rows.canRead(table, loc.row))
                     throw new ApiError(404, 'NOT_FOUND', 'The requested resource does not exist');
                 return json(
                     200,
@@ -503,12 +628,22 @@ export class Org {
             }
             if (req.method === 'PATCH') {
                 const body = parseJson(req);
-                const [r] = this.runDml('update', [{ obj, input: { ...body, Id: loc.id } }], true);
+                const [r] = this.runDml(
+                    req.userId,
+                    'update',
+                    [{ obj, input: { ...body, Id: loc.id } }],
+                    true
+                );
                 if (!r.success) return errorsResponse(r.errors);
                 return { status: 204 };
             }
             if (req.method === 'DELETE') {
-                const [r] = this.runDml('delete', [{ obj, input: { Id: loc.id } }], true);
+                const [r] = this.runDml(
+                    req.userId,
+                    'delete',
+                    [{ obj, input: { Id: loc.id } }],
+                    true
+                );
                 if (!r.success) return errorsResponse(r.errors, 404);
                 return { status: 204 };
             }
@@ -526,7 +661,7 @@ export class Org {
             }
             const value = decodeURIComponent(parts[2]);
             const table = this.store.table(obj);
-            const rows =
+            const matches = (
                 ext.type === 'id'
                     ? (() => {
                           const loc = this.store.locate(value);
@@ -534,30 +669,36 @@ export class Org {
                               ? [loc.row]
                               : [];
                       })()
-                    : table.lookup(ext, value);
+                    : table.lookup(ext, value)
+            ).filter((r) => rows.canRead(table, r));
             if (req.method === 'GET' || req.method === 'DELETE') {
-                if (rows.length === 0)
+                if (matches.length === 0)
                     throw new ApiError(404, 'NOT_FOUND', 'The requested resource does not exist');
-                if (rows.length > 1)
+                if (matches.length > 1)
                     return json(
                         300,
-                        rows.map(
+                        matches.map(
                             (r) => `/services/data/v${v}/sobjects/${obj.name}/${table.idOf(r)}`
                         )
                     );
                 if (req.method === 'GET')
                     return json(
                         200,
-                        this.recordBody(obj, rows[0], v, req.query.get('fields')?.split(','))
+                        this.recordBody(obj, matches[0], v, req.query.get('fields')?.split(','))
                     );
-                this.runDml('delete', [{ obj, input: { Id: table.idOf(rows[0]) } }], true);
+                this.runDml(
+                    req.userId,
+                    'delete',
+                    [{ obj, input: { Id: table.idOf(matches[0]) } }],
+                    true
+                );
                 return { status: 204 };
             }
             if (req.method === 'PATCH' || req.method === 'POST') {
-                if (rows.length > 1)
+                if (matches.length > 1)
                     return json(
                         300,
-                        rows.map(
+                        matches.map(
                             (r) => `/services/data/v${v}/sobjects/${obj.name}/${table.idOf(r)}`
                         )
                     );
@@ -572,6 +713,7 @@ export class Org {
                     }
                 }
                 const [r] = this.runDml(
+                    req.userId,
                     'upsert',
                     [{ obj, input: { ...body, [ext.name]: value } }],
                     true,
@@ -600,7 +742,10 @@ export class Org {
                     obj: this.schema.byPrefix.get(id.slice(0, 3)) ?? this.schema.get('Account')!,
                     input: { Id: id }
                 }));
-                return json(200, this.runDml('delete', items, allOrNone).map(resultBody));
+                return json(
+                    200,
+                    this.runDml(req.userId, 'delete', items, allOrNone).map(resultBody)
+                );
             }
             if (req.method === 'GET') return this.collectionRetrieve(req, parts);
             const body = parseJson(req);
@@ -616,9 +761,7 @@ export class Org {
                         'INVALID_FIELD',
                         'When using composite sobject collection, sobject type must be specified in attributes'
                     );
-                const obj = this.schema.get(type);
-                if (!obj) throw invalidTypeRest(type);
-                return { obj, input: rec };
+                return { obj: this.viewOf(req.userId, type), input: rec };
             });
             const op: Operation =
                 req.method === 'POST'
@@ -628,12 +771,14 @@ export class Org {
                       : (() => {
                             throw methodNotAllowed(req);
                         })();
-            return json(200, this.runDml(op, items, Boolean(body.allOrNone)).map(resultBody));
+            return json(
+                200,
+                this.runDml(req.userId, op, items, Boolean(body.allOrNone)).map(resultBody)
+            );
         }
         if (parts.length === 1 && req.method === 'GET') return this.collectionRetrieve(req, parts);
         if (parts.length === 2 && req.method === 'PATCH') {
-            const obj = this.schema.get(parts[0]);
-            if (!obj) throw invalidTypeRest(parts[0]);
+            const obj = this.viewOf(req.userId, parts[0]);
             const body = parseJson(req);
             const records = (body.records ?? []) as CollectionRecord[];
             if (records.length > 200) throw tooMany();
@@ -649,22 +794,29 @@ export class Org {
             });
             return json(
                 200,
-                this.runDml('upsert', items, Boolean(body.allOrNone), parts[1]).map(resultBody)
+                this.runDml(req.userId, 'upsert', items, Boolean(body.allOrNone), parts[1]).map(
+                    resultBody
+                )
             );
         }
         throw notFound();
     }
 
     private collectionRetrieve(req: Request, parts: string[]): Response {
-        const obj = this.object(parts[0] ?? '');
+        const obj = this.accessOf(req.userId).schemaView.get(parts[0] ?? '');
+        if (!obj) throw new ApiError(404, 'NOT_FOUND', 'The requested resource does not exist');
         const ids = (req.query.get('ids') ?? '').split(',').filter(Boolean);
         const fields = (req.query.get('fields') ?? 'Id').split(',');
         const table = this.store.table(obj);
+        const rows = this.accessOf(req.userId).rows(this.store);
         return json(
             200,
             ids.map((id) => {
                 const loc = this.store.locate(id);
-                return loc && loc.table === table && table.isLive(loc.row)
+                return loc &&
+                    loc.table === table &&
+                    table.isLive(loc.row) &&
+                    rows.canRead(table, loc.row)
                     ? this.recordBody(obj, loc.row, req.version, fields)
                     : null;
             })
@@ -994,7 +1146,8 @@ export async function handle(
                     query: url.searchParams,
                     headers: req.headers,
                     body,
-                    version: async[1]
+                    version: async[1],
+                    userId: org.userOfToken(token)
                 };
                 org.bytesSent += sendSized(res, org.bulkV1.route(r, parts));
             } catch (e) {
@@ -1053,7 +1206,8 @@ export async function handle(
             query: url.searchParams,
             headers: req.headers,
             body,
-            version
+            version,
+            userId: org.userOfToken(token)
         };
         const response = await route(org, r, rest);
         if (org.faults.loseReply(method, m[2] ?? '')) {
@@ -1095,7 +1249,7 @@ async function route(org: Org, req: Request, rest: string[]): Promise<Response> 
             limits: `${base}/limits`,
             composite: `${base}/composite`,
             jobs: `${base}/jobs`,
-            identity: `${org.instanceUrl}/id/${org.store.orgId}/${org.store.userId}`
+            identity: `${org.instanceUrl}/id/${org.store.orgId}/${req.userId}`
         });
     }
     switch (rest[0]) {

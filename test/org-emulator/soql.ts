@@ -11,7 +11,8 @@ import {
     type Subquery
 } from '@jetstreamapp/soql-parser-js';
 import { normaliseId } from './ids.ts';
-import type { FieldDef, ObjectDef } from './schema.ts';
+import type { RowAccess } from './permissions.ts';
+import type { FieldDef, ObjectDef, Schema } from './schema.ts';
 import type { Store, Table, Value } from './store.ts';
 import { ApiError, parseDate, parseDateTime } from './validate.ts';
 
@@ -35,9 +36,26 @@ export interface AggregateColumn {
     raw: string;
 }
 
+/**
+ * What a query of one user sees (permissions.ts): the user's schema (objects they can read,
+ * fields they can read) and their record access. Without it a query sees everything.
+ */
+export interface QueryAccess {
+    schema: Pick<Schema, 'get'>;
+    rows: RowAccess;
+}
+
+/** Resolves names in one query: the user's schema, and whether a row is visible. */
+interface Scope {
+    schema: Pick<Schema, 'get'>;
+    canRead?: (table: Table, row: number) => boolean;
+}
+
 export interface CompiledQuery {
     obj: ObjectDef;
     table: Table;
+    /** the records of parents the query may show (relationship paths): null when invisible */
+    canRead?: (table: Table, row: number) => boolean;
     columns: Column[];
     countOnly: boolean;
     rows: number[];
@@ -69,7 +87,7 @@ export function invalidType(name: string): ApiError {
 }
 
 /** Resolves `Account.Owner.Name` from `obj`; polymorphic hops use their first target. */
-function resolvePath(store: Store, soql: string, obj: ObjectDef, path: string): Column {
+function resolvePath(scope: Scope, soql: string, obj: ObjectDef, path: string): Column {
     const parts = path.split('.');
     const hops: FieldDef[] = [];
     let cur = obj;
@@ -83,11 +101,9 @@ function resolvePath(store: Store, soql: string, obj: ObjectDef, path: string): 
     for (let i = 0; i < parts.length - 1; i++) {
         const rel = cur.byRelationship.get(parts[i].toLowerCase());
         if (!rel) throw noSuchColumn(soql, parts.slice(i).join('.'), cur);
-        const next = store.schema.get(rel.referenceTo[0] ?? '');
-        if (!next)
-            throw malformed(
-                `relationship ${parts[i]} points to an object the emulator does not hold`
-            );
+        const next = scope.schema.get(rel.referenceTo[0] ?? '');
+        // an object the user cannot read is no relationship of theirs
+        if (!next) throw noSuchColumn(soql, parts.slice(i).join('.'), cur);
         hops.push(rel);
         cur = next;
     }
@@ -96,15 +112,22 @@ function resolvePath(store: Store, soql: string, obj: ObjectDef, path: string): 
     return { path, hops, field };
 }
 
-/** Reads a column's value for a row, following lookups (by id prefix for polymorphic ones). */
-export function readPath(store: Store, table: Table, row: number, col: Column): Value {
+/** Reads a column's value for a row, following lookups (by id prefix for polymorphic ones);
+ *  a parent the user cannot see reads as null. */
+export function readPath(
+    store: Store,
+    table: Table,
+    row: number,
+    col: Column,
+    canRead?: (table: Table, row: number) => boolean
+): Value {
     let t = table;
     let r = row;
     for (const hop of col.hops) {
         const id = t.get(r, hop) as string | null;
         if (!id) return null;
         const loc = store.locate(id);
-        if (!loc) return null;
+        if (!loc || (canRead && !canRead(loc.table, loc.row))) return null;
         t = loc.table;
         r = loc.row;
     }
@@ -284,6 +307,7 @@ function normaliseForField(f: FieldDef, v: Value): Value {
 
 function compileCondition(
     store: Store,
+    scope: Scope,
     soql: string,
     obj: ObjectDef,
     cond: WhereCondition
@@ -298,7 +322,7 @@ function compileCondition(
             'functions, semi-joins and bind variables in WHERE are not supported by the emulator'
         );
     }
-    const col = resolvePath(store, soql, obj, cond.field!);
+    const col = resolvePath(scope, soql, obj, cond.field!);
     const op = String(cond.operator).toUpperCase();
     const rawValues = Array.isArray(cond.value) ? cond.value : [cond.value];
     const types = Array.isArray(cond.literalType)
@@ -307,7 +331,7 @@ function compileCondition(
     const lits = rawValues.map((v, i) =>
         literal(col, types[i] ?? cond.literalType, String(v), soql)
     );
-    const read = (t: Table, r: number) => readPath(store, t, r, col);
+    const read = (t: Table, r: number) => readPath(store, t, r, col, scope.canRead);
     const isRange = (x: unknown): x is Range => typeof x === 'object' && x !== null;
     const f = col.field;
     const scalar = lits.map((l) => (isRange(l) ? l : normaliseForField(f, l)));
@@ -412,7 +436,13 @@ interface WhereResult {
     keys: { col: Column; values: Value[] }[];
 }
 
-function compileWhere(store: Store, soql: string, obj: ObjectDef, where: WhereNode): WhereResult {
+function compileWhere(
+    store: Store,
+    scope: Scope,
+    soql: string,
+    obj: ObjectDef,
+    where: WhereNode
+): WhereResult {
     const tokens: Token[] = [];
     flatten(where, tokens);
     let pos = 0;
@@ -448,7 +478,7 @@ function compileWhere(store: Store, soql: string, obj: ObjectDef, where: WhereNo
             return inner;
         }
         if (tok && typeof tok === 'object') {
-            const c = compileCondition(store, soql, obj, tok.cond);
+            const c = compileCondition(store, scope, soql, obj, tok.cond);
             if (
                 top &&
                 (c.op === '=' || c.op === 'IN') &&
@@ -481,7 +511,12 @@ function compileWhere(store: Store, soql: string, obj: ObjectDef, where: WhereNo
 /** A parsed query; `sObjectPrefix` (a subquery's) is listed so that it can be refused. */
 type ParsedQuery = Query & Pick<Subquery, 'sObjectPrefix'>;
 
-export function compileQuery(store: Store, soql: string, includeDeleted: boolean): CompiledQuery {
+export function compileQuery(
+    store: Store,
+    soql: string,
+    includeDeleted: boolean,
+    access?: QueryAccess
+): CompiledQuery {
     let q: ParsedQuery;
     try {
         q = parseQuery(soql);
@@ -490,7 +525,12 @@ export function compileQuery(store: Store, soql: string, includeDeleted: boolean
             `\n${soql}\n^\nERROR at Row:1:Column:1\n${(e as Error).message.split('\n')[0]}`
         );
     }
-    const obj = store.schema.get(String(q.sObject ?? ''));
+    const rowAccess = access?.rows;
+    const canRead =
+        rowAccess && !rowAccess.all ? (t: Table, r: number) => rowAccess.canRead(t, r) : undefined;
+    const scope: Scope = { schema: access?.schema ?? store.schema, canRead };
+    // an object the user cannot read does not exist for them
+    const obj = scope.schema.get(String(q.sObject ?? ''));
     if (!obj) throw invalidType(String(q.sObject));
     for (const k of [
         'groupBy',
@@ -516,7 +556,7 @@ export function compileQuery(store: Store, soql: string, includeDeleted: boolean
                     : (f.rawValue ?? [...f.relationships, f.field].join('.'));
             if ('alias' in f && f.alias)
                 throw malformed('field aliases are not supported by the emulator');
-            columns.push(resolvePath(store, soql, obj, path));
+            columns.push(resolvePath(scope, soql, obj, path));
         } else if (
             f.type === 'FieldFunctionExpression' &&
             String(f.functionName).toUpperCase() === 'COUNT' &&
@@ -531,7 +571,7 @@ export function compileQuery(store: Store, soql: string, includeDeleted: boolean
         ) {
             const fn = String(f.functionName).toUpperCase() as AggregateFn;
             const param = String(f.parameters[0]);
-            const col = resolvePath(store, soql, obj, param);
+            const col = resolvePath(scope, soql, obj, param);
             checkAggregatable(soql, fn, col);
             aggregates.push({
                 key: f.alias ?? `expr${implied++}`,
@@ -553,7 +593,7 @@ export function compileQuery(store: Store, soql: string, includeDeleted: boolean
         throw malformed(`Field must be grouped or aggregated: ${columns[0].path}`);
     if (aggregates.length && q.orderBy)
         throw malformed('Ordered field must be grouped or aggregated');
-    const where = q.where ? compileWhere(store, soql, obj, q.where) : null;
+    const where = q.where ? compileWhere(store, scope, soql, obj, q.where) : null;
     // candidate rows: from an index when an indexed equality is required, otherwise a scan
     let candidates: Iterable<number> | null = null;
     if (where) {
@@ -577,8 +617,11 @@ export function compileQuery(store: Store, soql: string, includeDeleted: boolean
         }
     }
     const rows: number[] = [];
+    // records the user cannot see are not there: fewer rows, no error
+    const hidesRows = canRead !== undefined && !rowAccess!.readsAll(table);
     const visit = (r: number) => {
         if (!(includeDeleted ? table.exists(r) : table.isLive(r))) return;
+        if (hidesRows && !canRead(table, r)) return;
         if (where && !where.pred(table, r)) return;
         rows.push(r);
     };
@@ -588,14 +631,14 @@ export function compileQuery(store: Store, soql: string, includeDeleted: boolean
         const orders = (Array.isArray(q.orderBy) ? q.orderBy : [q.orderBy]).map((o) => {
             // the parser sets `fn` only on function clauses
             if ('fn' in o) throw malformed('ORDER BY functions are not supported by the emulator');
-            const col = resolvePath(store, soql, obj, o.field);
+            const col = resolvePath(scope, soql, obj, o.field);
             const desc = String(o.order ?? 'ASC').toUpperCase() === 'DESC';
             const nullsLast = o.nulls ? String(o.nulls).toUpperCase() === 'LAST' : desc;
             return { col, desc, nullsLast };
         });
         const keyed = rows.map((r) => ({
             r,
-            k: orders.map((o) => readPath(store, table, r, o.col))
+            k: orders.map((o) => readPath(store, table, r, o.col, canRead))
         }));
         keyed.sort((a, b) => {
             for (let i = 0; i < orders.length; i++) {
@@ -616,11 +659,12 @@ export function compileQuery(store: Store, soql: string, includeDeleted: boolean
     const offset = q.offset ?? 0;
     if (aggregates.length) {
         // one AggregateResult row over every matching row; LIMIT and OFFSET apply to that row
-        const one = aggregateRow(store, table, rows, aggregates);
+        const one = aggregateRow(store, table, rows, aggregates, canRead);
         const out = [one].slice(offset, q.limit !== undefined ? offset + q.limit : undefined);
         return {
             obj,
             table,
+            canRead,
             columns,
             countOnly: false,
             rows: [],
@@ -641,6 +685,7 @@ export function compileQuery(store: Store, soql: string, includeDeleted: boolean
     return {
         obj,
         table,
+        canRead,
         columns,
         countOnly,
         rows: countOnly ? [] : result,
@@ -686,7 +731,8 @@ function aggregateRow(
     store: Store,
     table: Table,
     rows: number[],
-    aggregates: AggregateColumn[]
+    aggregates: AggregateColumn[],
+    canRead?: (table: Table, row: number) => boolean
 ): Record<string, Value> {
     const out: Record<string, Value> = {};
     for (const a of aggregates) {
@@ -697,7 +743,7 @@ function aggregateRow(
         let bestKey: Value = null;
         const distinct = new Set<Value>();
         for (const r of rows) {
-            const v = readPath(store, table, r, a.col);
+            const v = readPath(store, table, r, a.col, canRead);
             if (v === null) continue;
             count++;
             if (a.fn === 'SUM' || a.fn === 'AVG') sum += v as number;
@@ -790,6 +836,8 @@ export function toRestRecord(
             if (t) {
                 id = t.get(r, hop) as string | null;
                 loc = id ? store.locate(id) : null;
+                // a parent the user cannot see is shown as no parent
+                if (loc && q.canRead && !q.canRead(loc.table, loc.row)) loc = null;
             }
             if (!loc) {
                 if (!(key in holder)) holder[key] = null;

@@ -4,6 +4,7 @@
 // table's key prefix and counter n + 1, so lookups by id need no index.
 import { idCounter, makeId, normaliseId } from './ids.ts';
 import { ENTITY_DEFINITION, seedMetadata } from './metadata.ts';
+import { ADMIN_USER, INTEGRATION_USER, type UserSpec } from './permissions.ts';
 import type { FieldDef, ObjectDef, Schema } from './schema.ts';
 
 export type Value = string | number | boolean | null;
@@ -295,8 +296,12 @@ function formatAutoNumber(format: string, n: number): string {
 export class Store {
     readonly schema: Schema;
     private tables = new Map<string, Table>();
+    /** the integration user (row 1 of User): the org's own rows are created by them */
     readonly userId: string;
     readonly orgId: string;
+    /** the users of the org, in row order: the integration user, an administrator, then those
+     *  tests created (kept across reset(), with the same ids) */
+    readonly users: UserSpec[] = [INTEGRATION_USER, ADMIN_USER];
 
     constructor(schema: Schema) {
         this.schema = schema;
@@ -305,9 +310,24 @@ export class Store {
         this.seed();
     }
 
+    /** Adds a user (a User row); returns its id. */
+    addUser(spec: UserSpec): string {
+        if (this.users.some((u) => u.username.toLowerCase() === spec.username.toLowerCase()))
+            throw new Error(`a user named ${spec.username} exists already`);
+        this.users.push(spec);
+        return this.insertUser(spec, Date.now());
+    }
+
+    /** The id of the user at `index` in `users`. */
+    userIdAt(index: number): string {
+        return makeId('005', index + 1);
+    }
+
     table(obj: ObjectDef | string): Table {
-        const def = typeof obj === 'string' ? this.schema.get(obj) : obj;
-        if (!def) throw new Error(`unknown object ${String(obj)}`);
+        // a user's view of an object (permissions.ts) stands for the object itself
+        const def = this.schema.get(typeof obj === 'string' ? obj : obj.name);
+        if (!def)
+            throw new Error(`unknown object ${String(typeof obj === 'string' ? obj : obj.name)}`);
         let t = this.tables.get(def.name);
         if (!t) {
             t = new Table(def);
@@ -337,6 +357,26 @@ export class Store {
         this.seed();
     }
 
+    private insertUser(spec: UserSpec, now: number): string {
+        const f = (n: string) => this.schema.get('User')!.byName.get(n.toLowerCase())!;
+        const users = this.table('User');
+        const values = new Map<FieldDef, Value>([
+            [f('Username'), spec.username],
+            [f('LastName'), spec.lastName],
+            [f('FirstName'), spec.firstName ?? null],
+            [f('Alias'), spec.alias ?? spec.lastName.slice(0, 8)],
+            [f('Email'), spec.email ?? spec.username],
+            [f('IsActive'), true],
+            [f('UserType'), spec.userType ?? 'Standard'],
+            [f('TimeZoneSidKey'), 'Europe/Rome'],
+            [f('LocaleSidKey'), 'it_IT'],
+            [f('LanguageLocaleKey'), 'it'],
+            [f('EmailEncodingKey'), 'UTF-8']
+        ]);
+        if (spec.contactId) values.set(f('ContactId'), spec.contactId);
+        return users.idOf(users.insert(values, now, this.userId));
+    }
+
     private seed(): void {
         const now = Date.now();
         const f = (o: string, n: string) => this.schema.get(o)!.byName.get(n.toLowerCase())!;
@@ -354,24 +394,7 @@ export class Store {
             now,
             this.userId
         );
-        const user = this.table('User');
-        user.insert(
-            new Map<FieldDef, Value>([
-                [f('User', 'Username'), 'integration@fse-engage.example.org'],
-                [f('User', 'LastName'), 'Integration'],
-                [f('User', 'FirstName'), 'Sync'],
-                [f('User', 'Alias'), 'sync'],
-                [f('User', 'Email'), 'integration@example.org'],
-                [f('User', 'IsActive'), true],
-                [f('User', 'UserType'), 'Standard'],
-                [f('User', 'TimeZoneSidKey'), 'Europe/Rome'],
-                [f('User', 'LocaleSidKey'), 'it_IT'],
-                [f('User', 'LanguageLocaleKey'), 'it'],
-                [f('User', 'EmailEncodingKey'), 'UTF-8']
-            ]),
-            now,
-            this.userId
-        );
+        for (const spec of this.users) this.insertUser(spec, now);
         if (this.schema.get(ENTITY_DEFINITION)) seedMetadata(this, now);
     }
 }

@@ -1,9 +1,11 @@
 // Write validation and DML with the status codes and message formats of a real org
 // (see docs/org-emulator.md for where each one comes from).
 import { normaliseId } from './ids.ts';
+import { parentFieldOf, type ObjectPerms, type RowAccess, type UserAccess } from './permissions.ts';
 import { orgRichText } from './rich-text.ts';
 import type { FieldDef, ObjectDef } from './schema.ts';
 import { Table, type Store, type Value } from './store.ts';
+import type { ValidationRules } from './validation-rules.ts';
 
 export interface RecordError {
     statusCode: string;
@@ -131,6 +133,15 @@ function convert(f: FieldDef, raw: unknown, mode: Mode): Value {
 export interface WriteContext {
     store: Store;
     now: number;
+    /** the user whose write it is: the owner of what it creates, whose permissions apply */
+    userId: string;
+    access: UserAccess;
+    /** record access of that user for this call */
+    rows: RowAccess;
+    /** Apex system mode (white-box writes of the org's own code): no object, field or record
+     *  access check; validation rules still apply */
+    systemMode?: boolean;
+    rules?: ValidationRules;
     /** decides, per record, whether an injected UNABLE_TO_LOCK_ROW hits it */
     lockFault?: () => boolean;
     /** decides, per parent id, whether other work holds it (children fail UNABLE_TO_LOCK_ROW) */
@@ -304,6 +315,14 @@ function checkReference(
     const loc = ctx.store.locate(id18);
     if (!loc) return err('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', [f.name]);
     if (!loc.table.isLive(loc.row)) return err('ENTITY_IS_DELETED', 'entity is deleted', [f.name]);
+    // a lookup to a record the user cannot see (REST API Developer Guide, "Status Codes and
+    // Error Responses": INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY)
+    if (!ctx.systemMode && !ctx.rows.canRead(loc.table, loc.row))
+        return err(
+            'INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY',
+            'insufficient access rights on cross-reference id',
+            [f.name]
+        );
     return { value: id18 };
 }
 
@@ -316,7 +335,8 @@ function resolveForeignKey(
     extValue: unknown,
     mode: Mode
 ): RecordError | { value: Value } {
-    const parent = ctx.store.schema.get(parentType ?? f.referenceTo[0] ?? '');
+    const name = parentType ?? f.referenceTo[0] ?? '';
+    const parent = ctx.systemMode ? ctx.store.schema.get(name) : ctx.access.schemaView.get(name);
     if (!parent)
         throw new ApiError(400, 'INVALID_FIELD', `Cannot reference ${parentType} from ${f.name}`);
     const ext = parent.byName.get(extName.toLowerCase());
@@ -338,6 +358,8 @@ function resolveForeignKey(
         const loc = ctx.store.locate(text);
         rows = loc && loc.table === table && table.isLive(loc.row) ? [loc.row] : [];
     } else rows = table.lookup(ext, text);
+    // the parent is looked up among the records the user can see
+    if (!ctx.systemMode) rows = rows.filter((r) => ctx.rows.canRead(table, r));
     if (rows.length === 0) {
         return err(
             'INVALID_FIELD',
@@ -353,6 +375,14 @@ function resolveForeignKey(
         );
     }
     return { value: table.idOf(rows[0]) };
+}
+
+/** The field can be written: by its nature (createable / updateable) and by field-level
+ *  security (a field the user reads but may not edit answers INVALID_FIELD_FOR_INSERT_UPDATE,
+ *  "Please check the security settings of this field"). */
+function writable(ctx: WriteContext, obj: ObjectDef, f: FieldDef, forInsert: boolean): boolean {
+    if (!(forInsert ? f.createable : f.updateable)) return false;
+    return ctx.systemMode === true || ctx.access.canEditField(obj, f);
 }
 
 /**
@@ -411,7 +441,7 @@ function prepareValues(
                 extName = keys[0];
                 extValue = nested[extName];
             }
-            if (!(forInsert ? f.createable : f.updateable)) {
+            if (!writable(ctx, obj, f, forInsert)) {
                 notWritable.push(f.name);
                 continue;
             }
@@ -423,7 +453,7 @@ function prepareValues(
         const f = obj.byName.get(key.toLowerCase());
         if (!f) throw unknownField(obj, key, mode);
         if (f.type === 'id') continue;
-        if (!(forInsert ? f.createable : f.updateable)) {
+        if (!writable(ctx, obj, f, forInsert)) {
             notWritable.push(f.name);
             continue;
         }
@@ -526,6 +556,16 @@ export function dml(
                     `Provided external ID field does not exist or is not accessible: ${opts.extField}`
                 );
             }
+            // REST API Developer Guide, "Upsert Records Using sObject Rows by External ID": a
+            // unique index needs no special permission ("The Unique attribute prevents the
+            // creation of duplicates"); a non-unique one needs "View All Data" (the SOAP API's
+            // refusal: "Upsert requires view all data on a non-unique custom index")
+            if (!ctx.systemMode && extDef.custom && !extDef.unique && !ctx.access.viewAllData)
+                throw new ApiError(
+                    400,
+                    'INSUFFICIENT_ACCESS',
+                    'Upsert requires view all data on a non-unique custom index'
+                );
             for (const it of items) {
                 const v = lookupKey(it.input, extDef.name);
                 if (v !== undefined && v !== null && v !== '') {
@@ -555,14 +595,11 @@ export function dml(
                 p.table = t.table;
                 p.obj = t.obj;
                 p.id = t.id;
-                if (!t.obj.deletable)
-                    p.errors.push(
-                        err(
-                            'INSUFFICIENT_ACCESS_OR_READONLY',
-                            'insufficient access rights on object id',
-                            []
-                        )
-                    );
+                if (
+                    !t.obj.deletable ||
+                    !allowed(ctx, t.obj, 'delete', () => ctx.rows.canDelete(t.table, t.row))
+                )
+                    p.errors.push(noAccess());
             }
             continue;
         }
@@ -574,6 +611,10 @@ export function dml(
             }
             p.row = t.row;
             p.id = t.id;
+            if (!allowed(ctx, it.obj, 'edit', () => ctx.rows.canEdit(t.table, t.row))) {
+                p.errors.push(noAccess());
+                continue;
+            }
         } else if (op === 'upsert') {
             const raw = lookupKey(it.input, extDef!.name);
             if (raw === undefined || raw === null || raw === '') {
@@ -601,7 +642,11 @@ export function dml(
                 p.row = t.row;
                 p.id = t.id;
             } else {
-                const rows = table.lookup(extDef!, text);
+                // the records the user cannot see are not matched: the row is then inserted,
+                // and a unique external id refuses the duplicate (DUPLICATE_VALUE below)
+                const rows = table
+                    .lookup(extDef!, text)
+                    .filter((r) => ctx.systemMode || ctx.rows.canRead(table, r));
                 if (rows.length > 1) {
                     p.errors.push(
                         err(
@@ -636,6 +681,18 @@ export function dml(
             continue;
         }
         const forInsert = p.row < 0;
+        if (forInsert && !allowed(ctx, it.obj, 'create', () => true)) {
+            p.errors.push(noAccess());
+            continue;
+        }
+        if (
+            op === 'upsert' &&
+            !forInsert &&
+            !allowed(ctx, it.obj, 'edit', () => ctx.rows.canEdit(table, p.row))
+        ) {
+            p.errors.push(noAccess());
+            continue;
+        }
         const skip = new Set<string>(['id']);
         const { values, errors } = prepareValues(ctx, it.obj, it.input, opts.mode, forInsert, skip);
         // the upsert key itself is written on insert and unchanged on update
@@ -645,6 +702,20 @@ export function dml(
         if (p.errors.length === 0) {
             const missing = missingRequired(it.obj, values, table, p.row);
             if (missing) p.errors.push(missing);
+        }
+        if (p.errors.length === 0) {
+            const parent = parentAccess(ctx, table, p.row, values);
+            if (parent) p.errors.push(parent);
+        }
+        if (p.errors.length === 0 && ctx.rules) {
+            const broken = ctx.rules.check({
+                obj: table.obj,
+                table,
+                row: p.row,
+                values,
+                hasCustomPermission: (name) => ctx.access.hasCustomPermission(name)
+            });
+            if (broken) p.errors.push(broken);
         }
     }
     // unique values: against stored rows and against the rest of the batch
@@ -724,7 +795,7 @@ export function dml(
             return { id: p.id, success: true, errors: [] };
         }
         if (p.row < 0) {
-            const row = p.table.insert(p.values, ctx.now, store.userId);
+            const row = p.table.insert(p.values, ctx.now, ctx.userId);
             return {
                 id: p.table.idOf(row),
                 success: true,
@@ -732,7 +803,7 @@ export function dml(
                 ...(op === 'upsert' ? { created: true } : {})
             };
         }
-        p.table.update(p.row, p.values, ctx.now, store.userId);
+        p.table.update(p.row, p.values, ctx.now, ctx.userId);
         return {
             id: p.id,
             success: true,
@@ -740,6 +811,55 @@ export function dml(
             ...(op === 'upsert' ? { created: false } : {})
         };
     });
+}
+
+/** "insufficient access rights on object id": the record (or the object) is not the user's to
+ *  write (REST API Developer Guide, "Status Codes and Error Responses"). */
+function noAccess(): RecordError {
+    return err('INSUFFICIENT_ACCESS_OR_READONLY', 'insufficient access rights on object id', []);
+}
+
+/** The object permission `perm` and, through `record`, the access to the record itself. */
+function allowed(
+    ctx: WriteContext,
+    obj: ObjectDef,
+    perm: keyof Pick<ObjectPerms, 'create' | 'edit' | 'delete'>,
+    record: () => boolean
+): boolean {
+    if (ctx.systemMode) return true;
+    return ctx.access.objectPerms(obj)[perm] && record();
+}
+
+/**
+ * Controlled by Parent (a Contact of an Account, a master-detail child): writing the record
+ * with a new parent needs edit access to the parent (read access when the master-detail field
+ * has `writeRequiresMasterRead`); otherwise INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY.
+ */
+function parentAccess(
+    ctx: WriteContext,
+    table: Table,
+    row: number,
+    values: ReadonlyMap<FieldDef, Value>
+): RecordError | null {
+    if (ctx.systemMode || ctx.access.all) return null;
+    if (ctx.access.sharingModel(table.obj) !== 'ControlledByParent') return null;
+    const field = parentFieldOf(table.obj);
+    if (!field || !values.has(field)) return null;
+    const parentId = values.get(field);
+    if (typeof parentId !== 'string') return null;
+    if (row >= 0 && table.get(row, field) === parentId) return null;
+    const loc = ctx.store.locate(parentId);
+    if (!loc) return null;
+    const ok = field.writeRequiresMasterRead
+        ? ctx.rows.canRead(loc.table, loc.row)
+        : ctx.rows.canEdit(loc.table, loc.row);
+    return ok
+        ? null
+        : err(
+              'INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY',
+              'insufficient access rights on cross-reference id',
+              [field.name]
+          );
 }
 
 /**

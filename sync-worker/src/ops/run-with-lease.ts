@@ -2,7 +2,7 @@
 // by `fse-sync run` and by each job of `fse-sync schedule`.
 import { randomUUID } from 'node:crypto';
 import { ConfigError } from '../config/errors.ts';
-import { runSync, type RunOptions } from '../pipeline/run.ts';
+import { loadRunSubjects, runSync, type RunOptions } from '../pipeline/run.ts';
 import { ReportBuilder, type Report } from '../pipeline/report.ts';
 import { BudgetExceededError } from '../salesforce/budget.ts';
 import { isDailyLimitRefusal, SfHttpError } from '../salesforce/retry.ts';
@@ -22,6 +22,17 @@ export async function runWithLease(options: Omit<RunOptions, 'leased'>): Promise
         );
     }
     const runId = options.runId ?? randomUUID();
+    // the tombstones and the key first: a key the org's erasures were not made with (or
+    // tombstones without a key) is refused before the lease, so nothing at all is written
+    let subjects = options.subjects;
+    try {
+        subjects ??= await loadRunSubjects(options);
+    } catch (err) {
+        if (err instanceof BudgetExceededError || isDailyLimitRefusal(err)) {
+            return stoppedBeforeStart(options, runId, err);
+        }
+        throw err;
+    }
     const acquiring = Lease.acquire(options.client, {
         runId,
         entities: options.entities,
@@ -45,7 +56,7 @@ export async function runWithLease(options: Omit<RunOptions, 'leased'>): Promise
     try {
         // the run stops cleanly on SIGTERM, and as soon as a heartbeat finds the lease lost
         const signal = options.signal ? AbortSignal.any([options.signal, lease.lost]) : lease.lost;
-        const report = await runSync({ ...options, runId, leased: true, signal });
+        const report = await runSync({ ...options, runId, leased: true, signal, subjects });
         if (lease.takenOverFrom) {
             report.warnings.push(
                 `took over the stale lease of run ${lease.takenOverFrom} (marked Failed in the org)`

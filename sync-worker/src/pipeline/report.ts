@@ -44,6 +44,20 @@ export interface UnknownCode {
     outcome: string;
 }
 
+/** The subject keys of the run (docs/privacy.md, "Subject key: worker side"): the tombstones
+ *  read, and the stamp pass over Contacts with a blank or other-key SubjectKey__c. */
+export interface SubjectKeyCounts {
+    /** the fingerprint of the worker's key (not secret) */
+    fingerprint: string;
+    /** the org's erasure tombstones the run read */
+    tombstones: number;
+    /** Contacts with a fiscal code and a blank or other-key subject key */
+    unstamped: number;
+    /** stamped by this run (in a dry run: that would be) */
+    stamped: number;
+    failed: number;
+}
+
 export interface Report {
     /** one line: what went wrong first, or that all went well */
     headline: string;
@@ -84,6 +98,14 @@ export interface Report {
     /** shares of rejects against the thresholds (config `health`) */
     health: RunHealth;
     warnings: string[];
+    /** present when the run had the subject key and subject-aware entities */
+    subjectKeys?: SubjectKeyCounts;
+}
+
+/** Records that failed to load, the stamp pass's Contacts included. */
+export function failedCount(report: Report): number {
+    const entities = Object.values(report.entities).reduce((n, c) => n + (c?.failed ?? 0), 0);
+    return entities + (report.subjectKeys?.failed ?? 0);
 }
 
 export function emptyCounts(): EntityCounts {
@@ -279,6 +301,11 @@ export function formatReport(report: Report): string {
             `  ${name.padEnd(14)} read ${c.read}, valid ${c.valid}, rejected ${c.rejected}, created ${c.created}, updated ${c.updated}, unchanged ${c.unchanged}, deactivated ${c.deactivated}, failed ${c.failed}${c.suppressed ? `, suppressed ${c.suppressed}` : ''}${c.conflicts ? `, conflicts ${c.conflicts}` : ''}${formatParts(c)}`
         );
     }
+    const keys = report.subjectKeys;
+    if (keys && (keys.unstamped || keys.tombstones))
+        lines.push(
+            `  subject keys   key fingerprint ${keys.fingerprint}, tombstones ${keys.tombstones}; Contacts without the key ${keys.unstamped}, stamped ${keys.stamped}, failed ${keys.failed}`
+        );
     formatFindings(report, lines);
     const groups = report.failureGroups ?? [];
     if (groups.length) {

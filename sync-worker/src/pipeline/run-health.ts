@@ -40,6 +40,8 @@ interface Report {
     health: RunHealth;
     /** failures grouped by cause, largest first (report.ts) */
     failureGroups?: ReadonlyArray<{ entity: string; count: number; cause: string }>;
+    /** the stamp pass (report.ts): its failures count with the entities' */
+    subjectKeys?: { failed: number };
 }
 
 /** Exit codes (docs/sync-worker.md, "Exit codes"). */
@@ -129,7 +131,9 @@ export function headlineOf(report: Report): string {
     const dry = report.dryRun ? ' (dry run: nothing written)' : '';
     const unhealthy = healthHeadline(report.health);
     if (unhealthy) return `${unhealthy}${dry}`;
-    const failed = Object.values(report.entities).reduce((n, c) => n + (c?.failed ?? 0), 0);
+    const failed =
+        Object.values(report.entities).reduce((n, c) => n + (c?.failed ?? 0), 0) +
+        (report.subjectKeys?.failed ?? 0);
     const rejected = Object.values(report.entities).reduce((n, c) => n + (c?.rejected ?? 0), 0);
     const rejects = rejected
         ? `; ${rejected} rejected records, grouped by reason in the report`

@@ -24,8 +24,9 @@ import { writeSyncRun } from '../ops/run-record.ts';
 import { checkStop, StopRequestedError, type Progress, type RunContext } from './context.ts';
 import { syncEntity, type EntityResult } from './entity-sync.ts';
 import { loadSubjects } from './erased-subjects.ts';
+import { stampSubjectKeys } from './stamp-pass.ts';
 import { RunJobs } from './jobs.ts';
-import { ReportBuilder, type Report } from './report.ts';
+import { failedCount, ReportBuilder, type Report } from './report.ts';
 import {
     nextWatermark,
     oldest,
@@ -55,6 +56,9 @@ export interface RunOptions {
     signal?: AbortSignal;
     /** subject hash key (FSE_SUBJECT_HASH_KEY); overrides config.subjectHashKey */
     subjectHashKey?: string;
+    /** the tombstones and the key, when read already (runWithLease reads them before taking the
+     *  lease, so a refused key writes nothing at all) */
+    subjects?: Subjects;
 }
 
 function runContext(
@@ -161,26 +165,45 @@ async function planEntities(
     return plans;
 }
 
-/** Erasure tombstones: read once per run, before anything is read or written. */
-async function erasedSubjects(
-    entities: readonly Entity[],
-    run: RunContext,
-    key: string | undefined
+/**
+ * Erasure tombstones and the subject key, read once per run before anything is written: refused
+ * (ConfigError, exit 2) for a key shorter than 16 characters, tombstones without a key, tombstones
+ * of another key (docs/privacy.md, "Subject key: worker side"), or an entity that needs the key
+ * when there is none.
+ */
+export async function loadRunSubjects(
+    options: Pick<RunOptions, 'source' | 'entities' | 'client' | 'config' | 'subjectHashKey'>
 ): Promise<Subjects> {
+    const entities = entitiesOf(await resolveEntities(options.source, options.entities));
+    const key = options.subjectHashKey ?? options.config.subjectHashKey;
     const subjects = entities.some((e) => e.subjectAware)
-        ? await loadSubjects(run.client, key, run.bulk)
-        : new Subjects(key, new Set());
+        ? await loadSubjects(options.client, key, bulkQueryOptions(options.config))
+        : new Subjects(key || undefined, new Set());
     const keyless = entities.filter((e) => e.requiresKey && !subjects.hasKey);
     if (keyless.length) {
         throw new ConfigError(
             `${keyless.map((e) => e.name).join(', ')} need the subject hash key: set FSE_SUBJECT_HASH_KEY (or subjectHashKey in the config), or leave them out with --entities; nothing was written`
         );
     }
+    return subjects;
+}
+
+/** The tombstones (read now unless the caller read them) and, with a key, the stamp pass. */
+async function prepareSubjects(
+    options: RunOptions,
+    run: RunContext,
+    entities: readonly Entity[]
+): Promise<Subjects> {
+    const subjects = options.subjects ?? (await loadRunSubjects(options));
     if (subjects.tombstones > 0) {
         run.logger.info(
             { event: 'tombstones', count: subjects.tombstones },
             'erased subjects are skipped'
         );
+    }
+    if (subjects.hasKey && entities.some((e) => e.subjectAware)) {
+        checkStop(options.signal, 'before the stamp pass');
+        run.report.report.subjectKeys = await stampSubjectKeys(run, subjects);
     }
     return subjects;
 }
@@ -202,9 +225,8 @@ async function syncEntities(
     results: Map<string, EntityResult>
 ): Promise<void> {
     const entities = entitiesOf(await resolveEntities(options.source, options.entities));
+    const subjects = await prepareSubjects(options, run, entities);
     const plans = await planEntities(run, options, entities);
-    const key = options.subjectHashKey ?? options.config.subjectHashKey;
-    const subjects = await erasedSubjects(entities, run, key);
     // picklist values: the repository's force-app when present, else the org's describe
     const vocabularies = await loadVocabularies(
         options.config,
@@ -300,8 +322,7 @@ async function finishRun(
 ): Promise<Report> {
     const report = run.report.report;
     const { client, config } = options;
-    const failed = Object.values(report.entities).reduce((n, c) => n + (c?.failed ?? 0), 0);
-    report.status = stopped ? 'Stopped' : failed > 0 ? 'Partial' : 'Succeeded';
+    report.status = stopped ? 'Stopped' : failedCount(report) > 0 ? 'Partial' : 'Succeeded';
     // rejects grouped, unknown codes, run health: an unhealthy run ends Partial (exit 5)
     run.report.settle(config.health);
     // An entity's watermark advances only when the run completed it (no failure, not stopped,
@@ -324,9 +345,10 @@ async function finishRun(
     report.apiCalls = client.calls;
     // A run that changes nothing makes no write call at all (not even SyncRun__c): the org
     // already reflects the registry and the previous watermark still holds.
-    const wrote = Object.values(report.entities).some(
-        (c) => c && c.created + c.updated + c.deactivated + c.failed > 0
-    );
+    const wrote =
+        Object.values(report.entities).some(
+            (c) => c && c.created + c.updated + c.deactivated + c.failed > 0
+        ) || (report.subjectKeys?.unstamped ?? 0) > 0;
     // A leased run always closes its SyncRun__c (the lease); that write touches SyncRun__c only.
     const noteworthy =
         wrote || report.status !== 'Succeeded' || config.syncRunOnNoChange || !!options.leased;

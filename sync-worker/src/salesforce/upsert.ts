@@ -44,9 +44,12 @@ export { FailureLog } from './failures.ts';
 
 export interface UpsertTarget {
     object: string;
+    /** the key of each record: the external id of an upsert, `Id` for an update */
     externalId: string;
     /** CSV columns in order (relationship columns as `Relationship.ExternalId__c`) */
     columns: readonly string[];
+    /** 'upsert' by external id (default), or 'update' by Id: never creates a record */
+    operation?: 'upsert' | 'update';
 }
 
 export interface UpsertOptions {
@@ -192,9 +195,14 @@ async function sendCollection(pass: Pass, batch: SfRecord[]): Promise<void> {
     let answers: CollectionAnswer[] | undefined;
     try {
         result.collectionCalls++;
+        // an upsert by external id, or an update by Id: both safe to repeat
+        const path =
+            target.operation === 'update'
+                ? `${client.dataPath}/composite/sobjects`
+                : `${client.dataPath}/composite/sobjects/${target.object}/${target.externalId}`;
         answers = await client.json<CollectionAnswer[]>(
             'PATCH',
-            `${client.dataPath}/composite/sobjects/${target.object}/${target.externalId}`,
+            path,
             {
                 allOrNone: false,
                 records: batch.map((record) => toCollectionRecord(target.object, record))
@@ -369,6 +377,7 @@ async function runUploadJob(pass: Pass, file: UploadFile): Promise<void> {
             client,
             {
                 object: target.object,
+                operation: target.operation ?? 'upsert',
                 externalIdFieldName: target.externalId,
                 file: file.path,
                 rows: file.rows

@@ -23,7 +23,14 @@ export function createLogger(
                     'LastName',
                     '*.LastName',
                     'FirstName',
-                    '*.FirstName'
+                    '*.FirstName',
+                    // the subject key's secret and the keyed hashes it makes (docs/privacy.md)
+                    'subjectHashKey',
+                    '*.subjectHashKey',
+                    'SubjectKey__c',
+                    '*.SubjectKey__c',
+                    'SubjectHash__c',
+                    '*.SubjectHash__c'
                 ],
                 censor: '[redacted]'
             }

@@ -7,6 +7,7 @@ import { field, FieldSet } from '../../src/entities/fields.ts';
 import type { Vocabularies } from '../../src/entities/vocabularies/load.ts';
 import { canonical, syncHash } from '../../src/pipeline/sync-hash.ts';
 import { PROFESSIONALS } from '../../src/entities/professionals/spec.ts';
+import { Subjects } from '../../src/domain/subject-key.ts';
 import { testVocabularies } from './vocabularies/helpers.ts';
 
 const NOW = '2026-01-01T00:00:00.000Z';
@@ -403,10 +404,19 @@ describe('SyncHash__c', () => {
             )
         ).toBe(mapped);
     });
-    it('covers every mapped professional field', () => {
+    it('covers every mapped professional field, and the subject key stamped with the key', () => {
         const m = mapPractitioner(practitioner(), role);
-        expect(m.ok && Object.keys(m.record).sort()).toEqual(
+        // SubjectKey__c and its fingerprint are added by the entity when the run has the key
+        const stamp = new Subjects('fse-privacy-test-vector-key', new Set()).stamp(
+            m.ok ? m.key : ''
+        );
+        expect(m.ok && Object.keys({ ...m.record, ...stamp }).sort()).toEqual(
             [...PROFESSIONALS.fields.names].sort()
+        );
+        // another key is another hash: a Contact stamped with another key is written again
+        const other = new Subjects('another-key-of-16+chars', new Set()).stamp(m.ok ? m.key : '');
+        expect(m.ok && syncHash({ ...m.record, ...stamp }, PROFESSIONALS.fields)).not.toBe(
+            m.ok && syncHash({ ...m.record, ...other }, PROFESSIONALS.fields)
         );
     });
 });

@@ -1,5 +1,6 @@
 import { parseConfig } from '../../src/config/schema.ts';
-import { ReportBuilder, formatReport } from '../../src/pipeline/report.ts';
+import { failedCount, ReportBuilder, formatReport } from '../../src/pipeline/report.ts';
+import { exitCodeOf, headlineOf } from '../../src/pipeline/run-health.ts';
 import { reportForOrg, syncRunFields } from '../../src/ops/run-record.ts';
 
 function builder(maxListed = 2) {
@@ -153,5 +154,47 @@ describe('report', () => {
         const text = reportForOrg(r);
         expect(text.length).toBeLessThanOrEqual(131072);
         expect(JSON.parse(text).rejectGroups.length).toBeGreaterThan(0);
+    });
+});
+
+describe('report: subject keys (docs/privacy.md, "Subject key: worker side")', () => {
+    it('shows the key fingerprint and the stamp pass counts; stamp failures make the run Partial', () => {
+        const rb = builder(5);
+        rb.report.subjectKeys = {
+            fingerprint: 'a405e2da1c44d0d1',
+            tombstones: 3,
+            unstamped: 2,
+            stamped: 1,
+            failed: 1
+        };
+        rb.failure(
+            'subjectKeys',
+            '003Hp000000000AIAQ',
+            'UNABLE_TO_LOCK_ROW',
+            'unable to obtain exclusive access'
+        );
+        rb.report.status = failedCount(rb.report) > 0 ? 'Partial' : 'Succeeded';
+        rb.settle(parseConfig({}).health);
+        const text = formatReport(rb.report);
+        expect(text).toContain(
+            'subject keys   key fingerprint a405e2da1c44d0d1, tombstones 3; Contacts without the key 2, stamped 1, failed 1'
+        );
+        expect(rb.report.status).toBe('Partial');
+        expect(headlineOf(rb.report)).toMatch(/^Partial: 1 valid records failed to load/);
+        expect(exitCodeOf(rb.report)).toBe(3);
+    });
+    it('says nothing about subject keys when there were no tombstones and nothing to stamp', () => {
+        const rb = builder();
+        rb.report.subjectKeys = {
+            fingerprint: 'a405e2da1c44d0d1',
+            tombstones: 0,
+            unstamped: 0,
+            stamped: 0,
+            failed: 0
+        };
+        rb.report.status = failedCount(rb.report) > 0 ? 'Partial' : 'Succeeded';
+        rb.settle(parseConfig({}).health);
+        expect(formatReport(rb.report)).not.toContain('subject keys');
+        expect(rb.report.status).toBe('Succeeded');
     });
 });

@@ -347,9 +347,19 @@ describe('userinfo and the versions list', () => {
             organization_id: string;
             preferred_username: string;
         }>('/services/oauth2/userinfo');
+        // the token's user (the emulator's default token is the administrator's)
         expect(info).toMatchObject({
-            user_id: emu.org.store.userId,
+            user_id: emu.userId,
             organization_id: emu.org.store.orgId,
+            preferred_username: 'admin@fse-engage.example.org'
+        });
+        const sync = await raw<{ user_id: string; preferred_username: string }>(
+            'GET',
+            '/services/oauth2/userinfo',
+            { token: emu.integrationUser.token }
+        );
+        expect(sync.body).toMatchObject({
+            user_id: emu.integrationUser.id,
             preferred_username: USERNAME
         });
         const bad = await raw('GET', '/services/oauth2/userinfo', { token: 'nope' });

@@ -127,11 +127,12 @@ async function bulkQuery(c: jsforce.Connection, soql: string): Promise<Record<st
 describe('identity URL (REST API "Resources by Version", Salesforce Help "Identity URLs")', () => {
     test('jsforce conn.identity() finds the URL in the versions resource and reads the user', async () => {
         const identity = await conn.identity();
+        // the token's user: the emulator's default token is the administrator's
         expect(identity).toMatchObject({
-            user_id: emu.org.store.userId,
+            user_id: emu.userId,
             organization_id: emu.org.store.orgId,
-            username: 'integration@fse-engage.example.org',
-            display_name: 'Sync Integration',
+            username: 'admin@fse-engage.example.org',
+            display_name: 'Org Admin',
             email: expect.stringMatching(/@example\.org$/),
             active: true,
             user_type: 'STANDARD',
@@ -143,11 +144,22 @@ describe('identity URL (REST API "Resources by Version", Salesforce Help "Identi
         // without `version` the API URLs carry the literal {version}
         expect(identity.urls.rest).toBe(`${emu.instanceUrl}/services/data/v{version}/`);
         expect(emu.stats().calls.identity).toBe(1);
+        // another user's token reads that user
+        const sync = new jsforce.Connection({
+            instanceUrl: emu.instanceUrl,
+            accessToken: emu.integrationUser.token,
+            version: VERSION
+        });
+        expect(await sync.identity()).toMatchObject({
+            user_id: emu.integrationUser.id,
+            username: 'integration@fse-engage.example.org',
+            display_name: 'Sync Integration'
+        });
     });
 
     test('the versions resource and the token response point at the same identity URL', async () => {
         const resources = await conn.request<Record<string, string>>(`/services/data/v${VERSION}`);
-        const idUrl = `${emu.instanceUrl}/id/${emu.org.store.orgId}/${emu.org.store.userId}`;
+        const idUrl = `${emu.instanceUrl}/id/${emu.org.store.orgId}/${emu.userId}`;
         expect(resources.identity).toBe(idUrl);
         expect(resources.query).toBe(`/services/data/v${VERSION}/query`);
         const token = await fetch(`${emu.instanceUrl}/services/oauth2/token`, {
@@ -168,7 +180,7 @@ describe('identity URL (REST API "Resources by Version", Salesforce Help "Identi
     });
 
     test('oauth_token parameter, a bad token (403 Bad_OAuth_Token), another user (404)', async () => {
-        const path = `/id/${emu.org.store.orgId}/${emu.org.store.userId}`;
+        const path = `/id/${emu.org.store.orgId}/${emu.userId}`;
         const byParam = await raw('GET', `${path}?oauth_token=${emu.accessToken}`);
         expect(byParam.status).toBe(200);
         const bad = await raw('GET', path, { token: 'nope' });
@@ -644,7 +656,7 @@ describe('Bulk API 1.0 query (Bulk API Developer Guide, "Walk Through a Bulk Que
         const info = await new Promise<{ user_id: string }>((resolve, reject) =>
             c1.identity((err, i) => (err ? reject(err) : resolve(i)))
         );
-        expect(info.user_id).toBe(emu.org.store.userId);
+        expect(info.user_id).toBe(emu.userId);
         const rows = await new Promise<Record<string, string>[]>((resolve, reject) => {
             const out: Record<string, string>[] = [];
             c1.bulk

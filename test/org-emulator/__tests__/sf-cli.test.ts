@@ -92,6 +92,7 @@ test('sf org login access-token, data query, data upsert bulk, data bulk results
     expect(login.json.result.orgId).toMatch(/^00D/);
 
     await emu.org.runDml(
+        emu.userId,
         'insert',
         [
             {

@@ -18,5 +18,10 @@ export const CONTACT_FIELDS = new FieldSet([
     field.datetime('RegistryLastUpdated__c'),
     field.picklist('FseRole__c'),
     field.picklist('TargetCategory__c'),
-    ORGANIZATION
+    ORGANIZATION,
+    // the subject key and the fingerprint of the key that made it, on every Contact the sync
+    // writes when it has the key (docs/privacy.md, "Subject key: worker side"); hashed with the
+    // rest, so a Contact stamped with another key is written again
+    field.text('SubjectKey__c', 64),
+    field.text('SubjectKeyFingerprint__c', 16)
 ]);

@@ -17,9 +17,14 @@ import { unchangedSince } from './prefilter.ts';
 import { RoleTable } from './role-table.ts';
 import { readRoles, type RoleJoin } from './roles.ts';
 
-function mapWithRole(join: RoleJoin, raw: unknown): MapResult {
+function mapWithRole(context: EntityContext, join: RoleJoin, raw: unknown): MapResult {
     const id = resourceId(raw);
-    return mapPractitioner(raw, id !== undefined ? join.roles.get(id) : undefined);
+    const result = mapPractitioner(raw, id !== undefined ? join.roles.get(id) : undefined);
+    // with the subject key: SubjectKey__c and its fingerprint in every Contact written (the
+    // record's key is its normalised fiscal code)
+    if (result.ok && context.subjects.hasKey)
+        Object.assign(result.record, context.subjects.stamp(result.key));
+    return result;
 }
 
 /** Incremental runs: whether a record updated at `updated` ('' = unknown) is to be processed. */
@@ -63,7 +68,7 @@ async function* readPractitioners(
             if (!changed) continue;
             if (id !== undefined) seen.add(id);
         }
-        yield mapWithRole(join, raw);
+        yield mapWithRole(context, join, raw);
     }
 }
 
@@ -79,7 +84,7 @@ async function* readRoleChangedPractitioners(
         if (raw instanceof UnparseableResource) yield unparseableReject(raw);
         else if (context.subjects.isErased(fiscalCodeOfRaw(raw)))
             yield { ok: false, suppressed: true, matchKey: fiscalCodeOfRaw(raw) };
-        else yield mapWithRole(join, raw);
+        else yield mapWithRole(context, join, raw);
     }
 }
 

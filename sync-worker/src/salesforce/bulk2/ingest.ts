@@ -25,9 +25,11 @@ import {
 } from './job.ts';
 import { csvRowsOf, downloadResults, type ResultFile } from './results.ts';
 
-/** One upload: an upsert of `rows` rows (the CSV `file`, keyed by `externalIdFieldName`). */
+/** One upload: an upsert of `rows` rows (the CSV `file`, keyed by `externalIdFieldName`), or an
+ *  update by Id (`externalIdFieldName` is then `Id`, the column that keys the rows). */
 export interface IngestRequest {
     object: string;
+    operation?: 'upsert' | 'update';
     externalIdFieldName: string;
     file: string;
     rows: number;
@@ -107,11 +109,13 @@ async function abortOrphans(
         );
         for (const job of page.records ?? []) {
             const created = parseSalesforceDateTime(job.createdDate ?? '');
+            const operation = request.operation ?? 'upsert';
             const orphan =
                 job.state === 'Open' &&
                 job.object === request.object &&
-                job.operation === 'upsert' &&
-                job.externalIdFieldName === request.externalIdFieldName &&
+                job.operation === operation &&
+                (operation !== 'upsert' ||
+                    job.externalIdFieldName === request.externalIdFieldName) &&
                 !jobs.has(job.id) &&
                 (since === undefined || !(created < since - 5000));
             if (!orphan) continue;
@@ -138,10 +142,13 @@ async function createJob(
         for (let attempt = 0; ; attempt++) {
             const before = client.serverTime;
             try {
+                const operation = request.operation ?? 'upsert';
                 const job = await client.json<JobInfo>('POST', base, {
                     object: request.object,
-                    operation: 'upsert',
-                    externalIdFieldName: request.externalIdFieldName,
+                    operation,
+                    ...(operation === 'upsert'
+                        ? { externalIdFieldName: request.externalIdFieldName }
+                        : {}),
                     contentType: 'CSV',
                     columnDelimiter: 'COMMA',
                     lineEnding: 'LF'
