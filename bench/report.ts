@@ -199,6 +199,11 @@ function targets22(f: BenchFile): string[] {
             key === 'wallMs' ? `${sec(m.wallMs)} s` : `${int(m.peakRssMb)} MB`;
         return `- ${label}: ${fmt(a)} vs ${fmt(b)} (ratio ${ratio(a[key], b[key])}) — ${mark(a[key] <= b[key] * max)}`;
     };
+    /** CPU = user + sys of the worker process (GNU time) */
+    const cpu = (label: string, m: CaseMedian | undefined, maxMs: number) =>
+        m
+            ? `- ${label}: ${(m.cpuMs / 1000).toFixed(2)} s (user + sys) — ${mark(m.cpuMs <= maxMs)}`
+            : `- ${label}: not measured`;
     for (const s of sizes) {
         const m = s.medians;
         const n = int(s.size);
@@ -243,7 +248,9 @@ function targets22(f: BenchFile): string[] {
                 m['cli-reload'],
                 0.3,
                 'peakRssMb'
-            )
+            ),
+            cpu(`${n}: our no-change full run CPU ≤ 3 s`, m['sync-nochange'], 3000),
+            cpu(`${n}: our 1% incremental CPU ≤ 1 s`, m['sync-incremental'], 1000)
         );
     }
     out.push('');

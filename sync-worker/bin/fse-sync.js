@@ -2,7 +2,17 @@
 // fse-sync: needs Node 22+ (TypeScript type stripping); `npx fse-sync` runs it on the project's Node.
 // SIGTERM/SIGINT ask the run (or the scheduler) to stop gracefully: it finishes the current step,
 // records the run in the org and exits. A second signal exits at once.
-import { main } from '../src/cli/main.ts';
+// The modules are imported after the type-stripping cache is in place (ts-cache.js), with
+// V8's compile cache on (Node 22.1+, module.enableCompileCache: the compiled code of each module
+// kept on disk, in NODE_COMPILE_CACHE or <tmpdir>/node-compile-cache as Node's documentation
+// recommends; about 0.1 s less CPU at each start, issue 22; NODE_DISABLE_COMPILE_CACHE=1 turns it
+// off). It never throws: a folder it cannot write only means no cache.
+import module from 'node:module';
+import { registerTypeScriptCache } from './ts-cache.js';
+
+module.enableCompileCache?.();
+registerTypeScriptCache();
+const { main } = await import('../src/cli/main.ts');
 
 const argv = process.argv.slice(2);
 const stop = new AbortController();

@@ -1,11 +1,15 @@
 // The progress bar on a terminal (cli-progress); none when stderr is not a TTY.
-import cliProgress from 'cli-progress';
+import type cliProgressType from 'cli-progress';
+import { lazy } from '../util/lazy.ts';
 import type { Progress } from '../pipeline/context.ts';
 import type { CliIo } from './options.ts';
 
+const cliProgressLib = lazy<typeof cliProgressType>('cli-progress');
+
 export function ttyProgress(stderr: CliIo['stderr']): Progress | undefined {
     if (!stderr.isTTY) return undefined;
-    let bar: cliProgress.SingleBar | undefined;
+    const cliProgress = cliProgressLib();
+    let bar: cliProgressType.SingleBar | undefined;
     return {
         start(label) {
             bar?.stop();

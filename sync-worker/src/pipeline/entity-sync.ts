@@ -4,6 +4,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Entity, EntityContext } from '../entities/types.ts';
+import { CpuLaps } from '../util/cpu.ts';
 import { applier, applyChangeSet, changedRecords, countLoadOutcome } from './apply.ts';
 import { checkStop, type EntityStep, type RunContext } from './context.ts';
 import { readOrgIndex } from './org-index.ts';
@@ -26,12 +27,16 @@ export async function syncEntity(
     const tally = context.tally;
     const step: EntityStep = { entity, tally, dir, full };
     await mkdir(dir, { recursive: true });
+    const cpu = new CpuLaps();
     const opened = await entity.open(context);
     // the org is read after the source, so the join's role table is already freed when the
     // org index is built (peak memory at 1M)
     const staged = await stageRecords(step, opened.produce(), run);
+    const cpuMs = { stage: cpu.lap(), orgRead: 0, plan: 0, apply: 0 };
     const org = await readOrgIndex(step, staged, run);
+    cpuMs.orgRead = cpu.lap();
     const changes = await planChanges(step, staged, org, run);
+    cpuMs.plan = cpu.lap();
     // load (never in a dry run); once started, a load is finished and counted
     checkStop(run.signal, `before loading ${entity.name}`);
     if (!run.dryRun) {
@@ -42,6 +47,7 @@ export async function syncEntity(
             await countLoadOutcome(entity, outcome, org, staged, tally, run.signal);
         }
     }
+    cpuMs.apply = cpu.lap();
     const future = changes.future;
     if (future.count > 0 && entity.watermark !== false) {
         run.report.warn(
@@ -49,7 +55,7 @@ export async function syncEntity(
         );
     }
     run.logger.info(
-        { event: 'entity-done', entity: entity.name, ...tally.counts },
+        { event: 'entity-done', entity: entity.name, ...tally.counts, cpuMs },
         `${entity.name} done`
     );
     return { latest: changes.maxUpdated };

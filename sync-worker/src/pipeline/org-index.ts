@@ -125,6 +125,24 @@ export class OrgIndex {
         return extra ? { id, hash, status, extra } : { id, hash, status };
     }
 
+    /** Whether the org has `key` with exactly this hash (the common case of a run, decided
+     *  without building an OrgRecord). */
+    hashIs(key: string, hash: string): boolean {
+        const slot = this.slotOf(key);
+        if (slot < 0) return false;
+        switch (this.hashMode[slot]) {
+            case 1:
+                return (
+                    hash.length === 64 &&
+                    this.hashes.toString('hex', slot * 32, slot * 32 + 32) === hash
+                );
+            case 2:
+                return this.otherHash.get(slot) === hash;
+            default:
+                return hash === '';
+        }
+    }
+
     lookup(key: string): OrgRecord | undefined {
         const slot = this.slotOf(key);
         return slot < 0 ? undefined : this.at(slot);

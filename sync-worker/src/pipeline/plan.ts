@@ -4,11 +4,10 @@
 import { join } from 'node:path';
 import type { EntityTarget, EntityTally } from '../entities/types.ts';
 import type { SfRecord } from '../salesforce/record.ts';
-import { NdjsonWriter, readNdjson } from '../util/ndjson-file.ts';
+import { lineBatches, NdjsonWriter } from '../util/ndjson-file.ts';
 import type { EntityStep, RunContext } from './context.ts';
 import { absentActive, countStatus, type OrgIndex, type OrgRecord } from './org-index.ts';
-import type { StagedFile, StagedRecord } from './stage.ts';
-import { syncHash } from './sync-hash.ts';
+import { parseStagedHead, StagedRecords, type StagedFile, type StagedHead } from './stage.ts';
 
 export type Action = 'create' | 'update' | 'unchanged';
 
@@ -48,38 +47,47 @@ class DuplicateNames {
     }
 
     /** The source id of the record that superseded `staged`, or undefined (it is a winner). */
-    supersededBy(staged: StagedRecord): string | undefined {
+    supersededBy(staged: StagedHead): string | undefined {
+        if (this.losers.size === 0) return undefined;
         if (this.sourceOf.has(staged.sequence)) this.sourceOf.set(staged.sequence, staged.sourceId);
         const lostTo = this.losers.get(staged.sequence);
         return typeof lostTo === 'number' ? this.sourceOf.get(lostTo) : lostTo;
     }
 }
 
-/** The diff of one staged winner: counted, and written to `out` when it must be loaded. */
+/**
+ * The diff of one staged winner: counted, and written to `out` when it must be loaded. Its
+ * record is read only then: most records of a run are unchanged, decided on the hash of the head
+ * alone.
+ */
 async function diffRecord(
     entity: EntityTarget,
-    staged: StagedRecord,
+    head: StagedHead,
+    records: StagedRecords,
     org: OrgIndex,
     tally: EntityTally,
     out: NdjsonWriter<Change>
 ): Promise<boolean> {
     const counts = tally.counts;
-    const hash = syncHash(staged.record, entity.fields);
-    const existing = org.lookup(staged.key);
+    const { hash } = head;
+    if (org.hashIs(head.key, hash)) {
+        counts.unchanged++;
+        return false;
+    }
+    const existing = org.lookup(head.key);
     const action = decide(existing, hash);
     if (action === 'unchanged') {
         counts.unchanged++;
         return false;
     }
-    if (existing && entity.orgWins?.(existing.extra ?? [], staged.record)) {
+    const staged = await records.record(head.sequence);
+    if (existing && entity.orgWins?.(existing.extra ?? [], staged)) {
         counts.conflicts++;
         return false;
     }
     if (action === 'create') counts.created++;
     else counts.updated++;
-    const record = entity.hashField
-        ? { ...staged.record, [entity.hashField]: hash }
-        : staged.record;
+    const record = entity.hashField ? { ...staged, [entity.hashField]: hash } : staged;
     await out.write({ action, record });
     return true;
 }
@@ -98,29 +106,40 @@ async function diffStaged(
     let count = 0;
     let maxUpdated = '';
     const future = { count: 0, latest: '', example: '' };
-    for await (const record of readNdjson<StagedRecord>(staged.path)) {
-        const winner = duplicates.supersededBy(record);
-        if (winner !== undefined && entity.supersededIsHistory) {
-            counts.superseded = (counts.superseded ?? 0) + 1;
-            continue;
+    const records = new StagedRecords(staged.recordsPath);
+    try {
+        for await (const lines of lineBatches(staged.path)) {
+            for (const line of lines) {
+                if (!line) continue;
+                const head = parseStagedHead(line);
+                const winner = duplicates.supersededBy(head);
+                if (winner !== undefined && entity.supersededIsHistory) {
+                    counts.superseded = (counts.superseded ?? 0) + 1;
+                    continue;
+                }
+                if (winner !== undefined) {
+                    counts.rejected++;
+                    tally.reject(
+                        entity.maskKey(head.key),
+                        `duplicate ${entity.externalId}: superseded by ${winner}, updated more recently`
+                    );
+                    continue;
+                }
+                counts.valid++;
+                // the registry's clock: meta.lastUpdated (a consent's CaptureDate is another clock)
+                const at = head.watermarkAt ?? head.updatedAt;
+                if (at > startedAt) {
+                    future.count++;
+                    if (at > future.latest) future.latest = at;
+                    future.example ||= head.sourceId;
+                } else if (at > maxUpdated) maxUpdated = at;
+                // the common case decided here, without a promise per record
+                if (org.hashIs(head.key, head.hash)) counts.unchanged++;
+                else if (await diffRecord(entity, head, records, org, tally, out)) count++;
+            }
         }
-        if (winner !== undefined) {
-            counts.rejected++;
-            tally.reject(
-                entity.maskKey(record.key),
-                `duplicate ${entity.externalId}: superseded by ${winner}, updated more recently`
-            );
-            continue;
-        }
-        counts.valid++;
-        // the registry's clock: meta.lastUpdated (a consent's CaptureDate is another clock)
-        const at = record.watermarkAt ?? record.updatedAt;
-        if (at > startedAt) {
-            future.count++;
-            if (at > future.latest) future.latest = at;
-            future.example ||= record.sourceId;
-        } else if (at > maxUpdated) maxUpdated = at;
-        if (await diffRecord(entity, record, org, tally, out)) count++;
+    } finally {
+        await records.close();
     }
     staged.winners.losers.clear();
     return { count, maxUpdated, future };

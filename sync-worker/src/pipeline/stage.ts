@@ -1,25 +1,97 @@
 // Stage 1, extract -> validate -> map -> stage (StagedFile): the entity's mapped records are
-// written to a local NDJSON file in source order; rejects are counted and reported; a compact
-// table keeps each key's winner (the most recently updated record, the first on a tie).
+// written with their sync hash to local files in source order (heads and records apart); rejects are counted and
+// reported; a compact table keeps each key's winner (the most recently updated record, the
+// first on a tie).
 import { join } from 'node:path';
 import type { FieldSet } from '../entities/fields.ts';
 import type { EntityTally, Produced, RejectInfo } from '../entities/types.ts';
 import type { SfRecord } from '../salesforce/record.ts';
 import { KeyTable, grow } from '../util/key-table.ts';
-import { NdjsonWriter } from '../util/ndjson-file.ts';
+import { lineBatches, NdjsonWriter } from '../util/ndjson-file.ts';
 import { checkStop, type EntityStep, type RunContext } from './context.ts';
+import { syncHash } from './sync-hash.ts';
 
-/** One line of the staging file. */
-export interface StagedRecord {
+/** What the staging file keeps of a record besides the record itself. */
+export interface StagedHead {
     /** 1, 2, 3... in source order */
     sequence: number;
     /** external id */
     key: string;
     updatedAt: string;
     sourceId: string;
-    record: SfRecord;
+    /** the record's sync hash (sync-hash.ts), computed once while staging */
+    hash: string;
     /** the registry's meta.lastUpdated when updatedAt is another clock (consents) */
     watermarkAt?: string;
+}
+
+/** One record of the staging file. */
+export interface StagedRecord extends StagedHead {
+    record: SfRecord;
+}
+
+/**
+ * A line of the staging file: the head as a JSON array. The records are in a file of their own
+ * (StagedFile.recordsPath), one a line in the same order (line n holds the record of sequence
+ * n), so the plan reads a record only when it has to write it: an unchanged record is decided on
+ * its head alone, and a run that changes nothing never reads the records back.
+ */
+export function stagedHeadLine(head: StagedHead): string {
+    const { sequence, key, updatedAt, sourceId, hash, watermarkAt } = head;
+    const fields = [sequence, key, updatedAt, sourceId, hash];
+    if (watermarkAt !== undefined) fields.push(watermarkAt);
+    return JSON.stringify(fields);
+}
+
+/** The head of a staging line (see stagedHeadLine). */
+export function parseStagedHead(line: string): StagedHead {
+    const [sequence, key, updatedAt, sourceId, hash, watermarkAt] = JSON.parse(line) as [
+        number,
+        string,
+        string,
+        string,
+        string,
+        string | undefined
+    ];
+    const head: StagedHead = { sequence, key, updatedAt, sourceId, hash };
+    if (watermarkAt !== undefined) head.watermarkAt = watermarkAt;
+    return head;
+}
+
+/**
+ * The staged records by sequence number, read forward: each `record(sequence)` asks for a later
+ * sequence than the one before (the plan goes through the heads in order); the lines between are
+ * skipped unparsed, and the file is not even opened when no record is asked for.
+ */
+export class StagedRecords {
+    private readonly path: string;
+    private batches?: AsyncIterator<string[]>;
+    private batch: string[] = [];
+    /** the sequence number of batch[0] */
+    private first = 1;
+    /** the last sequence asked for */
+    private last = 0;
+
+    constructor(path: string) {
+        this.path = path;
+    }
+
+    async record(sequence: number): Promise<SfRecord> {
+        if (sequence <= this.last) throw new Error(`staged record ${sequence} asked for again`);
+        this.last = sequence;
+        this.batches ??= lineBatches(this.path)[Symbol.asyncIterator]();
+        while (sequence >= this.first + this.batch.length) {
+            this.first += this.batch.length;
+            const next = await this.batches.next();
+            if (next.done) throw new Error(`staged record ${sequence} missing from ${this.path}`);
+            this.batch = next.value;
+        }
+        return JSON.parse(this.batch[sequence - this.first]) as SfRecord;
+    }
+
+    async close(): Promise<void> {
+        await this.batches?.return?.();
+    }
 }
 
 /**
@@ -86,7 +158,10 @@ export class Winners {
 
 /** What stage 1 hands on: the staging file and the winners of its keys. */
 export interface StagedFile {
+    /** the heads (stagedHeadLine), in source order */
     path: string;
+    /** the records, one a line in the same order (see StagedRecords) */
+    recordsPath: string;
     winners: Winners;
     keys: KeyTable;
     /** keys of rejected or suppressed records (as `fold` gives them): still in the registry,
@@ -139,7 +214,8 @@ function countRejected(
     tally.reject(result.key, result.reason, { part, group, hint });
 }
 
-/** Stage 1: writes the produced records to `dir`/staged.ndjson, counting and reporting. */
+/** Stage 1: writes the produced records to `dir`/staged.ndjson (heads) and
+ *  staged-records.ndjson, counting and reporting. */
 export async function stageRecords(
     step: EntityStep,
     produced: AsyncIterable<Produced>,
@@ -147,7 +223,9 @@ export async function stageRecords(
 ): Promise<StagedFile> {
     const { entity, tally } = step;
     const path = join(step.dir, 'staged.ndjson');
-    const out = new NdjsonWriter<StagedRecord>(path);
+    const recordsPath = join(step.dir, 'staged-records.ndjson');
+    const out = new NdjsonWriter<never>(path);
+    const records = new NdjsonWriter<never>(recordsPath);
     const winners = new Winners(entity.externalIdCaseSensitive);
     const fold = keyFold(entity.externalIdCaseSensitive);
     const rejectedKeys = new Set<string>();
@@ -167,16 +245,15 @@ export async function stageRecords(
         const absent = absentMask(entity.fields, result.record);
         winners.offer(result.key, sequence, result.updatedAt, result.sourceId, absent);
         const { key, updatedAt, sourceId, record, watermarkAt } = result;
-        await out.write({
-            sequence,
-            key,
-            updatedAt,
-            sourceId,
-            record,
-            ...(watermarkAt !== undefined ? { watermarkAt } : {})
-        });
+        const hash = syncHash(record, entity.fields);
+        const head = { sequence, key, updatedAt, sourceId, hash, watermarkAt };
+        const a = out.writeLine(stagedHeadLine(head));
+        if (a) await a;
+        const b = records.writeLine(JSON.stringify(record));
+        if (b) await b;
     }
     await out.close();
+    await records.close();
     run.progress?.stop();
-    return { path, winners, keys: winners.keys, rejectedKeys, fold };
+    return { path, recordsPath, winners, keys: winners.keys, rejectedKeys, fold };
 }

@@ -4,7 +4,10 @@
 // Reference, "Formatted Rich Text"). Applied to both sides of a comparison (the registry's HTML
 // and the org's), through sanitize-html, so a body the org re-sanitised (a <pre> dropped, a
 // void tag re-serialised) is not rewritten forever.
-import sanitizeHtml from 'sanitize-html';
+import type sanitizeHtml from 'sanitize-html';
+import { lazy } from '../util/lazy.ts';
+
+const sanitizer = lazy<typeof sanitizeHtml>('sanitize-html');
 
 /** The tags a Rich Text Area keeps. */
 export const RICH_TEXT_TAGS = [
@@ -92,7 +95,7 @@ export const RICH_TEXT_ATTRIBUTES = [
 
 /** The HTML as the org keeps it. */
 export function storedRichText(html: string): string {
-    return sanitizeHtml(html, {
+    return sanitizer()(html, {
         allowedTags: RICH_TEXT_TAGS,
         allowedAttributes: { '*': RICH_TEXT_ATTRIBUTES },
         allowedSchemes: ['http', 'https', 'mailto', 'tel'],

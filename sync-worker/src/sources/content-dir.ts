@@ -3,7 +3,8 @@
 // body). Yields raw items; validation and Markdown -> sanitised HTML happen in entities/content/.
 import { access, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import matter from 'gray-matter';
+import type matterType from 'gray-matter';
+import { lazy } from '../util/lazy.ts';
 import { nonBlankLines } from '../util/ndjson-file.ts';
 import {
     UnparseableResource,
@@ -11,6 +12,8 @@ import {
     type RegistrySource,
     type ResourceType
 } from './types.ts';
+
+const matter = lazy<typeof matterType>('gray-matter');
 
 export type ContentOrigin = 'catalog' | 'faq' | 'pill';
 
@@ -74,7 +77,7 @@ export class ContentSource implements RegistrySource {
             for (const name of names) {
                 const position = `${folder}/${name}`;
                 try {
-                    const parsed = matter(await readFile(join(dir, name), 'utf8'));
+                    const parsed = matter()(await readFile(join(dir, name), 'utf8'));
                     yield {
                         origin,
                         position,

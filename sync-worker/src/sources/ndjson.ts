@@ -2,7 +2,7 @@
 // read line by line (never a whole file in memory).
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { nonBlankLines } from '../util/ndjson-file.ts';
+import { numberedLineBatches, utf8OfLatin1 } from '../util/ndjson-file.ts';
 import {
     UnparseableResource,
     type ReadOptions,
@@ -37,21 +37,57 @@ export class NdjsonSource implements RegistrySource {
         );
     }
 
-    /** `since`/`ids` are not applied here: the pipeline filters by meta.lastUpdated itself.
-     *  `skipRaw` is: a line it rules out is not parsed. A missing file is an empty type. */
+    /**
+     * `since`/`ids` are not applied here: the pipeline filters by meta.lastUpdated itself.
+     * `skipRaw` is: a line it rules out is not parsed. A missing file is an empty type. With
+     * `skipRaw` (incremental runs, which skip most lines), lines are read undecoded (latin1, one
+     * character a byte: see ReadOptions.skipRaw) and only those kept are decoded from UTF-8.
+     */
     async *read(type: ResourceType, options?: ReadOptions): AsyncIterable<unknown> {
         const skip = options?.skipRaw;
-        for await (const [number, line] of nonBlankLines(join(this.dir, `${type}.ndjson`))) {
-            if (skip?.(line)) continue;
-            try {
-                yield JSON.parse(line);
-            } catch {
-                yield new UnparseableResource(
-                    type,
-                    `${type}.ndjson line ${number}`,
-                    'line is not valid JSON'
-                );
+        const replay = options?.replay;
+        if (replay) {
+            // lines read undecoded by the read that kept them
+            for (let i = 0; i < replay.size; i++) {
+                const text = replay.text(i);
+                if (skip?.(text)) continue;
+                const resource = this.resource(type, utf8OfLatin1(text), replay.numbers[i]);
+                if (resource !== undefined) yield resource;
             }
+            return;
+        }
+        const keep = skip ? options?.keep : undefined;
+        const path = join(this.dir, `${type}.ndjson`);
+        const encoding = skip ? 'latin1' : 'utf8';
+        for await (const { first, lines } of numberedLineBatches(path, encoding)) {
+            for (let i = 0; i < lines.length; i++) {
+                let line = lines[i];
+                if (skip) {
+                    if (skip(line)) {
+                        keep?.ruledOut(first + i, line);
+                        continue;
+                    }
+                    keep?.keep(first + i, line);
+                    line = utf8OfLatin1(line);
+                }
+                const resource = this.resource(type, line, first + i);
+                if (resource !== undefined) yield resource;
+            }
+        }
+        keep?.end();
+    }
+
+    /** The resource of one decoded line, or undefined when the line is blank. */
+    private resource(type: ResourceType, line: string, number: number): unknown {
+        if (!line.trim()) return undefined;
+        try {
+            return JSON.parse(line);
+        } catch {
+            return new UnparseableResource(
+                type,
+                `${type}.ndjson line ${number}`,
+                'line is not valid JSON'
+            );
         }
     }
 }

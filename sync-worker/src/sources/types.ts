@@ -1,4 +1,6 @@
 // One interface for every registry source: async iterators of raw FHIR resources, streamed.
+import type { KeptLines } from './kept-lines.ts';
+
 export type ResourceType =
     | 'Organization'
     | 'Practitioner'
@@ -14,9 +16,19 @@ export interface ReadOptions {
     ids?: readonly string[];
     /**
      * A cheap test on a resource's raw text (line-based sources only): true when the resource is
-     * certainly not wanted, so it is skipped without being parsed. Sources may ignore it.
+     * certainly not wanted, so it is skipped without being parsed. Sources may ignore it. The
+     * text may be the line's UTF-8 bytes one character a byte (ndjson reads it undecoded): a
+     * test must look only at ASCII text and answer false ("parse it") for a value it extracts
+     * that holds anything else, so that it answers the same on the bytes and on the decoded line.
      */
     skipRaw?: (text: string) => boolean;
+    /** line-based sources: the lines `skipRaw` keeps and rules out are told to it (KeptLines) */
+    keep?: KeptLines;
+    /**
+     * line-based sources: read these lines (kept by an earlier complete read of the same type)
+     * instead of the file; the caller has checked KeptLines.replayableWith
+     */
+    replay?: KeptLines;
 }
 
 export interface RegistrySource {

@@ -48,27 +48,62 @@ export class KeyTable {
         return h >>> 0;
     }
 
-    /** The hash of a key, of its lower case when keys are compared without case. */
+    /**
+     * The hash of a key (of its lower case when keys are compared without case): FNV-1a of
+     * `key` or `key.toLowerCase()`, computed without building the lower-case string when the key
+     * is ASCII. Sets `this.ascii` for the comparison that follows.
+     */
     private hash(key: string): number {
-        return KeyTable.fnv(this.caseInsensitive ? key.toLowerCase() : key);
+        let h = 0x811c9dc5;
+        const fold = this.caseInsensitive;
+        for (let i = 0; i < key.length; i++) {
+            let c = key.charCodeAt(i);
+            if (c >= 128) {
+                this.ascii = false;
+                return KeyTable.fnv(fold ? key.toLowerCase() : key);
+            }
+            if (fold && c >= 65 && c <= 90) c += 32;
+            h ^= c;
+            h = Math.imul(h, 0x01000193);
+        }
+        this.ascii = true;
+        return h >>> 0;
+    }
+
+    /** Whether the key last hashed is ASCII (one UTF-8 byte a character). */
+    private ascii = true;
+
+    /** Whether the key at `slot` has the bytes of `key` (ASCII, compared in place). */
+    private sameAscii(slot: number, key: string): boolean {
+        const len = this.lengths[slot];
+        if (len !== key.length) return false;
+        const o = this.offsets[slot];
+        const page = this.pages[o >>> PAGE_BITS];
+        const start = o & PAGE_MASK;
+        for (let i = 0; i < len; i++) if (page[start + i] !== key.charCodeAt(i)) return false;
+        return true;
     }
 
     private equals(slot: number, key: string, scratch: { buf?: Buffer; len?: number }): boolean {
-        if (scratch.buf === undefined) {
-            scratch.buf = Buffer.from(key, 'utf8');
-            scratch.len = scratch.buf.length;
+        let same: boolean;
+        if (this.ascii) same = this.sameAscii(slot, key);
+        else {
+            if (scratch.buf === undefined) {
+                scratch.buf = Buffer.from(key, 'utf8');
+                scratch.len = scratch.buf.length;
+            }
+            const len = this.lengths[slot];
+            const o = this.offsets[slot];
+            same =
+                len === scratch.len &&
+                this.pages[o >>> PAGE_BITS].compare(
+                    scratch.buf,
+                    0,
+                    len,
+                    o & PAGE_MASK,
+                    (o & PAGE_MASK) + len
+                ) === 0;
         }
-        const len = this.lengths[slot];
-        const o = this.offsets[slot];
-        const same =
-            len === scratch.len &&
-            this.pages[o >>> PAGE_BITS].compare(
-                scratch.buf,
-                0,
-                len,
-                o & PAGE_MASK,
-                (o & PAGE_MASK) + len
-            ) === 0;
         // the same hash and other bytes: a case variant (or, rarely, a hash collision)
         return same || (this.caseInsensitive && this.key(slot).toLowerCase() === key.toLowerCase());
     }
@@ -98,21 +133,23 @@ export class KeyTable {
             if (s === 0) break;
             if (this.hashes[s - 1] === h && this.equals(s - 1, key, scratch)) return s - 1;
         }
-        const buf = scratch.buf ?? Buffer.from(key, 'utf8');
-        if (buf.length > 0xffff) throw new Error('key longer than 65,535 bytes');
+        const buf = this.ascii ? undefined : (scratch.buf ??= Buffer.from(key, 'utf8'));
+        const bytes = buf ? buf.length : key.length;
+        if (bytes > 0xffff) throw new Error('key longer than 65,535 bytes');
         const slot = this.size++;
         if (slot >= this.offsets.length) this.growSlots();
-        if (buf.length > PAGE_SIZE) throw new Error('key longer than 1 MiB');
-        if (this.pages.length === 0 || this.used + buf.length > PAGE_SIZE) {
+        if (bytes > PAGE_SIZE) throw new Error('key longer than 1 MiB');
+        if (this.pages.length === 0 || this.used + bytes > PAGE_SIZE) {
             this.page = Buffer.allocUnsafe(PAGE_SIZE);
             this.pages.push(this.page);
             this.used = 0;
         }
-        buf.copy(this.page, this.used);
+        if (buf) buf.copy(this.page, this.used);
+        else this.page.write(key, this.used, bytes, 'latin1');
         this.offsets[slot] = ((this.pages.length - 1) << PAGE_BITS) | this.used;
-        this.lengths[slot] = buf.length;
+        this.lengths[slot] = bytes;
         this.hashes[slot] = h;
-        this.used += buf.length;
+        this.used += bytes;
         this.table[i] = slot + 1;
         if (this.size * 4 > this.table.length * 3) this.rehash();
         return slot;

@@ -12,6 +12,7 @@ import { formatReport } from '../../pipeline/report.ts';
 import { exitCodeOf } from '../../pipeline/run-health.ts';
 import { resolveAuth } from '../../salesforce/auth.ts';
 import { clientFor } from '../../salesforce/http.ts';
+import { cpuMs } from '../../util/cpu.ts';
 import { configFrom, effectiveConfig, loggerFor, sourcesFrom, type CliIo } from '../options.ts';
 import { ttyProgress } from '../progress.ts';
 import { authOptions, type AuthFlags } from './auth-flags.ts';
@@ -49,7 +50,9 @@ async function run(flags: RunFlags, io: CliIo): Promise<number> {
             source: source.description,
             auth: auth.method,
             entities,
-            dryRun: !!flags.dryRun
+            dryRun: !!flags.dryRun,
+            // CPU so far: start-up (modules, configuration, authentication)
+            cpuMs: cpuMs()
         },
         'sync starting'
     );
@@ -75,7 +78,7 @@ async function run(flags: RunFlags, io: CliIo): Promise<number> {
     if (flags.json) io.stdout.write(JSON.stringify(report, null, 2) + '\n');
     else io.stdout.write(formatReport(report) + '\n');
     logger.info(
-        { event: 'finish', status: report.status, apiCalls: report.apiCalls },
+        { event: 'finish', status: report.status, apiCalls: report.apiCalls, cpuMs: cpuMs() },
         'sync finished'
     );
     if (!report.health.ok)

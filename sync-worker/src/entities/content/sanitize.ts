@@ -1,7 +1,10 @@
 // Markdown content to safe HTML: marked renders, sanitize-html keeps an allow-list (no script,
 // no event handlers, no javascript: links); headings start at h2 (the page has its own h1).
 import { marked } from 'marked';
-import sanitizeHtml from 'sanitize-html';
+import type sanitizeHtml from 'sanitize-html';
+import { lazy } from '../../util/lazy.ts';
+
+const sanitizer = lazy<typeof sanitizeHtml>('sanitize-html');
 
 /** marked -> sanitize-html. Only structural tags; links and images over https (or mailto/tel). */
 export const SANITIZE: sanitizeHtml.IOptions = {
@@ -45,6 +48,6 @@ export function markdownToHtml(md: string): { html: string; cleaned: boolean } {
     const raw = (marked.parse(md, { async: false, gfm: true }) as string)
         .replace(/<(\/?)h1>/g, '<$1h2>')
         .trim();
-    const html = sanitizeHtml(raw, SANITIZE).trim();
+    const html = sanitizer()(raw, SANITIZE).trim();
     return { html, cleaned: html !== raw };
 }

@@ -7,7 +7,7 @@ import { parseWith } from '../../util/validation.ts';
 import type { SfRecord } from '../../salesforce/record.ts';
 import { resourcePosition } from '../../sources/raw-resource.ts';
 import { SYSTEM_FISCAL_CODE } from '../codes.ts';
-import { PractitionerSchema, type Practitioner } from '../fhir-schemas.ts';
+import { isPlainPractitioner, PractitionerSchema, type Practitioner } from '../fhir-schemas.ts';
 import type { MapResult } from '../types.ts';
 import { CONTACT_FIELDS, ORGANIZATION_COLUMN } from './fields.ts';
 import type { CompactRole } from './role-table.ts';
@@ -84,7 +84,9 @@ function roleFields(role: CompactRole | undefined): SfRecord {
 /** Map one Practitioner (raw FHIR) with its best role (already mapped) to a Contact. */
 export function mapPractitioner(raw: unknown, role: CompactRole | undefined): MapResult {
     const sourceId = resourcePosition(raw, 'Practitioner');
-    const parsed = parseWith(PractitionerSchema, raw);
+    const parsed = isPlainPractitioner(raw)
+        ? { ok: true as const, value: raw }
+        : parseWith(PractitionerSchema, raw);
     if (!parsed.ok) {
         const code = fiscalCodeOfRaw(raw);
         return {
@@ -123,6 +125,9 @@ export function mapPractitioner(raw: unknown, role: CompactRole | undefined): Ma
     };
     const long = CONTACT_FIELDS.tooLong(record);
     if (long) return { ok: false, key, reason: long, sourceId, matchKey: fiscalCode };
-    const updatedAt = [record.RegistryLastUpdated__c ?? '', role?.updated ?? ''].sort().pop()!;
+    // the later of the two (as text: both are ISO instants or '')
+    const own = record.RegistryLastUpdated__c ?? '';
+    const roleUpdated = role?.updated ?? '';
+    const updatedAt = roleUpdated > own ? roleUpdated : own;
     return { ok: true, key: fiscalCode, updatedAt, record, sourceId };
 }

@@ -2,15 +2,24 @@
 // and PractitionerRole lines certainly not needed before JSON.parse; anything unusual is parsed.
 import { isoInstant } from '../../util/instant.ts';
 import { lastUpdatedOf, resourceId } from '../../sources/raw-resource.ts';
+import type { KeptLines } from '../../sources/kept-lines.ts';
 import { UnparseableResource, type RegistrySource } from '../../sources/types.ts';
 
-/** `"<name>":"<value>"` at `at` (where `"<name>"` starts; exactly that form): the value. */
+/** Whether text[start, end) is ASCII only: the text then reads the same whether `text` is the
+ *  decoded line or its UTF-8 bytes one character a byte (see ReadOptions.skipRaw). */
+function asciiBetween(text: string, start: number, end: number): boolean {
+    for (let i = start; i < end; i++) if (text.charCodeAt(i) >= 128) return false;
+    return true;
+}
+
+/** `"<name>":"<value>"` at `at` (where `"<name>"` starts; exactly that form): the value, when
+ *  it is ASCII only (anything else is unusual: undefined). */
 function stringAt(text: string, at: number, nameLength: number): string | undefined {
     const start = at + nameLength + 4;
     if (text.charCodeAt(start - 3) !== 34 || text.charCodeAt(start - 2) !== 58) return undefined;
     if (text.charCodeAt(start - 1) !== 34) return undefined;
     const end = text.indexOf('"', start);
-    return end < 0 ? undefined : text.slice(start, end);
+    return end < 0 || !asciiBetween(text, start, end) ? undefined : text.slice(start, end);
 }
 
 /**
@@ -19,7 +28,11 @@ function stringAt(text: string, at: number, nameLength: number): string | undefi
  * unusual: a backslash anywhere, no or several "lastUpdated", another form than `"name":"value"`.
  */
 export function lastUpdatedOfText(text: string): string | undefined {
-    if (text.includes('\\')) return undefined;
+    return text.includes('\\') ? undefined : lastUpdatedOfPlainText(text);
+}
+
+/** lastUpdatedOfText of a line already known to hold no backslash. */
+function lastUpdatedOfPlainText(text: string): string | undefined {
     const at = text.indexOf('"lastUpdated"');
     if (at < 0 || text.indexOf('"lastUpdated"', at + 13) >= 0) return undefined;
     const value = stringAt(text, at, 11);
@@ -45,8 +58,8 @@ export type LineTest = (text: string) => boolean;
 
 /** Whether the line's meta.lastUpdated is certainly at or before `since` (a line without a
  *  usable one is treated as changed). */
-function updatedBy(text: string, since: string): boolean {
-    const iso = lastUpdatedOfText(text);
+function updatedBy(text: string, since: string, plain = false): boolean {
+    const iso = plain ? lastUpdatedOfPlainText(text) : lastUpdatedOfText(text);
     return iso !== undefined && iso !== '' && iso <= since;
 }
 
@@ -54,6 +67,18 @@ function updatedBy(text: string, since: string): boolean {
  *  is one of them, and every "id" has the plain form), so it need not be parsed. */
 export function namesNoneOf(ids: ReadonlySet<string>): LineTest {
     return (text) => !namesAny(text, ids);
+}
+
+/** The values of the line's "id"s, or undefined when one is not in the plain `"id":"<value>"`
+ *  form (ASCII): namesAny(text, ids) is true exactly when this is undefined or has one of ids. */
+export function namedIds(text: string): string[] | undefined {
+    const out: string[] = [];
+    for (let i = text.indexOf('"id"'); i >= 0; i = text.indexOf('"id"', i + 4)) {
+        const id = stringAt(text, i, 2);
+        if (id === undefined) return undefined;
+        out.push(id);
+    }
+    return out;
 }
 
 /** Whether an "id" of the line is in `ids`, or is not in the plain `"id":"<value>"` form. */
@@ -80,7 +105,7 @@ export function rolePractitionerOfText(text: string): string | undefined {
     const start = at + head.length;
     const end = text.indexOf('"', start);
     if (end <= start || text.charCodeAt(end + 1) !== 125 /* } */) return undefined;
-    return text.slice(start, end);
+    return asciiBetween(text, start, end) ? text.slice(start, end) : undefined;
 }
 
 /**
@@ -91,8 +116,11 @@ export function rolePractitionerOfText(text: string): string | undefined {
  */
 export function roleUnneeded(since: string, needed: ReadonlySet<string>): LineTest {
     return (text) => {
+        // rolePractitionerOfText answers only for a line without a backslash: not searched twice
         const practitioner = rolePractitionerOfText(text);
-        return practitioner !== undefined && !needed.has(practitioner) && updatedBy(text, since);
+        return (
+            practitioner !== undefined && !needed.has(practitioner) && updatedBy(text, since, true)
+        );
     };
 }
 
@@ -103,14 +131,16 @@ export const ROLE_PREFILTER_MAX = 200_000;
  * Incremental runs over a line-based source: the ids of the practitioners whose own
  * meta.lastUpdated is after the watermark (unchanged lines skipped before JSON.parse, as in the
  * main read). Undefined when there are more than ROLE_PREFILTER_MAX: every role is then parsed.
+ * `keep` gets the lines read and ruled out, so the main read may replay them (KeptLines).
  */
 export async function changedPractitioners(
     source: RegistrySource,
-    since: string
+    since: string,
+    keep?: KeptLines
 ): Promise<Set<string> | undefined> {
     const ids = new Set<string>();
     const skipRaw = unchangedSince(since, new Set());
-    for await (const raw of source.read('Practitioner', { since, skipRaw })) {
+    for await (const raw of source.read('Practitioner', { since, skipRaw, keep })) {
         if (raw instanceof UnparseableResource) continue;
         // no meta.lastUpdated (FHIR R4 makes it optional): treated as changed
         const updated = lastUpdatedOf(raw);

@@ -36,20 +36,22 @@ type Raw = Record<string, unknown>;
 const asObject = (value: unknown): Raw | undefined =>
     value && typeof value === 'object' && !Array.isArray(value) ? (value as Raw) : undefined;
 
-/** Every coding of `code[]`, with its path. */
-function codingsOf(raw: Raw): Array<{ path: string; system: unknown; code: unknown }> {
-    const out: Array<{ path: string; system: unknown; code: unknown }> = [];
+/** The first coding of `code[]` with `system` and a non-blank code, with its path. */
+function codingOf(
+    raw: Raw,
+    system: string | undefined
+): { path: () => string; code: string } | undefined {
     const concepts = Array.isArray(raw.code) ? raw.code : [];
-    concepts.forEach((concept, i) => {
-        const codings = asObject(concept)?.coding;
-        if (!Array.isArray(codings)) return;
-        codings.forEach((coding, j) => {
-            const c = asObject(coding);
-            if (c)
-                out.push({ path: `code[${i}].coding[${j}].code`, system: c.system, code: c.code });
-        });
-    });
-    return out;
+    for (let i = 0; i < concepts.length; i++) {
+        const codings = asObject(concepts[i])?.coding;
+        if (!Array.isArray(codings)) continue;
+        for (let j = 0; j < codings.length; j++) {
+            const c = asObject(codings[j]);
+            if (c && c.system === system && typeof c.code === 'string' && c.code.trim())
+                return { path: () => `code[${i}].coding[${j}].code`, code: c.code };
+        }
+    }
+    return undefined;
 }
 
 /** The value of the coding with the vocabulary's system: null when there is none (not written). */
@@ -59,14 +61,12 @@ function codedValue(
     problems: RoleProblem[],
     count: boolean
 ): string | null {
-    const coding = codingsOf(raw).find(
-        (c) => c.system === vocabulary.system && typeof c.code === 'string' && c.code.trim()
-    );
+    const coding = codingOf(raw, vocabulary.system);
     if (!coding) return null;
-    const resolved = vocabulary.resolve(String(coding.code), count);
+    const resolved = vocabulary.resolve(coding.code, count);
     if (resolved.ok) return resolved.value;
     problems.push({
-        reason: `${coding.path}: ${resolved.reason}`,
+        reason: `${coding.path()}: ${resolved.reason}`,
         group: resolved.reason,
         hint: resolved.hint
     });
@@ -108,10 +108,10 @@ function optional(
 }
 
 export function parseRole(raw: unknown, now: string, mapping: RoleMapping): RoleResult {
-    const key = resourcePosition(raw, 'PractitionerRole');
     const resource = asObject(raw);
+    const key = () => resourcePosition(raw, 'PractitionerRole');
     if (resource?.resourceType !== 'PractitionerRole')
-        return { ok: false, key, reason: 'resourceType: must be PractitionerRole' };
+        return { ok: false, key: key(), reason: 'resourceType: must be PractitionerRole' };
     const reference = asObject(resource.practitioner)?.reference;
     const practitionerId = referencedId(reference, 'Practitioner');
     if (practitionerId === undefined) {
@@ -119,7 +119,7 @@ export function parseRole(raw: unknown, now: string, mapping: RoleMapping): Role
             reference === undefined
                 ? 'practitioner.reference: required (a role must name its practitioner)'
                 : 'practitioner.reference: must be a Practitioner/<id> reference';
-        return { ok: false, key, reason };
+        return { ok: false, key: key(), reason };
     }
     const problems: RoleProblem[] = [];
     const count = mapping.count !== false;

@@ -1,5 +1,6 @@
 // Practitioner id -> best role during the join, in typed arrays and one key table: about 55
 // bytes a practitioner (~55 MB at 1M), instead of ~150 for a Map of packed strings.
+import { isCanonicalInstant, isoOfTime } from '../../util/instant.ts';
 import { grow, Interner, KeyTable } from '../../util/key-table.ts';
 
 /** What the join keeps of a practitioner's best role (bounded memory: a few short strings). */
@@ -39,14 +40,34 @@ export class RoleTable {
             orgCode: values[fields[slot * 4 + 1]],
             role: fields[slot * 4 + 2] === NONE ? null : values[fields[slot * 4 + 2]],
             category: fields[slot * 4 + 3] === NONE ? null : values[fields[slot * 4 + 3]],
-            updated: Number.isNaN(updated)
-                ? (this.oddUpdated.get(slot) ?? '')
-                : new Date(updated).toISOString()
+            updated: Number.isNaN(updated) ? (this.oddUpdated.get(slot) ?? '') : isoOfTime(updated)
         };
     }
 
-    set(id: string, role: CompactRole): void {
+    /**
+     * Keeps `role` for `id` when it is better than the role kept so far (betterRole in roles.ts:
+     * an active role first, then the latest period.start), compared in place.
+     */
+    offer(id: string, role: CompactRole): void {
+        const known = this.keys.size;
         const slot = this.keys.add(id);
+        if (slot < known) {
+            const active = this.active[slot] === 1;
+            if (
+                active !== role.active
+                    ? active
+                    : !(role.start > this.strings.values[this.fields[slot * 4]])
+            )
+                return;
+        }
+        this.store(slot, role);
+    }
+
+    set(id: string, role: CompactRole): void {
+        this.store(this.keys.add(id), role);
+    }
+
+    private store(slot: number, role: CompactRole): void {
         if (slot >= this.active.length) {
             this.active = grow(this.active, slot + 1);
             this.updated = grow(this.updated, this.active.length);
@@ -59,7 +80,11 @@ export class RoleTable {
         this.fields[slot * 4 + 3] = role.category === null ? NONE : this.strings.id(role.category);
         const time = role.updated ? Date.parse(role.updated) : NaN;
         // an instant that would not survive the round trip is kept as a string
-        if (role.updated && (Number.isNaN(time) || new Date(time).toISOString() !== role.updated)) {
+        if (
+            role.updated &&
+            !isCanonicalInstant(role.updated) &&
+            (Number.isNaN(time) || new Date(time).toISOString() !== role.updated)
+        ) {
             this.oddUpdated.set(slot, role.updated);
             this.updated[slot] = NaN;
         } else {

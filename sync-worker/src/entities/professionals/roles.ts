@@ -5,7 +5,13 @@
 import { resourcePosition } from '../../sources/raw-resource.ts';
 import { UnparseableResource } from '../../sources/types.ts';
 import { countPart, unparseableReject, type EntityContext, type RelatedReject } from '../types.ts';
-import { changedPractitioners, rolePractitionerOfText, roleUnneeded } from './prefilter.ts';
+import { KeptLines } from '../../sources/kept-lines.ts';
+import {
+    changedPractitioners,
+    namedIds,
+    rolePractitionerOfText,
+    roleUnneeded
+} from './prefilter.ts';
 import { parseRole, type RoleMapping } from './role-map.ts';
 import { RoleTable, type CompactRole } from './role-table.ts';
 
@@ -23,6 +29,9 @@ export interface RoleJoin {
     roles: RoleTable;
     /** practitioners with a role updated after the watermark (incremental runs) */
     changed: Set<string>;
+    /** incremental runs over a line-based source: the Practitioner lines the pre-scan kept,
+     *  which the main read replays instead of reading the file again when it may */
+    practitionerLines?: KeptLines;
 }
 
 /** A role line: its role (if it could be joined) and the rejects of it or of its parts. */
@@ -51,6 +60,8 @@ function roleLine(context: EntityContext, raw: unknown, mapping: RoleMapping): R
             rejects: [{ ok: false, key, reason, sourceId: key, related: true, part: 'roles' }]
         };
     }
+    const joined = { practitionerId: parsed.practitionerId, role: parsed.role };
+    if (!parsed.problems.length) return { joined, rejects: [] };
     const key = resourcePosition(raw, 'PractitionerRole');
     const rejects: RelatedReject[] = parsed.problems.map((p) => ({
         ok: false,
@@ -62,7 +73,7 @@ function roleLine(context: EntityContext, raw: unknown, mapping: RoleMapping): R
         related: true,
         part: 'roles'
     }));
-    return { joined: { practitionerId: parsed.practitionerId, role: parsed.role }, rejects };
+    return { joined, rejects };
 }
 
 /** Counts a role line in the `roles` part of professionals. */
@@ -84,19 +95,20 @@ export async function* readRoles(
     join: RoleJoin
 ): AsyncIterable<RelatedReject> {
     const since = context.since;
-    const needed =
-        since && context.source.readsLines && context.incrementalRolePrefilter
-            ? await changedPractitioners(context.source, since)
-            : undefined;
+    const prefilter = since && context.source.readsLines && context.incrementalRolePrefilter;
+    if (prefilter) join.practitionerLines = new KeptLines(namedIds);
+    const needed = prefilter
+        ? await changedPractitioners(context.source, since, join.practitionerLines)
+        : undefined;
     const skipRole = since && needed ? roleUnneeded(since, needed) : undefined;
     const mapping = roleMapping(context);
     for await (const raw of context.source.read('PractitionerRole', { skipRaw: skipRole })) {
         const line = roleLine(context, raw, mapping);
         countRole(context, line);
-        yield* line.rejects;
+        if (line.rejects.length) yield* line.rejects;
         if (!line.joined) continue;
         const { practitionerId: id, role } = line.joined;
-        join.roles.set(id, betterRole(join.roles.get(id), role));
+        join.roles.offer(id, role);
         if (since && (role.updated === '' || role.updated > since)) join.changed.add(id);
     }
     // practitioners unchanged themselves whose role changed: the first pass skipped their

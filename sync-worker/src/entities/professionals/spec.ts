@@ -43,7 +43,12 @@ async function* readPractitioners(
 ): AsyncIterable<Produced> {
     const since = context.since;
     const skipRaw = since ? unchangedSince(since, join.changed) : undefined;
-    for await (const raw of context.source.read('Practitioner', { since, skipRaw })) {
+    // the pre-scan's kept lines hold every line this read's test keeps (it adds only lines
+    // naming a practitioner whose role changed): replayed instead of reading the file again
+    const kept = join.practitionerLines;
+    const replay = since && kept?.replayableWith(join.changed) ? kept : undefined;
+    join.practitionerLines = undefined;
+    for await (const raw of context.source.read('Practitioner', { since, skipRaw, replay })) {
         if (raw instanceof UnparseableResource) {
             yield unparseableReject(raw);
             continue;

@@ -65,6 +65,8 @@ export class Vocabulary {
     private readonly fallback: string | null;
     private readonly seen = new Map<string, SeenCode>();
     private otherCodes = 0;
+    /** code -> codeKey(code), for the few distinct codes a registry uses (bounded) */
+    private readonly keyOf = new Map<string, string>();
 
     /**
      * `values`: the picklist's active values; `config`: the configuration's entries. A target
@@ -149,7 +151,7 @@ export class Vocabulary {
     /** The Salesforce value of a registry code, or why there is none; counted unless `count`
      *  is false (a resource read twice in one run). */
     resolve(code: string, count = true): Resolution {
-        const key = codeKey(code);
+        const key = this.keyFor(code);
         const explicit = key ? this.explicit.get(key) : undefined;
         const found: Resolution | undefined =
             explicit !== undefined
@@ -162,6 +164,17 @@ export class Vocabulary {
         const result = found ?? this.miss(code, key);
         if (count) this.count(code, result);
         return result;
+    }
+
+    /** codeKey(code), remembered for the first MAX_SEEN distinct codes (Unicode normalisation
+     *  and two Unicode regular expressions per role are a visible share of a run's CPU). */
+    private keyFor(code: string): string {
+        let key = this.keyOf.get(code);
+        if (key === undefined) {
+            key = codeKey(code);
+            if (this.keyOf.size < MAX_SEEN) this.keyOf.set(code, key);
+        }
+        return key;
     }
 
     private miss(code: string, key: string): Resolution {

@@ -1,12 +1,11 @@
 // A Bulk API 2.0 query job: create, poll, then read the CSV result pages one at a time as a
 // stream (callers go through salesforce/query.ts). A page whose connection dies half-way is read
 // again with the same locator (a GET: safe to repeat), skipping the rows already handed on.
-import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { isNetworkFailure } from '../../util/backoff.ts';
+import { csvRowBatches } from '../csv-read.ts';
 import type { SfClient } from '../http.ts';
 import { pollJob, type JobInfo, type PollOptions } from './job.ts';
-import { csvRowsOf } from './results.ts';
 
 export interface BulkQueryOptions extends PollOptions {
     /** rows per result page (each page is the only thing held in memory) */
@@ -36,11 +35,13 @@ async function readPage(
     const next = response.headers.get('sforce-locator');
     if (response.body) {
         let index = 0;
-        const body = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
-        for await (const row of csvRowsOf(body)) {
-            if (index++ < progress.delivered) continue;
-            onRow(row);
-            progress.delivered++;
+        const body = response.body as WebReadableStream<Uint8Array>;
+        for await (const rows of csvRowBatches(body)) {
+            for (const row of rows) {
+                if (index++ < progress.delivered) continue;
+                onRow(row);
+                progress.delivered++;
+            }
         }
     }
     return next && next !== 'null' ? next : null;

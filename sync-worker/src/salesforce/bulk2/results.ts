@@ -8,6 +8,7 @@ import { pipeline, Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { parse as parseStream } from 'csv-parse';
 import { isNetworkFailure } from '../../util/backoff.ts';
+import { csvRowBatches } from '../csv-read.ts';
 import type { SfClient } from '../http.ts';
 
 export type ResultKind = 'successfulResults' | 'failedResults' | 'unprocessedrecords';
@@ -64,10 +65,12 @@ async function downloadOnce(
     let rows = 0;
     try {
         if (response.body) {
-            const body = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
-            for await (const row of csvRowsOf(body)) {
-                rows++;
-                if (!out.write(JSON.stringify(row) + '\n')) await once(out, 'drain');
+            const body = response.body as WebReadableStream<Uint8Array>;
+            for await (const batch of csvRowBatches(body)) {
+                let text = '';
+                for (const row of batch) text += JSON.stringify(row) + '\n';
+                rows += batch.length;
+                if (!out.write(text)) await once(out, 'drain');
             }
         }
     } finally {
