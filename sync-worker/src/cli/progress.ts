@@ -6,18 +6,22 @@ import type { CliIo } from './options.ts';
 
 const cliProgressLib = lazy<typeof cliProgressType>('cli-progress');
 
-export function ttyProgress(stderr: CliIo['stderr']): Progress | undefined {
+function barProgress(
+    stderr: CliIo['stderr'],
+    format: (label: string) => string,
+    withTotal: boolean
+): Progress | undefined {
     if (!stderr.isTTY) return undefined;
     const cliProgress = cliProgressLib();
     let bar: cliProgressType.SingleBar | undefined;
     return {
-        start(label) {
+        start(label, total) {
             bar?.stop();
             bar = new cliProgress.SingleBar(
-                { format: `${label} {value} records`, stream: stderr as NodeJS.WriteStream },
+                { format: format(label), stream: stderr as NodeJS.WriteStream },
                 cliProgress.Presets.shades_classic
             );
-            bar.start(0, 0);
+            bar.start(withTotal ? total : 0, 0);
         },
         update(value) {
             bar?.update(value);
@@ -29,28 +33,16 @@ export function ttyProgress(stderr: CliIo['stderr']): Progress | undefined {
     };
 }
 
+/** A counter of records (`run`: the total is not known in advance). */
+export function ttyProgress(stderr: CliIo['stderr']): Progress | undefined {
+    return barProgress(stderr, (label) => `${label} {value} records`, false);
+}
+
 /** A bar with its total (`campaign send`: messages sent of those queued); none off a TTY. */
 export function ttyCountProgress(stderr: CliIo['stderr']): Progress | undefined {
-    if (!stderr.isTTY) return undefined;
-    let bar: cliProgress.SingleBar | undefined;
-    return {
-        start(label, total) {
-            bar?.stop();
-            bar = new cliProgress.SingleBar(
-                {
-                    format: `${label} {bar} {value}/{total} ({percentage}%, eta {eta_formatted})`,
-                    stream: stderr as NodeJS.WriteStream
-                },
-                cliProgress.Presets.shades_classic
-            );
-            bar.start(total, 0);
-        },
-        update(value) {
-            bar?.update(value);
-        },
-        stop() {
-            bar?.stop();
-            bar = undefined;
-        }
-    };
+    return barProgress(
+        stderr,
+        (label) => `${label} {bar} {value}/{total} ({percentage}%, eta {eta_formatted})`,
+        true
+    );
 }
