@@ -134,6 +134,17 @@ const INTERACTIONS = {
             expectText: /Disiscrizione registrata/
         }
     ],
+    'fseUnsubscribe/writeFailed': [
+        {
+            name: 'confirm, the server cannot write: the error is announced and focused',
+            async run(page) {
+                await byRole(page, 'button', 'Conferma la disiscrizione').focus();
+                await page.keyboard.press('Enter');
+            },
+            focus: focusMatches(/fse-failed/),
+            expectText: /Non è stato possibile registrare la disiscrizione/
+        }
+    ],
     'consoleCampaignProgress/finished': [
         {
             name: 'send now with Enter',

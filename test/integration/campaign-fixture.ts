@@ -258,7 +258,7 @@ export async function campaignConfig(
         ...extra,
         campaigns: {
             portalUrl: 'https://portale.fse.example.org/fse/s',
-            oneClickUrl: 'https://portale.fse.example.org/fse/services/apexrest/fse/disiscrizione',
+            // no oneClickUrl: one-click is not advertised on Apex REST (docs/campaigns.md, "One click")
             stateDir: join(world.root, 'state'),
             progressEveryMs: 0,
             ...(peers.smtpPort

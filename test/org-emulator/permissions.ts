@@ -54,6 +54,15 @@ const ALL: ObjectPerms = {
     modifyAll: true
 };
 
+/**
+ * Objects without object permissions of their own. CampaignMember: Setup's object settings list
+ * none, Salesforce's documentation describes campaign-member access only through the campaign and
+ * the lead/contact permissions, and no source we could find names CampaignMember in
+ * objectPermissions (review F14): the emulator refuses a permission set that does and derives
+ * the member's rights from Campaign and Contact (UserAccess.objectPerms).
+ */
+const MEMBER_OBJECTS = new Set(['campaignmember']);
+
 /** One permission set of force-app, as the emulator applies it. */
 export interface PermissionSetDef {
     name: string;
@@ -112,6 +121,10 @@ export function loadPermissionSets(metadataDir: string | undefined): Map<string,
             userPermissions: new Set()
         };
         for (const o of doc.objectPermissions ?? []) {
+            if (MEMBER_OBJECTS.has(String(o.object).toLowerCase()))
+                throw new Error(
+                    `${file}: objectPermissions on ${String(o.object)}: campaign members have no object permissions of their own (Campaign and Contact permissions decide, docs/deploy.md)`
+                );
             set.objects.set(String(o.object).toLowerCase(), {
                 read: yes(o.allowRead),
                 create: yes(o.allowCreate),
@@ -315,13 +328,24 @@ export class UserAccess {
         if (p) return p;
         if (this.spec.admin) p = ALL;
         else if (obj.metadata || ALWAYS_READABLE.has(key)) p = { ...NONE, read: true };
-        else {
-            p = { ...NONE };
-            for (const s of this.sets) {
-                const o = s.objects.get(key);
-                if (!o) continue;
-                for (const k of Object.keys(p) as (keyof ObjectPerms)[]) p[k] ||= o[k];
-            }
+        else if (MEMBER_OBJECTS.has(key)) {
+            // read with Read on the campaign and the contact; add, edit and remove members with
+            // Edit on the campaign (and Read on the contact); View/Modify All follow the campaign
+            const campaign = this.setPerms('campaign');
+            const contact = this.setPerms('contact');
+            const write = campaign.edit && contact.read;
+            p = {
+                read: campaign.read && contact.read,
+                create: write,
+                edit: write,
+                delete: write,
+                viewAll: campaign.viewAll && contact.read,
+                modifyAll: campaign.modifyAll && contact.read
+            };
+            if (this.viewAllData) p.read = p.viewAll = true;
+            if (this.modifyAllData) p = { ...ALL };
+        } else {
+            p = this.setPerms(key);
             // Modify All includes View All; View All and the others include Read
             p.viewAll ||= p.modifyAll;
             if (this.viewAllData) p.read = p.viewAll = true;
@@ -329,6 +353,17 @@ export class UserAccess {
                 p = { ...p, read: true, edit: true, delete: true, viewAll: true, modifyAll: true };
         }
         this.perms.set(key, p);
+        return p;
+    }
+
+    /** The object permissions the user's permission sets grant (any set granting wins). */
+    private setPerms(key: string): ObjectPerms {
+        const p = { ...NONE };
+        for (const s of this.sets) {
+            const o = s.objects.get(key);
+            if (!o) continue;
+            for (const k of Object.keys(p) as (keyof ObjectPerms)[]) p[k] ||= o[k];
+        }
         return p;
     }
 

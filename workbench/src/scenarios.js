@@ -466,7 +466,17 @@ const COMPONENTS = [
         main: 'FseUnsubscribeController.checkToken',
         emptyPageState: {},
         extra: {
-            expired: { 'FseUnsubscribeController.checkToken': ok({ state: 'expired' }) }
+            expired: { 'FseUnsubscribeController.checkToken': ok({ state: 'expired' }) },
+            notAllowed: {
+                'FseUnsubscribeController.checkToken': ok({
+                    ...unsubscribeStatus,
+                    state: 'notAllowed'
+                })
+            },
+            writeFailed: {
+                'FseUnsubscribeController.checkToken': ok(unsubscribeStatus),
+                'FseUnsubscribeController.unsubscribe': ok({ ...unsubscribeStatus, state: 'error' })
+            }
         }
     }
 ];

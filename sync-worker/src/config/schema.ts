@@ -195,7 +195,7 @@ export const CampaignsSchema = z
         portalUrl: ServiceUrl,
         /** the guest page that honours unsubscribe tokens (default: portalUrl + /disiscrizione) */
         unsubscribePageUrl: ServiceUrl.optional(),
-        /** the RFC 8058 one-click endpoint (Apex REST on the site); absent: no List-Unsubscribe-Post */
+        /** an RFC 8058 one-click endpoint that accepts multipart/form-data (not Apex REST: docs/campaigns.md, "One click"); absent (the default): no List-Unsubscribe-Post */
         oneClickUrl: ServiceUrl.optional(),
         /** a mailto: also listed in List-Unsubscribe (a mailbox someone reads) */
         unsubscribeMailto: z.string().email().optional(),

@@ -6,6 +6,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startOrgEmulator, type EmulatedUser, type OrgEmulator } from '../index.ts';
+import { loadPermissionSets } from '../permissions.ts';
 
 let emu: OrgEmulator;
 let sync: EmulatedUser;
@@ -142,6 +143,50 @@ describe('object permissions (Salesforce Help, "Object Permissions")', () => {
             errors: [expect.objectContaining({ statusCode: 'INSUFFICIENT_ACCESS_OR_READONLY' })]
         });
         expect(emu.records('ErasureTombstone__c')).toHaveLength(0);
+    });
+});
+
+describe('campaign members: no object permissions of their own (review F14)', () => {
+    test('the integration user reads and updates members through Campaign Edit and Contact Read', async () => {
+        const campaign = await call<{ id: string }>(admin, 'POST', '/sobjects/Campaign', {
+            Name: 'Campagna permessi'
+        });
+        const contact = await call<{ id: string }>(admin, 'POST', '/sobjects/Contact', {
+            LastName: 'Membro'
+        });
+        const member = await call<{ id: string }>(admin, 'POST', '/sobjects/CampaignMember', {
+            CampaignId: campaign.body.id,
+            ContactId: contact.body.id
+        });
+        expect(member.status).toBe(201);
+        const q = await query(sync, 'SELECT Id, SendStatus__c FROM CampaignMember');
+        expect([q.status, q.body.totalSize]).toEqual([200, 1]);
+        const update = await call(sync, 'PATCH', `/sobjects/CampaignMember/${member.body.id}`, {
+            SendStatus__c: 'Sent'
+        });
+        expect(update.status).toBe(204);
+        expect(emu.records('CampaignMember')[0].SendStatus__c).toBe('Sent');
+        // the privacy officer has no Campaign permission: members do not exist for them
+        const refused = await query(officer, 'SELECT Id FROM CampaignMember');
+        expect([refused.status, refused.body[0].errorCode]).toEqual([400, 'INVALID_TYPE']);
+    });
+
+    test('a permission set naming CampaignMember in objectPermissions is refused with its file', () => {
+        const dir = mkdtempSync(join(tmpdir(), 'fse-ps-'));
+        try {
+            mkdirSync(join(dir, 'permissionsets'));
+            writeFileSync(
+                join(dir, 'permissionsets', 'Bad.permissionset-meta.xml'),
+                '<?xml version="1.0" encoding="UTF-8"?><PermissionSet xmlns="http://soap.sforce.com/2006/04/metadata">' +
+                    '<label>Bad</label><objectPermissions><allowRead>true</allowRead>' +
+                    '<object>CampaignMember</object></objectPermissions></PermissionSet>'
+            );
+            expect(() => loadPermissionSets(dir)).toThrow(
+                /Bad\.permissionset-meta\.xml: objectPermissions on CampaignMember/
+            );
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
     });
 });
 

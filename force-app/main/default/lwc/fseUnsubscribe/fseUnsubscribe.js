@@ -9,6 +9,8 @@ import DONE from '@salesforce/label/c.FSE_Unsubscribe_Done';
 import EXPIRED from '@salesforce/label/c.FSE_Unsubscribe_Expired';
 import INVALID from '@salesforce/label/c.FSE_Unsubscribe_Invalid';
 import PREFERENCES from '@salesforce/label/c.FSE_Unsubscribe_Preferences';
+import NOT_ALLOWED from '@salesforce/label/c.FSE_Unsubscribe_NotAllowed';
+import FAILED from '@salesforce/label/c.FSE_Unsubscribe_Error';
 import { format } from 'c/fsePortalUtils';
 
 /**
@@ -58,8 +60,17 @@ export default class FseUnsubscribe extends LightningElement {
     get state() {
         return this.status ? this.status.state : undefined;
     }
+    /** valid, or a confirmation the server could not write (state 'error'): ask (again) */
     get isValid() {
-        return !this.error && this.state === 'valid';
+        return !this.error && (this.state === 'valid' || this.state === 'error');
+    }
+    /** the opt-out was tried and rolled back: nothing changed, the link still works */
+    get isFailed() {
+        return !this.error && this.state === 'error';
+    }
+    /** the campaign's purpose cannot be opted out of (DataUsePurpose.CanDataSubjectOptOut) */
+    get isNotAllowed() {
+        return !this.error && this.state === 'notAllowed';
     }
     get isDone() {
         return !this.error && this.state === 'done';
@@ -81,6 +92,12 @@ export default class FseUnsubscribe extends LightningElement {
     }
     get invalidText() {
         return INVALID;
+    }
+    get notAllowedText() {
+        return format(NOT_ALLOWED, this.status.purposeLabel || '');
+    }
+    get failedText() {
+        return FAILED;
     }
 
     async handleConfirm() {

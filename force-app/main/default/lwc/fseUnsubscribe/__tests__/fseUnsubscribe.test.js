@@ -23,6 +23,12 @@ jest.mock(
     { virtual: true }
 );
 
+jest.mock(
+    '@salesforce/label/c.FSE_Unsubscribe_NotAllowed',
+    () => ({ default: 'Le comunicazioni di {0} non prevedono la disiscrizione.' }),
+    { virtual: true }
+);
+
 const TOKEN = 'dGVzdC10b2tlbi0wMDctQWJDZEVmR2hJaktsTW5PcFFyU3RVdg';
 const flush = async () => {
     for (let i = 0; i < 10; i++) {
@@ -95,6 +101,50 @@ describe('c-fse-unsubscribe', () => {
         expect($(element, '.fse-expired').textContent).toBe('c.FSE_Unsubscribe_Expired');
         expect($(element, '.fse-preferences').textContent).toBe('c.FSE_Unsubscribe_Preferences');
         await expect(element).toBeAccessible();
+    });
+
+    it('a purpose that cannot be opted out of says so, without a button', async () => {
+        checkToken.mockResolvedValue({ ...mockStatus, state: 'notAllowed' });
+        const element = await render();
+        expect($(element, '.fse-not-allowed').textContent).toBe(
+            'Le comunicazioni di Formazione non prevedono la disiscrizione.'
+        );
+        expect($(element, '.fse-confirm')).toBeNull();
+        expect($(element, '.fse-preferences')).not.toBeNull();
+        await expect(element).toBeAccessible();
+    });
+
+    it('a confirmation the server refuses as not allowed shows that outcome, focused', async () => {
+        checkToken.mockResolvedValue(mockStatus);
+        unsubscribe.mockResolvedValue({ ...mockStatus, state: 'notAllowed' });
+        const element = await render();
+        $(element, '.fse-confirm').click();
+        await flush();
+        const outcome = $(element, '.fse-not-allowed');
+        expect(outcome).not.toBeNull();
+        expect(element.shadowRoot.activeElement).toBe(outcome);
+        expect($(element, '.fse-confirm')).toBeNull();
+    });
+
+    it('an opt-out the server could not write says so and lets the professional retry', async () => {
+        checkToken.mockResolvedValue(mockStatus);
+        unsubscribe
+            .mockResolvedValueOnce({ ...mockStatus, state: 'error' })
+            .mockResolvedValueOnce({ ...mockStatus, state: 'done' });
+        const element = await render();
+        $(element, '.fse-confirm').click();
+        await flush();
+        const failed = $(element, '.fse-failed');
+        expect(failed.textContent).toBe('c.FSE_Unsubscribe_Error');
+        expect(failed.getAttribute('role')).toBe('alert');
+        expect(element.shadowRoot.activeElement).toBe(failed);
+        expect($(element, '.fse-done')).toBeNull();
+        await expect(element).toBeAccessible();
+        $(element, '.fse-confirm').click();
+        await flush();
+        expect(unsubscribe).toHaveBeenCalledTimes(2);
+        expect($(element, '.fse-done')).not.toBeNull();
+        expect($(element, '.fse-failed')).toBeNull();
     });
 
     it('a page without a token is an invalid link (the server is not asked)', async () => {
