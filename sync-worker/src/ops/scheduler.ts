@@ -244,19 +244,27 @@ class RunQueue {
     }
 }
 
+/** The org connection both request listeners use (token refreshed in place when it expires). */
+function listenerConnection(options: ScheduleOptions) {
+    const { auth, logger } = options;
+    return {
+        instanceUrl: auth.instanceUrl,
+        accessToken: auth.accessToken,
+        apiVersion: options.config.apiVersion,
+        refresh: auth.refresh ? async () => (auth.accessToken = await auth.refresh!()) : undefined,
+        logger
+    };
+}
+
 /** Starts the campaign sends requested in the org (CampaignSendRequest__e). */
 async function listenForCampaignRequests(
     options: ScheduleOptions,
     runs: RunQueue
 ): Promise<RequestListener> {
-    const { auth, logger } = options;
+    const { logger } = options;
     const { listenForCampaignSendRequests } = await import('./sync-requests.ts');
     return listenForCampaignSendRequests({
-        instanceUrl: auth.instanceUrl,
-        accessToken: auth.accessToken,
-        apiVersion: options.config.apiVersion,
-        refresh: auth.refresh ? async () => (auth.accessToken = await auth.refresh!()) : undefined,
-        logger,
+        ...listenerConnection(options),
         onRequest: (request: CampaignSendRequest) => {
             logger.info(
                 {
@@ -288,14 +296,10 @@ async function listenForRequests(
     options: ScheduleOptions,
     runs: RunQueue
 ): Promise<RequestListener> {
-    const { auth, logger } = options;
+    const { logger } = options;
     const { listenForSyncRequests } = await import('./sync-requests.ts');
     return listenForSyncRequests({
-        instanceUrl: auth.instanceUrl,
-        accessToken: auth.accessToken,
-        apiVersion: options.config.apiVersion,
-        refresh: auth.refresh ? async () => (auth.accessToken = await auth.refresh!()) : undefined,
-        logger,
+        ...listenerConnection(options),
         onRequest: (request: SyncRequest) => {
             logger.info(
                 {

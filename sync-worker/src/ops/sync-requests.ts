@@ -22,18 +22,37 @@ export interface CampaignSendRequest {
     requestedBy: string | null;
 }
 
-/** Reads a CampaignSendRequest__e message; an error when it cannot be run. */
-export function parseCampaignSendRequest(
-    message: unknown
-): CampaignSendRequest | { error: string } {
+interface EventEnvelope {
+    payload: Record<string, unknown>;
+    replayId: number | null;
+    requestedBy: string | null;
+}
+
+/** The payload, replay id and requester of a platform-event message (either request event). */
+function eventEnvelope(message: unknown): EventEnvelope | { error: string } {
     const m = message as {
         payload?: Record<string, unknown>;
         event?: { replayId?: number };
         data?: { payload?: Record<string, unknown>; event?: { replayId?: number } };
     };
+    // faye hands listeners the message's `data`; accept the full message too
     const data = m?.data ?? m;
     const p = data?.payload;
     if (!p || typeof p !== 'object') return { error: 'event without payload' };
+    return {
+        payload: p,
+        replayId: typeof data?.event?.replayId === 'number' ? data.event.replayId : null,
+        requestedBy: typeof p.RequestedBy__c === 'string' ? p.RequestedBy__c.slice(0, 18) : null
+    };
+}
+
+/** Reads a CampaignSendRequest__e message; an error when it cannot be run. */
+export function parseCampaignSendRequest(
+    message: unknown
+): CampaignSendRequest | { error: string } {
+    const envelope = eventEnvelope(message);
+    if ('error' in envelope) return envelope;
+    const { payload: p, replayId, requestedBy } = envelope;
     const campaign = typeof p.Campaign__c === 'string' ? p.Campaign__c.trim() : '';
     if (!campaign) return { error: 'Campaign__c is empty' };
     const rawChannel = String(p.Channel__c ?? '')
@@ -46,8 +65,8 @@ export function parseCampaignSendRequest(
         campaign: campaign.slice(0, 80),
         channel: (channel || undefined) as CampaignSendRequest['channel'],
         dryRun: p.DryRun__c === true,
-        replayId: typeof data?.event?.replayId === 'number' ? data.event.replayId : null,
-        requestedBy: typeof p.RequestedBy__c === 'string' ? p.RequestedBy__c.slice(0, 18) : null
+        replayId,
+        requestedBy
     };
 }
 
@@ -62,15 +81,9 @@ export interface SyncRequest {
 
 /** Reads the event message ({data: {payload, event: {replayId}}, channel}); null if unusable. */
 export function parseSyncRequest(message: unknown): SyncRequest | { error: string } {
-    const m = message as {
-        payload?: Record<string, unknown>;
-        event?: { replayId?: number };
-        data?: { payload?: Record<string, unknown>; event?: { replayId?: number } };
-    };
-    // faye hands listeners the message's `data`; accept the full message too
-    const data = m?.data ?? m;
-    const p = data?.payload;
-    if (!p || typeof p !== 'object') return { error: 'event without payload' };
+    const envelope = eventEnvelope(message);
+    if ('error' in envelope) return envelope;
+    const { payload: p, replayId, requestedBy } = envelope;
     const rawMode = String(p.Mode__c ?? 'Incremental')
         .trim()
         .toLowerCase();
@@ -84,8 +97,8 @@ export function parseSyncRequest(message: unknown): SyncRequest | { error: strin
         mode: rawMode === 'incremental' ? 'incremental' : 'full',
         reconcile: rawMode === 'reconcile' || p.Reconcile__c === true,
         entities: entities.length ? entities : undefined,
-        replayId: typeof data?.event?.replayId === 'number' ? data.event.replayId : null,
-        requestedBy: typeof p.RequestedBy__c === 'string' ? p.RequestedBy__c.slice(0, 18) : null
+        replayId,
+        requestedBy
     };
 }
 
