@@ -197,14 +197,16 @@ describe('subject keys: stamped by the worker, copied by the officer’s erasure
         expect(callDelta(again.writes, after.writes)).toEqual({ SyncRun__c: 2 });
         // 12 API calls, one more than without the key: 4 REST queries (the tombstones, the
         // lease, the stamp pass's query — the call the key adds —, the watermark), the lease's
-        // two SyncRun__c writes, and the org index of Accounts and Contacts (two Bulk queries of
-        // 3 calls each)
-        expect(callDelta(again.calls, after.calls)).toEqual({
-            query: 4,
-            sobjects: 2,
-            'bulk2-query': 6
-        });
-        expect(after.apiUsage.used - again.apiUsage.used).toBe(12);
+        // two SyncRun__c writes, and the org index of Accounts and Contacts (two Bulk queries:
+        // create, status, results). A status poll that finds a job still running is one more
+        // call (the emulator finishes a job on timers, and a loaded machine can poll before
+        // it), so the Bulk count is 6 plus at most one extra poll per job.
+        const delta = callDelta(again.calls, after.calls);
+        expect(delta).toMatchObject({ query: 4, sobjects: 2 });
+        expect(Object.keys(delta).sort()).toEqual(['bulk2-query', 'query', 'sobjects']);
+        expect(delta['bulk2-query']).toBeGreaterThanOrEqual(6);
+        expect(delta['bulk2-query']).toBeLessThanOrEqual(8);
+        expect(after.apiUsage.used - again.apiUsage.used).toBe(6 + delta['bulk2-query']);
     });
 
     it('from the bulk threshold on, the stamp pass updates by Id through a Bulk API 2.0 update job', async () => {
