@@ -32,7 +32,8 @@ export function ttyProgress(stderr: CliIo['stderr']): Progress | undefined {
 /** A bar with its total (`campaign send`: messages sent of those queued); none off a TTY. */
 export function ttyCountProgress(stderr: CliIo['stderr']): Progress | undefined {
     if (!stderr.isTTY) return undefined;
-    let bar: cliProgress.SingleBar | undefined;
+    const cliProgress = cliProgressLib();
+    let bar: cliProgressType.SingleBar | undefined;
     return {
         start(label, total) {
             bar?.stop();
