@@ -69,11 +69,22 @@ export function namesNoneOf(ids: ReadonlySet<string>): LineTest {
     return (text) => !namesAny(text, ids);
 }
 
+/**
+ * `text.indexOf('"id"', from)`, found faster (issue 22: a third of the pre-scan's tests): a
+ * '"id"' at i is an 'id"' at i + 1 with a quote before it, and 'id"' starts with a character far
+ * rarer in JSON than the quote, on which a search for a short pattern stops at every occurrence.
+ */
+export function indexOfIdName(text: string, from: number): number {
+    for (let j = text.indexOf('id"', Math.max(from, 0) + 1); j >= 0; j = text.indexOf('id"', j + 1))
+        if (text.charCodeAt(j - 1) === 34) return j - 1;
+    return -1;
+}
+
 /** The values of the line's "id"s, or undefined when one is not in the plain `"id":"<value>"`
  *  form (ASCII): namesAny(text, ids) is true exactly when this is undefined or has one of ids. */
 export function namedIds(text: string): string[] | undefined {
     const out: string[] = [];
-    for (let i = text.indexOf('"id"'); i >= 0; i = text.indexOf('"id"', i + 4)) {
+    for (let i = indexOfIdName(text, 0); i >= 0; i = indexOfIdName(text, i + 4)) {
         const id = stringAt(text, i, 2);
         if (id === undefined) return undefined;
         out.push(id);
@@ -83,7 +94,7 @@ export function namedIds(text: string): string[] | undefined {
 
 /** Whether an "id" of the line is in `ids`, or is not in the plain `"id":"<value>"` form. */
 function namesAny(text: string, ids: ReadonlySet<string>): boolean {
-    for (let i = text.indexOf('"id"'); i >= 0; i = text.indexOf('"id"', i + 4)) {
+    for (let i = indexOfIdName(text, 0); i >= 0; i = indexOfIdName(text, i + 4)) {
         const id = stringAt(text, i, 2);
         if (id === undefined || ids.has(id)) return true;
     }

@@ -1,4 +1,7 @@
+import fc from 'fast-check';
 import {
+    indexOfIdName,
+    namedIds,
     roleUnneeded,
     rolePractitionerOfText,
     unchangedSince
@@ -103,5 +106,53 @@ describe('incremental pre-filter of raw PractitionerRole lines (roleUnneeded)', 
         expect(skip(line.replace(old, '2025-01-01T00:00:00Z').replace('"meta":', '"meta" :'))).toBe(
             true
         );
+    });
+});
+
+describe('indexOfIdName (the search for "id" of the pre-scan, issue 22)', () => {
+    // text made of the pieces that matter: quotes, the letters of "id", colons, backslashes,
+    // accents as UTF-8 bytes read one character a byte, and plain letters
+    const piece = fc.constantFrom(
+        '"',
+        'i',
+        'd',
+        'id',
+        'id"',
+        '"id"',
+        ':',
+        ':"',
+        'x',
+        '\\',
+        '\u00c3\u00a8',
+        '}'
+    );
+    const textArb = fc.array(piece, { maxLength: 40 }).map((p) => p.join(''));
+    it('finds exactly what indexOf(\'"id"\', from) finds, from any position', () => {
+        fc.assert(
+            fc.property(textArb, fc.integer({ min: -2, max: 90 }), (text, from) => {
+                expect(indexOfIdName(text, from)).toBe(text.indexOf('"id"', from));
+            }),
+            { numRuns: 20_000 }
+        );
+    });
+    it('namedIds gives the values of every plain "id", undefined when one is not plain', () => {
+        // the oracle: namedIds as written before issue 22's change, with indexOf
+        const before = (text: string): string[] | undefined => {
+            const out: string[] = [];
+            for (let i = text.indexOf('"id"'); i >= 0; i = text.indexOf('"id"', i + 4)) {
+                const m = /^"id":"([^"]*)"/.exec(text.slice(i));
+                if (!m || /[^\x00-\x7f]/.test(m[1])) return undefined;
+                out.push(m[1]);
+            }
+            return out;
+        };
+        fc.assert(
+            fc.property(textArb, (text) => expect(namedIds(text)).toEqual(before(text))),
+            { numRuns: 20_000 }
+        );
+        expect(namedIds('{"id":"p1","x":{"id":"p2"},"valid":"idx"}')).toEqual(['p1', 'p2']);
+        // a value that reads "id" is an "id" in another form: the line is parsed
+        expect(namedIds('{"id":"p1","k":"id"}')).toBeUndefined();
+        expect(namedIds('{"id":"p1","x":{"id": "p2"}}')).toBeUndefined();
     });
 });
