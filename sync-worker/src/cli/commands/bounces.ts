@@ -1,6 +1,5 @@
 // `fse-sync campaign bounces --from DIR`: delivery status notifications (RFC 3464) from a folder.
 import type { Command } from 'commander';
-import { processBounces } from '../../campaigns/bounces.ts';
 import { resolveAuth } from '../../salesforce/auth.ts';
 import { clientFor } from '../../salesforce/http.ts';
 import { configFrom, loggerFor, type CliIo } from '../options.ts';
@@ -14,6 +13,8 @@ interface BounceFlags extends AuthFlags {
 }
 
 async function bounces(flags: BounceFlags, io: CliIo): Promise<number> {
+    // loaded only for this command (mailparser): see send in campaign.ts
+    const { processBounces } = await import('../../campaigns/bounces.ts');
     const config = await configFrom(flags.config);
     const logger = loggerFor(io, io.stderr.isTTY ? 'warn' : 'info');
     const client = clientFor(config, await resolveAuth(flags, io.env), logger);

@@ -10,8 +10,6 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { ConfigError } from '../../config/errors.ts';
-import { campaignExitCode, formatCampaignReport } from '../../campaigns/report.ts';
-import { runCampaignWithLease } from '../../ops/campaign-with-lease.ts';
 import { resolveAuth } from '../../salesforce/auth.ts';
 import { clientFor } from '../../salesforce/http.ts';
 import { configFrom, effectiveConfig, loggerFor, type CliIo } from '../options.ts';
@@ -33,6 +31,10 @@ interface SendFlags extends AuthFlags {
 }
 
 async function send(flags: SendFlags, io: CliIo): Promise<number> {
+    // the campaign modules (mail, templates, HTML) only for this command: a sync run does not load
+    // them (issue 22: start-up CPU)
+    const { runCampaignWithLease } = await import('../../ops/campaign-with-lease.ts');
+    const { campaignExitCode, formatCampaignReport } = await import('../../campaigns/report.ts');
     if (flags.channel && !['email', 'sms', 'push'].includes(flags.channel))
         throw new ConfigError(`--channel must be email, sms or push (calls stay with the agents)`);
     const config = effectiveConfig(await configFrom(flags.config), flags);

@@ -5,7 +5,6 @@ import type { Command } from 'commander';
 import { ConfigError } from '../../config/errors.ts';
 import { resolveEntities } from '../../entities/registry.ts';
 import type { EntityName } from '../../entities/types.ts';
-import { schedule } from '../../ops/scheduler.ts';
 import { resolveAuth } from '../../salesforce/auth.ts';
 import { configFrom, effectiveConfig, loggerFor, sourcesFrom, type CliIo } from '../options.ts';
 import { authOptions, type AuthFlags } from './auth-flags.ts';
@@ -25,6 +24,9 @@ async function scheduleRuns(flags: ScheduleFlags, io: CliIo): Promise<number> {
     // a daemon logs JSON lines, on a terminal too
     const logger = loggerFor(io, 'info');
     const auth = await resolveAuth(flags, io.env);
+    // the scheduler (and the campaign modules it runs) only for this command: a single run does
+    // not load them (issue 22: start-up CPU)
+    const { schedule } = await import('../../ops/scheduler.ts');
     return schedule(
         {
             config: base,

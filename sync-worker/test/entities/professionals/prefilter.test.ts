@@ -1,4 +1,9 @@
+import fc from 'fast-check';
 import {
+    indexOfIdName,
+    indexOfLastUpdated,
+    indexOfPractitionerName,
+    namedIds,
     roleUnneeded,
     rolePractitionerOfText,
     unchangedSince
@@ -103,5 +108,65 @@ describe('incremental pre-filter of raw PractitionerRole lines (roleUnneeded)', 
         expect(skip(line.replace(old, '2025-01-01T00:00:00Z').replace('"meta":', '"meta" :'))).toBe(
             true
         );
+    });
+});
+
+describe('indexOfIdName, indexOfLastUpdated, indexOfPractitionerName (the pre-scan searches, issue 22)', () => {
+    // text made of the pieces that matter: quotes, the parts of the names searched for, colons,
+    // backslashes, accents as UTF-8 bytes read one character a byte, and plain letters
+    const piece = fc.constantFrom(
+        ...['"', 'i', 'd', 'id', 'id"', '"id"', ':', ':"', 'x', '\\', '\u00c3\u00a8', '}'],
+        ...[
+            '"last',
+            'last',
+            'Updated"',
+            'Updated',
+            '"lastUpdated"',
+            '"lastUpdated',
+            'lastUpdated"'
+        ],
+        ...['"pr', 'pr', 'actitioner"', '"practitioner"', 'practitioner"', '"practitioner', 'P']
+    );
+    const textArb = fc.array(piece, { maxLength: 40 }).map((p) => p.join(''));
+    const searches: [string, (text: string, from: number) => number][] = [
+        ['"id"', indexOfIdName],
+        ['"lastUpdated"', indexOfLastUpdated],
+        ['"practitioner"', indexOfPractitionerName]
+    ];
+    it.each(searches)(
+        'finds exactly what indexOf(%s, from) finds, from any position',
+        (name, search) => {
+            fc.assert(
+                fc.property(textArb, fc.integer({ min: -3, max: 300 }), (text, from) => {
+                    expect(search(text, from)).toBe(text.indexOf(name, from));
+                }),
+                { numRuns: 20_000 }
+            );
+            // and on the generator's lines
+            const line =
+                '{"resourceType":"PractitionerRole","id":"role-1","meta":{"lastUpdated":"2025-08-05T10:13:08.000Z"},"practitioner":{"reference":"Practitioner/prac-1"}}';
+            for (let from = -1; from <= line.length + 1; from++)
+                expect(search(line, from)).toBe(line.indexOf(name, from));
+        }
+    );
+    it('namedIds gives the values of every plain "id", undefined when one is not plain', () => {
+        // the oracle: namedIds as written before issue 22's change, with indexOf
+        const before = (text: string): string[] | undefined => {
+            const out: string[] = [];
+            for (let i = text.indexOf('"id"'); i >= 0; i = text.indexOf('"id"', i + 4)) {
+                const m = /^"id":"([^"]*)"/.exec(text.slice(i));
+                if (!m || /[^\x00-\x7f]/.test(m[1])) return undefined;
+                out.push(m[1]);
+            }
+            return out;
+        };
+        fc.assert(
+            fc.property(textArb, (text) => expect(namedIds(text)).toEqual(before(text))),
+            { numRuns: 20_000 }
+        );
+        expect(namedIds('{"id":"p1","x":{"id":"p2"},"valid":"idx"}')).toEqual(['p1', 'p2']);
+        // a value that reads "id" is an "id" in another form: the line is parsed
+        expect(namedIds('{"id":"p1","k":"id"}')).toBeUndefined();
+        expect(namedIds('{"id":"p1","x":{"id": "p2"}}')).toBeUndefined();
     });
 });
