@@ -89,6 +89,8 @@ function mount(id) {
     }
     clearPlatformEvents();
     renderEvents();
+    // a toast belongs to the component that raised it: none carried over to the next one
+    document.getElementById('wb-toasts')?.replaceChildren();
     const stage = document.getElementById('wb-stage');
     if (!scenario) {
         stage.replaceChildren(el('p', { class: 'slds-p-around_medium' }, TEXT.choose));
