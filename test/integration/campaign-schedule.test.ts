@@ -4,8 +4,6 @@
 // recorded in SyncRun__c (Mode Campaign), never sending a member twice.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { main } from '../../sync-worker/src/cli/main.ts';
 import {
     adminToken,
     campaignConfig,
@@ -14,62 +12,18 @@ import {
     type CampaignWorld
 } from './campaign-fixture.ts';
 import { startSmtpSink, type SmtpSink } from './campaign-peers.ts';
+import { startScheduler as startSchedule, waitFor as waitUntil } from './helpers.ts';
+
+const startScheduler = (world: CampaignWorld, cfgFile: string) =>
+    startSchedule({
+        source: `ndjson:${join(world.root, 'registry')}`,
+        em: world.em,
+        cfgFile,
+        env: { FSE_SUBJECT_HASH_KEY: SUBJECT_KEY }
+    });
+const waitFor = (cond: () => boolean) => waitUntil(cond, 60_000);
 
 jest.setTimeout(120_000);
-
-interface Running {
-    stop(): Promise<number>;
-    logs(): Array<Record<string, unknown>>;
-}
-
-function startScheduler(world: CampaignWorld, cfgFile: string): Running {
-    let err = '';
-    const stderr = new Writable({
-        write(c, _e, cb) {
-            err += c.toString();
-            cb();
-        }
-    });
-    const stdout = new Writable({
-        write(_c, _e, cb) {
-            cb();
-        }
-    });
-    const abort = new AbortController();
-    const done = main(
-        [
-            'schedule',
-            '--source',
-            `ndjson:${join(world.root, 'registry')}`,
-            '--instance-url',
-            world.em.instanceUrl,
-            '--access-token',
-            world.em.accessToken,
-            '--config',
-            cfgFile
-        ],
-        { stdout, stderr, env: { FSE_SUBJECT_HASH_KEY: SUBJECT_KEY }, signal: abort.signal }
-    );
-    return {
-        stop: async () => {
-            abort.abort();
-            return done;
-        },
-        logs: () =>
-            err
-                .split('\n')
-                .filter((l) => l.startsWith('{'))
-                .map((l) => JSON.parse(l))
-    };
-}
-
-async function waitFor(cond: () => boolean, ms = 60_000): Promise<void> {
-    const end = Date.now() + ms;
-    while (!cond()) {
-        if (Date.now() > end) throw new Error('timed out waiting');
-        await new Promise((r) => setTimeout(r, 25));
-    }
-}
 
 describe('fse-sync schedule: campaign sends', () => {
     let world: CampaignWorld;

@@ -257,3 +257,67 @@ export function contacts(f: Fixture) {
 }
 
 export { sink };
+
+/** A `fse-sync schedule` running in this process, stopped by `stop()` (its exit code). */
+export interface RunningScheduler {
+    stop(): Promise<number>;
+    /** the JSON log lines written so far */
+    logs(): Array<Record<string, unknown>>;
+}
+
+export function startScheduler(options: {
+    source: string;
+    em: OrgEmulator;
+    cfgFile: string;
+    env?: Record<string, string>;
+    extra?: string[];
+}): RunningScheduler {
+    let err = '';
+    const stderr = new Writable({
+        write(c, _e, cb) {
+            err += c.toString();
+            cb();
+        }
+    });
+    const stdout = new Writable({
+        write(_c, _e, cb) {
+            cb();
+        }
+    });
+    const abort = new AbortController();
+    const done = main(
+        [
+            'schedule',
+            '--source',
+            options.source,
+            '--instance-url',
+            options.em.instanceUrl,
+            '--access-token',
+            options.em.accessToken,
+            '--config',
+            options.cfgFile,
+            ...(options.extra ?? [])
+        ],
+        { stdout, stderr, env: options.env ?? {}, signal: abort.signal }
+    );
+    return {
+        stop: async () => {
+            abort.abort();
+            return done;
+        },
+        logs: () =>
+            err
+                .split('\n')
+                .filter((l) => l.startsWith('{'))
+                .map((l) => JSON.parse(l))
+    };
+}
+
+/** Polls `cond` every 25 ms; fails after `ms`. */
+export async function waitFor(cond: () => boolean, ms = 20_000): Promise<void> {
+    const end = Date.now() + ms;
+    while (!cond()) {
+        if (Date.now() > end) throw new Error('timed out waiting');
+        await new Promise((r) => setTimeout(r, 25));
+    }
+}

@@ -3,66 +3,19 @@
 // scheduler cleanly.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { main } from '../../sync-worker/src/cli/main.ts';
-import { contacts, fixture, FAST, type Fixture } from './helpers.ts';
+import {
+    contacts,
+    fixture,
+    FAST,
+    startScheduler as startSchedule,
+    waitFor,
+    type Fixture
+} from './helpers.ts';
+
+const startScheduler = (f: Fixture, cfgFile: string, extra: string[] = []) =>
+    startSchedule({ source: `ndjson:${f.dir}`, em: f.em, cfgFile, extra });
 
 jest.setTimeout(60_000);
-
-interface Running {
-    stop(): Promise<number>;
-    logs(): Array<Record<string, unknown>>;
-}
-
-function startScheduler(f: Fixture, cfgFile: string, extra: string[] = []): Running {
-    let err = '';
-    const stderr = new Writable({
-        write(c, _e, cb) {
-            err += c.toString();
-            cb();
-        }
-    });
-    const stdout = new Writable({
-        write(_c, _e, cb) {
-            cb();
-        }
-    });
-    const abort = new AbortController();
-    const done = main(
-        [
-            'schedule',
-            '--source',
-            `ndjson:${f.dir}`,
-            '--instance-url',
-            f.em.instanceUrl,
-            '--access-token',
-            f.em.accessToken,
-            '--config',
-            cfgFile,
-            ...extra
-        ],
-        { stdout, stderr, env: {}, signal: abort.signal }
-    );
-    return {
-        stop: async () => {
-            abort.abort();
-            return done;
-        },
-        logs: () =>
-            err
-                .split('\n')
-                .filter((l) => l.startsWith('{'))
-                .map((l) => JSON.parse(l))
-    };
-}
-
-async function waitFor(cond: () => boolean, ms = 20_000): Promise<void> {
-    const end = Date.now() + ms;
-    while (!cond()) {
-        if (Date.now() > end) throw new Error('timed out waiting');
-        await new Promise((r) => setTimeout(r, 25));
-    }
-}
 
 describe('fse-sync schedule', () => {
     let f: Fixture;
