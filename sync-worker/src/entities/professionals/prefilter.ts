@@ -4,6 +4,7 @@ import { isoInstant } from '../../util/instant.ts';
 import { lastUpdatedOf, resourceId } from '../../sources/raw-resource.ts';
 import type { KeptLines } from '../../sources/kept-lines.ts';
 import { UnparseableResource, type RegistrySource } from '../../sources/types.ts';
+import type { ChunkLineTest, ScannableTest } from '../../util/ndjson-file.ts';
 
 /** Whether text[start, end) is ASCII only: the text then reads the same whether `text` is the
  *  decoded line or its UTF-8 bytes one character a byte (see ReadOptions.skipRaw). */
@@ -50,11 +51,24 @@ function lastUpdatedOfPlainText(text: string): string | undefined {
  * "id" whose role changed (or any "id" not in that form).
  */
 export function unchangedSince(since: string, roleChanged: ReadonlySet<string>): LineTest {
-    return (text) => updatedBy(text, since) && !(roleChanged.size && namesAny(text, roleChanged));
+    return scannable(
+        (text) => updatedBy(text, since) && !(roleChanged.size && namesAny(text, roleChanged)),
+        () =>
+            new LineScan(
+                (scan, s, e) =>
+                    scan.updatedBy(s, e, since, false) &&
+                    !(roleChanged.size && scan.namesAny(s, e, roleChanged))
+            )
+    );
 }
 
-/** A cheap test on a raw line: true when it certainly need not be parsed. */
-export type LineTest = (text: string) => boolean;
+/** A cheap test on a raw line: true when it certainly need not be parsed. NdjsonSource uses its
+ *  `scanner` (the same test on the line's bytes, LineScan) when it has one. */
+export type LineTest = ScannableTest;
+
+function scannable(test: (text: string) => boolean, scanner: () => ChunkLineTest): LineTest {
+    return Object.assign(test, { scanner });
+}
 
 /** Whether the line's meta.lastUpdated is certainly at or before `since` (a line without a
  *  usable one is treated as changed). */
@@ -66,7 +80,10 @@ function updatedBy(text: string, since: string, plain = false): boolean {
 /** For line-based sources: true when a raw line certainly names none of `ids` (no "id" of it
  *  is one of them, and every "id" has the plain form), so it need not be parsed. */
 export function namesNoneOf(ids: ReadonlySet<string>): LineTest {
-    return (text) => !namesAny(text, ids);
+    return scannable(
+        (text) => !namesAny(text, ids),
+        () => new LineScan((scan, s, e) => !scan.namesAny(s, e, ids))
+    );
 }
 
 /**
@@ -144,13 +161,176 @@ export function rolePractitionerOfText(text: string): string | undefined {
  * says false.
  */
 export function roleUnneeded(since: string, needed: ReadonlySet<string>): LineTest {
-    return (text) => {
-        // rolePractitionerOfText answers only for a line without a backslash: not searched twice
-        const practitioner = rolePractitionerOfText(text);
-        return (
-            practitioner !== undefined && !needed.has(practitioner) && updatedBy(text, since, true)
-        );
-    };
+    return scannable(
+        (text) => {
+            // rolePractitionerOfText answers only for a line without a backslash: not searched
+            // twice
+            const practitioner = rolePractitionerOfText(text);
+            return (
+                practitioner !== undefined &&
+                !needed.has(practitioner) &&
+                updatedBy(text, since, true)
+            );
+        },
+        () =>
+            new LineScan((scan, s, e) => {
+                const practitioner = scan.rolePractitioner(s, e);
+                return (
+                    practitioner !== undefined &&
+                    !needed.has(practitioner) &&
+                    scan.updatedBy(s, e, since, true)
+                );
+            })
+    );
+}
+
+const LAST_UPDATED = Buffer.from('"lastUpdated"');
+const ID = Buffer.from('"id"');
+const PRACTITIONER = Buffer.from('"practitioner"');
+const REFERENCE = Buffer.from('"practitioner":{"reference":"Practitioner/');
+const BACKSLASH = 92;
+const QUOTE = 34;
+const COLON = 58;
+const CLOSE_BRACE = 125;
+
+/**
+ * `bytes.indexOf(needle, from)` remembered: Buffer.indexOf has no end bound, so a search for a
+ * rare text from each line would read to the end of the chunk again and again; with `from`
+ * growing line after line, each occurrence is searched for once.
+ */
+class Occurrences {
+    private readonly needle: Buffer | number;
+    private bytes: Buffer = Buffer.alloc(0);
+    /** `at` is the first occurrence at or after `from` (-1: none; -2: not searched yet) */
+    private from = 0;
+    private at = -2;
+
+    constructor(needle: Buffer | number) {
+        this.needle = needle;
+    }
+
+    chunk(bytes: Buffer): void {
+        this.bytes = bytes;
+        this.at = -2;
+    }
+
+    /** bytes.indexOf(needle, from) (fastest when `from` never decreases) */
+    next(from: number): number {
+        const at = this.at;
+        if (at !== -2 && from >= this.from && (at < 0 || at >= from)) return at;
+        this.from = from;
+        return (this.at = this.bytes.indexOf(this.needle, from));
+    }
+
+    /** Whether the needle occurs whole in bytes[from, end) (end: a line's end; needles hold
+     *  no line break, so one starting before it ends before it) */
+    within(from: number, end: number): boolean {
+        const at = this.next(from);
+        return at >= 0 && at < end;
+    }
+}
+
+/**
+ * The string tests above on a line's bytes (issue 22): each answers exactly what its string
+ * form answers on the line read as latin1 (property tests in line-scan.test.ts, the string
+ * forms kept as the oracle), building a string only for an id to look up or an unusual date.
+ */
+class LineScan implements ChunkLineTest {
+    private bytes: Buffer = Buffer.alloc(0);
+    private readonly backslash = new Occurrences(BACKSLASH);
+    private readonly lastUpdated = new Occurrences(LAST_UPDATED);
+    private readonly id = new Occurrences(ID);
+    private readonly practitioner = new Occurrences(PRACTITIONER);
+    /** the end of the value stringAt found last */
+    private valueEnd = 0;
+    private readonly test: (scan: LineScan, start: number, end: number) => boolean;
+    readonly idsOf = namedIds;
+
+    constructor(test: (scan: LineScan, start: number, end: number) => boolean) {
+        this.test = test;
+    }
+
+    chunk(bytes: Buffer): void {
+        this.bytes = bytes;
+        this.backslash.chunk(bytes);
+        this.lastUpdated.chunk(bytes);
+        this.id.chunk(bytes);
+        this.practitioner.chunk(bytes);
+    }
+
+    skip(start: number, end: number): boolean {
+        return this.test(this, start, end);
+    }
+
+    /** stringAt on bytes: where the value starts (its end in valueEnd), or -1 */
+    private stringAt(at: number, nameLength: number, end: number): number {
+        const b = this.bytes;
+        const start = at + nameLength + 4;
+        if (start > end || b[start - 3] !== QUOTE || b[start - 2] !== COLON) return -1;
+        if (b[start - 1] !== QUOTE) return -1;
+        const close = b.indexOf(QUOTE, start);
+        if (close < 0 || close >= end) return -1;
+        for (let i = start; i < close; i++) if (b[i] >= 128) return -1;
+        this.valueEnd = close;
+        return start;
+    }
+
+    /** updatedBy on bytes (`plain`: the line is known to hold no backslash) */
+    updatedBy(start: number, end: number, since: string, plain: boolean): boolean {
+        if (!plain && this.backslash.within(start, end)) return false;
+        const at = this.lastUpdated.next(start);
+        if (at < 0 || at >= end || this.lastUpdated.within(at + 13, end)) return false;
+        const value = this.stringAt(at, 11, end);
+        if (value < 0) return false;
+        const b = this.bytes;
+        const length = this.valueEnd - value;
+        if (length === 24 && b[value + 10] === 84 /* T */ && b[value + 23] === 90 /* Z */) {
+            // value <= since, compared as strings (code unit by code unit)
+            const n = Math.min(24, since.length);
+            for (let i = 0; i < n; i++) {
+                const d = b[value + i] - since.charCodeAt(i);
+                if (d !== 0) return d < 0;
+            }
+            return 24 <= since.length;
+        }
+        const iso = isoInstant(b.toString('latin1', value, this.valueEnd)) ?? '';
+        return iso !== '' && iso <= since;
+    }
+
+    /** namesAny on bytes */
+    namesAny(start: number, end: number, ids: ReadonlySet<string>): boolean {
+        const b = this.bytes;
+        for (let i = this.id.next(start); i >= 0 && i < end; i = this.id.next(i + 4)) {
+            const value = this.stringAt(i, 2, end);
+            if (value < 0 || ids.has(b.toString('latin1', value, this.valueEnd))) return true;
+        }
+        return false;
+    }
+
+    /** namedIds on bytes: the ids' [start, end) pushed to `out`, false for undefined */
+    namedIds(start: number, end: number, out: number[]): boolean {
+        for (let i = this.id.next(start); i >= 0 && i < end; i = this.id.next(i + 4)) {
+            const value = this.stringAt(i, 2, end);
+            if (value < 0) return false;
+            out.push(value, this.valueEnd);
+        }
+        return true;
+    }
+
+    /** rolePractitionerOfText on bytes */
+    rolePractitioner(start: number, end: number): string | undefined {
+        if (this.backslash.within(start, end)) return undefined;
+        const at = this.practitioner.next(start);
+        if (at < 0 || at >= end || this.practitioner.within(at + 14, end)) return undefined;
+        const b = this.bytes;
+        const from = at + REFERENCE.length;
+        if (from > end || REFERENCE.compare(b, at, from) !== 0) return undefined;
+        const close = b.indexOf(QUOTE, from);
+        if (close < 0 || close >= end || close <= from) return undefined;
+        if (close + 1 >= end || b[close + 1] !== CLOSE_BRACE) return undefined;
+        for (let i = from; i < close; i++) if (b[i] >= 128) return undefined;
+        return b.toString('latin1', from, close);
+    }
 }
 
 /** Above this many changed practitioners, an incremental run parses every role as a full run. */
