@@ -184,29 +184,30 @@ export function roleUnneeded(since: string, needed: ReadonlySet<string>): LineTe
     );
 }
 
-const LAST_UPDATED = Buffer.from('"lastUpdated"');
-const ID = Buffer.from('"id"');
-const PRACTITIONER = Buffer.from('"practitioner"');
-const REFERENCE = Buffer.from('"practitioner":{"reference":"Practitioner/');
-const BACKSLASH = 92;
 const QUOTE = 34;
 const COLON = 58;
 const CLOSE_BRACE = 125;
+const REFERENCE = Buffer.from('"practitioner":{"reference":"Practitioner/');
 
 /**
- * `bytes.indexOf(needle, from)` remembered: Buffer.indexOf has no end bound, so a search for a
- * rare text from each line would read to the end of the chunk again and again; with `from`
- * growing line after line, each occurrence is searched for once.
+ * `bytes.indexOf(head + tail, from)` remembered: Buffer.indexOf has no end bound, so a search for
+ * a rare text from each line would read to the end of the chunk again and again; with `from`
+ * growing line after line, each occurrence is searched for once. Searched as `tail` with `head`
+ * checked before it (as indexOfSplit): Buffer.indexOf runs memchr on a needle's first byte, and
+ * the names start with a quote, JSON's most frequent byte (measured on the 100k Practitioner
+ * file: '"id"' 53 ms, 'id"' 22 ms; '"lastUpdated"' 39 ms, 'Updated"' 14 ms).
  */
 class Occurrences {
-    private readonly needle: Buffer | number;
+    private readonly head: Buffer;
+    private readonly tail: Buffer | number;
     private bytes: Buffer = Buffer.alloc(0);
     /** `at` is the first occurrence at or after `from` (-1: none; -2: not searched yet) */
     private from = 0;
     private at = -2;
 
-    constructor(needle: Buffer | number) {
-        this.needle = needle;
+    constructor(head: string, tail: string) {
+        this.head = Buffer.from(head);
+        this.tail = tail.length === 1 ? tail.charCodeAt(0) : Buffer.from(tail);
     }
 
     chunk(bytes: Buffer): void {
@@ -214,15 +215,26 @@ class Occurrences {
         this.at = -2;
     }
 
-    /** bytes.indexOf(needle, from) (fastest when `from` never decreases) */
+    /** bytes.indexOf(head + tail, from) (fastest when `from` never decreases) */
     next(from: number): number {
         const at = this.at;
         if (at !== -2 && from >= this.from && (at < 0 || at >= from)) return at;
         this.from = from;
-        return (this.at = this.bytes.indexOf(this.needle, from));
+        const b = this.bytes;
+        const head = this.head;
+        const n = head.length;
+        search: for (
+            let j = b.indexOf(this.tail, from + n);
+            j >= 0;
+            j = b.indexOf(this.tail, j + 1)
+        ) {
+            for (let k = 0; k < n; k++) if (b[j - n + k] !== head[k]) continue search;
+            return (this.at = j - n);
+        }
+        return (this.at = -1);
     }
 
-    /** Whether the needle occurs whole in bytes[from, end) (end: a line's end; needles hold
+    /** Whether the text occurs whole in bytes[from, end) (end: a line's end; the texts hold
      *  no line break, so one starting before it ends before it) */
     within(from: number, end: number): boolean {
         const at = this.next(from);
@@ -237,10 +249,10 @@ class Occurrences {
  */
 class LineScan implements ChunkLineTest {
     private bytes: Buffer = Buffer.alloc(0);
-    private readonly backslash = new Occurrences(BACKSLASH);
-    private readonly lastUpdated = new Occurrences(LAST_UPDATED);
-    private readonly id = new Occurrences(ID);
-    private readonly practitioner = new Occurrences(PRACTITIONER);
+    private readonly backslash = new Occurrences('', '\\');
+    private readonly lastUpdated = new Occurrences('"last', 'Updated"');
+    private readonly id = new Occurrences('"', 'id"');
+    private readonly practitioner = new Occurrences('"', 'practitioner"');
     /** the end of the value stringAt found last */
     private valueEnd = 0;
     private readonly test: (scan: LineScan, start: number, end: number) => boolean;
