@@ -114,6 +114,8 @@ const replacements: Array<[string | RegExp, string]> = [
     [/"lastUpdated":"[^"]*"/, '"lastUpdated":"2025-01-01T00:00:00.00éZ"'],
     [/"lastUpdated":"[^"]*"/, '"lastUpdated":"2025-01-01T00:00:00.000Z"lastUpdated"'],
     ['"lastUpdated":', '"lastUpdated" :'],
+    ['"lastUpdated"', '"lastUpdated""lastUpdated"'],
+    ['"lastUpdated"', '"lastUpdated"lastUpdated"'],
     ['"lastUpdated":"', '"lastUpdated":"\\u0032'],
     ['"meta":{', '"meta":{"lastUpdated":"2025-01-01T00:00:00.000Z",'],
     [/,"meta":\{[^}]*\}/, ''],
@@ -323,13 +325,31 @@ describe('incremental pre-scan on bytes (issue 22, part 4)', () => {
                 fc.nat(),
                 sinceArb(),
                 idsArb(),
-                (lines, pick, since, set) => {
-                    // the lines one after the other in one chunk (no line breaks: the test must
-                    // stay within the line it is given)
-                    const bytes = Buffer.concat(lines);
+                fc.option(
+                    fc.tuple(
+                        fc.constantFrom('\n', '\r'),
+                        fc.oneof(
+                            fc.constantFrom('}', '"', '"}', ':"', '"lastUpdated"', 'id"', '\\'),
+                            fc
+                                .uint8Array({ maxLength: 3 })
+                                .map((b) => Buffer.from(b).toString('latin1'))
+                        )
+                    )
+                ),
+                (lines, pick, since, set, after) => {
+                    // the lines one after the other in one chunk, each ended by a line break
+                    // (as lineChunks gives them), the chosen one followed by the chunk's end or
+                    // by a line break and bytes that would change an answer if the test looked
+                    // past the line
                     const at = pick % lines.length;
-                    const start = Buffer.concat(lines.slice(0, at)).length;
+                    const before = lines.slice(0, at).flatMap((l) => [l, Buffer.from('\n')]);
+                    const start = Buffer.concat(before).length;
                     const end = start + lines[at].length;
+                    const bytes = Buffer.concat([
+                        ...before,
+                        lines[at],
+                        Buffer.from(after ? after[0] + after[1] : '', 'latin1')
+                    ]);
                     const text = lines[at].toString('latin1');
                     for (const kind of [
                         'prescan',
