@@ -108,22 +108,23 @@ export class KeptLines {
     }
 
     /**
-     * ruledOut() of line bytes[start, end), `ids` being what namedIds gives on its text: the
-     * [start, end) positions of its plain ids, or undefined (kept).
+     * ruledOut() of line bytes[start, end), ids[0, count) being what namedIds gives on its
+     * text: the [start, end) positions of its plain ids; count -1 for undefined (kept).
      */
     ruledOutBytes(
         number: number,
         bytes: Buffer,
         start: number,
         end: number,
-        ids: readonly number[] | undefined
+        ids: readonly number[],
+        count: number
     ): void {
         if (this.overflow) return;
-        if (ids === undefined) {
+        if (count < 0) {
             this.keepBytes(number, bytes, start, end);
             return;
         }
-        for (let i = 0; i < ids.length; i += 2) this.note(hash52OfBytes(bytes, ids[i], ids[i + 1]));
+        for (let i = 0; i < count; i += 2) this.note(hash52OfBytes(bytes, ids[i], ids[i + 1]));
     }
 
     private note(hash: number): void {

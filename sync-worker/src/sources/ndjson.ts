@@ -113,9 +113,8 @@ export class NdjsonSource implements RegistrySource {
                 const end = bounds[2 * i + 1];
                 if (test.skip(start, end)) {
                     if (keep?.open) {
-                        ids.length = 0;
-                        const plain = test.namedIds!(start, end, ids);
-                        keep.ruledOutBytes(first + i, bytes, start, end, plain ? ids : undefined);
+                        const count = test.namedIds!(start, end, ids);
+                        keep.ruledOutBytes(first + i, bytes, start, end, ids, count);
                     }
                     continue;
                 }

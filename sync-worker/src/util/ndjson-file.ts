@@ -154,9 +154,10 @@ export interface ChunkLineTest {
     skip(start: number, end: number): boolean;
     /** The string function KeptLines notes ids with that `namedIds` stands for, if any. */
     readonly idsOf?: (text: string) => string[] | undefined;
-    /** idsOf on line bytes[start, end) (after skip on it): false for undefined, else the
-     *  [start, end) positions of the ids pushed to `out`. */
-    namedIds?(start: number, end: number, out: number[]): boolean;
+    /** idsOf on line bytes[start, end) (after skip on it): -1 for undefined, else the [start,
+     *  end) positions of the ids written to `out` from index 0, and how many numbers written
+     *  (`out` is reused: never emptied, so its backing store is not allocated again) */
+    namedIds?(start: number, end: number, out: number[]): number;
 }
 
 /** A string line test that may carry the ChunkLineTest deciding as it does on bytes. */

@@ -364,15 +364,18 @@ describe('incremental pre-scan on bytes (issue 22, part 4)', () => {
                         expect(skip).toBe(test(text));
                         const key = `${kind} ${skip}`;
                         answers.set(key, (answers.get(key) ?? 0) + 1);
-                        const out: number[] = [];
-                        const plain = scan.namedIds!(start, end, out);
+                        // reused: earlier values stay after those written
+                        const out: number[] = [7, 7, 7, 7, 7, 7, 7, 7];
+                        const count = scan.namedIds!(start, end, out);
                         const named = namedIds(text);
-                        expect(plain).toBe(named !== undefined);
+                        expect(count >= 0).toBe(named !== undefined);
                         if (named)
                             expect(
-                                out.flatMap((p, i) =>
-                                    i % 2 ? [] : [bytes.toString('latin1', p, out[i + 1])]
-                                )
+                                out
+                                    .slice(0, count)
+                                    .flatMap((p, i) =>
+                                        i % 2 ? [] : [bytes.toString('latin1', p, out[i + 1])]
+                                    )
                             ).toEqual(named);
                     }
                 }

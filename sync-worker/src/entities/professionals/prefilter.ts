@@ -280,11 +280,22 @@ class LineScan implements ChunkLineTest {
         const start = at + nameLength + 4;
         if (start > end || b[start - 3] !== QUOTE || b[start - 2] !== COLON) return -1;
         if (b[start - 1] !== QUOTE) return -1;
-        const close = b.indexOf(QUOTE, start);
-        if (close < 0 || close >= end) return -1;
-        for (let i = start; i < close; i++) if (b[i] >= 128) return -1;
+        const close = this.closingQuote(start, end);
+        if (close < 0) return -1;
         this.valueEnd = close;
         return start;
+    }
+
+    /** The first quote at or after `from` when it is before `end` and only ASCII is before it,
+     *  else -1 (indexOf('"') and asciiBetween in one loop: the values are short) */
+    private closingQuote(from: number, end: number): number {
+        const b = this.bytes;
+        for (let i = from; i < end; i++) {
+            const c = b[i];
+            if (c === QUOTE) return i;
+            if (c >= 128) return -1;
+        }
+        return -1;
     }
 
     /** updatedBy on bytes (`plain`: the line is known to hold no backslash) */
@@ -319,14 +330,17 @@ class LineScan implements ChunkLineTest {
         return false;
     }
 
-    /** namedIds on bytes: the ids' [start, end) pushed to `out`, false for undefined */
-    namedIds(start: number, end: number, out: number[]): boolean {
+    /** namedIds on bytes: the ids' [start, end) written to `out`, how many numbers written,
+     *  -1 for undefined */
+    namedIds(start: number, end: number, out: number[]): number {
+        let count = 0;
         for (let i = this.id.next(start); i >= 0 && i < end; i = this.id.next(i + 4)) {
             const value = this.stringAt(i, 2, end);
-            if (value < 0) return false;
-            out.push(value, this.valueEnd);
+            if (value < 0) return -1;
+            out[count++] = value;
+            out[count++] = this.valueEnd;
         }
-        return true;
+        return count;
     }
 
     /** rolePractitionerOfText on bytes */
@@ -336,11 +350,11 @@ class LineScan implements ChunkLineTest {
         if (at < 0 || at >= end || this.practitioner.within(at + 14, end)) return undefined;
         const b = this.bytes;
         const from = at + REFERENCE.length;
-        if (from > end || REFERENCE.compare(b, at, from) !== 0) return undefined;
-        const close = b.indexOf(QUOTE, from);
-        if (close < 0 || close >= end || close <= from) return undefined;
+        if (from > end) return undefined;
+        for (let k = 0; k < REFERENCE.length; k++) if (b[at + k] !== REFERENCE[k]) return undefined;
+        const close = this.closingQuote(from, end);
+        if (close <= from) return undefined;
         if (close + 1 >= end || b[close + 1] !== CLOSE_BRACE) return undefined;
-        for (let i = from; i < close; i++) if (b[i] >= 128) return undefined;
         return b.toString('latin1', from, close);
     }
 }
