@@ -53,12 +53,14 @@ function lastUpdatedOfPlainText(text: string): string | undefined {
 export function unchangedSince(since: string, roleChanged: ReadonlySet<string>): LineTest {
     return scannable(
         (text) => updatedBy(text, since) && !(roleChanged.size && namesAny(text, roleChanged)),
-        () =>
-            new LineScan(
+        () => {
+            const hashes = hashesOf(roleChanged);
+            return new LineScan(
                 (scan, s, e) =>
                     scan.updatedBy(s, e, since, false) &&
-                    !(roleChanged.size && scan.namesAny(s, e, roleChanged))
-            )
+                    !(roleChanged.size && scan.namesAny(s, e, roleChanged, hashes))
+            );
+        }
     );
 }
 
@@ -82,7 +84,10 @@ function updatedBy(text: string, since: string, plain = false): boolean {
 export function namesNoneOf(ids: ReadonlySet<string>): LineTest {
     return scannable(
         (text) => !namesAny(text, ids),
-        () => new LineScan((scan, s, e) => !scan.namesAny(s, e, ids))
+        () => {
+            const hashes = hashesOf(ids);
+            return new LineScan((scan, s, e) => !scan.namesAny(s, e, ids, hashes));
+        }
     );
 }
 
@@ -172,16 +177,39 @@ export function roleUnneeded(since: string, needed: ReadonlySet<string>): LineTe
                 updatedBy(text, since, true)
             );
         },
-        () =>
-            new LineScan((scan, s, e) => {
+        () => {
+            const hashes = hashesOf(needed);
+            return new LineScan((scan, s, e) => {
                 const practitioner = scan.rolePractitioner(s, e);
                 return (
-                    practitioner !== undefined &&
-                    !needed.has(practitioner) &&
+                    practitioner >= 0 &&
+                    !scan.valueIn(practitioner, needed, hashes) &&
                     scan.updatedBy(s, e, since, true)
                 );
-            })
+            });
+        }
     );
+}
+
+/** A 30-bit FNV-1a hash of text[0, length) code unit by code unit (a small integer: a Set of
+ *  them is looked up without allocating). */
+function hash30(text: string): number {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    return h & 0x3fffffff;
+}
+
+/** hash30 of bytes[start, end) read as latin1. */
+function hash30OfBytes(bytes: Buffer, start: number, end: number): number {
+    let h = 0x811c9dc5;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+    return h & 0x3fffffff;
+}
+
+function hashesOf(ids: ReadonlySet<string>): Set<number> {
+    const out = new Set<number>();
+    for (const id of ids) out.add(hash30(id));
+    return out;
 }
 
 const QUOTE = 34;
@@ -321,11 +349,15 @@ class LineScan implements ChunkLineTest {
     }
 
     /** namesAny on bytes */
-    namesAny(start: number, end: number, ids: ReadonlySet<string>): boolean {
-        const b = this.bytes;
+    namesAny(
+        start: number,
+        end: number,
+        ids: ReadonlySet<string>,
+        hashes: ReadonlySet<number>
+    ): boolean {
         for (let i = this.id.next(start); i >= 0 && i < end; i = this.id.next(i + 4)) {
             const value = this.stringAt(i, 2, end);
-            if (value < 0 || ids.has(b.toString('latin1', value, this.valueEnd))) return true;
+            if (value < 0 || this.valueIn(value, ids, hashes)) return true;
         }
         return false;
     }
@@ -343,19 +375,29 @@ class LineScan implements ChunkLineTest {
         return count;
     }
 
-    /** rolePractitionerOfText on bytes */
-    rolePractitioner(start: number, end: number): string | undefined {
-        if (this.backslash.within(start, end)) return undefined;
+    /** rolePractitionerOfText on bytes: where the id starts (its end in valueEnd), or -1 for
+     *  undefined */
+    rolePractitioner(start: number, end: number): number {
+        if (this.backslash.within(start, end)) return -1;
         const at = this.practitioner.next(start);
-        if (at < 0 || at >= end || this.practitioner.within(at + 14, end)) return undefined;
+        if (at < 0 || at >= end || this.practitioner.within(at + 14, end)) return -1;
         const b = this.bytes;
         const from = at + REFERENCE.length;
-        if (from > end) return undefined;
-        for (let k = 0; k < REFERENCE.length; k++) if (b[at + k] !== REFERENCE[k]) return undefined;
+        if (from > end) return -1;
+        for (let k = 0; k < REFERENCE.length; k++) if (b[at + k] !== REFERENCE[k]) return -1;
         const close = this.closingQuote(from, end);
-        if (close <= from) return undefined;
-        if (close + 1 >= end || b[close + 1] !== CLOSE_BRACE) return undefined;
-        return b.toString('latin1', from, close);
+        if (close <= from) return -1;
+        if (close + 1 >= end || b[close + 1] !== CLOSE_BRACE) return -1;
+        this.valueEnd = close;
+        return from;
+    }
+
+    /** Whether the value at `start` (to valueEnd) read as latin1 is in `ids`, `hashes` being
+     *  hashesOf(ids): the string is built only when its hash is one of them */
+    valueIn(start: number, ids: ReadonlySet<string>, hashes: ReadonlySet<number>): boolean {
+        const end = this.valueEnd;
+        if (!hashes.has(hash30OfBytes(this.bytes, start, end))) return false;
+        return ids.has(this.bytes.toString('latin1', start, end));
     }
 }
 
