@@ -251,15 +251,20 @@ class Occurrences {
         const b = this.bytes;
         const head = this.head;
         const n = head.length;
+        let found = -1;
         search: for (
             let j = b.indexOf(this.tail, from + n);
             j >= 0;
             j = b.indexOf(this.tail, j + 1)
         ) {
             for (let k = 0; k < n; k++) if (b[j - n + k] !== head[k]) continue search;
-            return (this.at = j - n);
+            found = j - n;
+            break;
         }
-        return (this.at = -1);
+        // one store for both answers: a store first reached at a chunk's end (no occurrence
+        // left) would make V8 drop the optimised code of every caller
+        this.at = found;
+        return found;
     }
 
     /** Whether the text occurs whole in bytes[from, end) (end: a line's end; the texts hold
