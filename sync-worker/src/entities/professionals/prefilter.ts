@@ -252,14 +252,17 @@ class Occurrences {
         const head = this.head;
         const n = head.length;
         let found = -1;
-        search: for (
-            let j = b.indexOf(this.tail, from + n);
-            j >= 0;
-            j = b.indexOf(this.tail, j + 1)
-        ) {
-            for (let k = 0; k < n; k++) if (b[j - n + k] !== head[k]) continue search;
-            found = j - n;
-            break;
+        // one indexOf call site: V8 inlines Buffer.indexOf's JS wrapper at each, and `next` into
+        // each caller, and compiling those copies cost more than the search itself (issue 22)
+        for (let j = from + n - 1; ;) {
+            j = b.indexOf(this.tail, j + 1);
+            if (j < 0) break;
+            let k = 0;
+            while (k < n && b[j - n + k] === head[k]) k++;
+            if (k === n) {
+                found = j - n;
+                break;
+            }
         }
         // one store for both answers: a store first reached at a chunk's end (no occurrence
         // left) would make V8 drop the optimised code of every caller
