@@ -66,23 +66,18 @@ export class KeptLines {
 
     /** A line the first read did not rule out (blank lines included), read as latin1. */
     keep(number: number, text: string): void {
-        if (this.overflow) return;
-        this.numbers.push(number);
-        this.bytes.push(Buffer.from(text, 'latin1'));
-        this.chars += text.length;
-        if (this.numbers.length > MAX_LINES || this.chars > MAX_CHARS) {
-            this.overflow = true;
-            this.numbers.length = 0;
-            this.bytes.length = 0;
-        }
+        if (!this.overflow) this.push(number, Buffer.from(text, 'latin1'));
     }
 
     /** keep() of line bytes[start, end) (its text read as latin1), copied. */
     keepBytes(number: number, bytes: Buffer, start: number, end: number): void {
-        if (this.overflow) return;
+        if (!this.overflow) this.push(number, Buffer.from(bytes.subarray(start, end)));
+    }
+
+    private push(number: number, line: Buffer): void {
         this.numbers.push(number);
-        this.bytes.push(Buffer.from(bytes.subarray(start, end)));
-        this.chars += end - start;
+        this.bytes.push(line);
+        this.chars += line.length;
         if (this.numbers.length > MAX_LINES || this.chars > MAX_CHARS) {
             this.overflow = true;
             this.numbers.length = 0;

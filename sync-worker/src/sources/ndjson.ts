@@ -52,7 +52,9 @@ export class NdjsonSource implements RegistrySource {
      * `since`/`ids` are not applied here: the pipeline filters by meta.lastUpdated itself.
      * `skipRaw` is: a line it rules out is not parsed. A missing file is an empty type. With
      * `skipRaw` (incremental runs, which skip most lines), lines are read undecoded (latin1, one
-     * character a byte: see ReadOptions.skipRaw) and only those kept are decoded from UTF-8.
+     * character a byte: see ReadOptions.skipRaw) and only those kept are decoded from UTF-8; when
+     * the test carries a byte form (prefilter.ts: ScannableTest), lines are not even made strings:
+     * it decides them in the chunk's bytes (scan below).
      */
     async *read(type: ResourceType, options?: ReadOptions): AsyncIterable<unknown> {
         const skip = options?.skipRaw;
@@ -113,8 +115,8 @@ export class NdjsonSource implements RegistrySource {
                 const end = bounds[2 * i + 1];
                 if (test.skip(start, end)) {
                     if (keep?.open) {
-                        const count = test.namedIds!(start, end, ids);
-                        keep.ruledOutBytes(first + i, bytes, start, end, ids, count);
+                        const named = test.namedIds!(start, end, ids);
+                        keep.ruledOutBytes(first + i, bytes, start, end, ids, named);
                     }
                     continue;
                 }
