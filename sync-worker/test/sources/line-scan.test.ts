@@ -386,4 +386,44 @@ describe('incremental pre-scan on bytes (issue 22, part 4)', () => {
             for (const skip of [true, false])
                 expect(answers.get(`${kind} ${skip}`)).toBeGreaterThan(250);
     });
+
+    it('the pre-scan as the worker wires it (KeptLines with namedIds) takes the byte path', async () => {
+        const dir = await mkdtemp(join(tmpdir(), 'line-scan-'));
+        await writeFile(join(dir, 'Practitioner.ndjson'), pool.slice(0, 20).join('\n'));
+        const since = '2025-06-01T00:00:00.000Z';
+        for (const test of [unchangedSince(since, new Set()), roleUnneeded(since, new Set())]) {
+            // the string form would throw: only the byte form may be used
+            const bytesOnly = Object.assign(
+                (): boolean => {
+                    throw new Error('string path taken');
+                },
+                { scanner: (test as { scanner?: unknown }).scanner }
+            );
+            const keep = new KeptLines(namedIds);
+            let read = 0;
+            for await (const r of new NdjsonSource(dir).read('Practitioner', {
+                skipRaw: bytesOnly,
+                keep
+            })) {
+                expect(r).toBeDefined();
+                read++;
+            }
+            expect(read + keep.size).toBeGreaterThan(0);
+        }
+        // a KeptLines noting ids with another function gets the string path (same notes)
+        const other = new KeptLines((text) => namedIds(text));
+        const throwing = Object.assign(
+            (): boolean => {
+                throw new Error('string path taken');
+            },
+            { scanner: (unchangedSince(since, new Set()) as { scanner?: unknown }).scanner }
+        );
+        await expect(async () => {
+            for await (const r of new NdjsonSource(dir).read('Practitioner', {
+                skipRaw: throwing,
+                keep: other
+            }))
+                expect(r).toBeDefined();
+        }).rejects.toThrow('string path taken');
+    });
 });
