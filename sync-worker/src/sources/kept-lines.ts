@@ -23,6 +23,18 @@ function hash52(text: string): number {
     return (a >>> 0) * 0x100000 + (b & 0xfffff);
 }
 
+/** hash52 of bytes[start, end) read as latin1 (one character a byte), without the string. */
+export function hash52OfBytes(bytes: Uint8Array, start: number, end: number): number {
+    let a = 0x811c9dc5;
+    let b = 5381;
+    for (let i = start; i < end; i++) {
+        const c = bytes[i];
+        a = Math.imul(a ^ c, 0x01000193);
+        b = (Math.imul(b, 33) + c) | 0;
+    }
+    return (a >>> 0) * 0x100000 + (b & 0xfffff);
+}
+
 export class KeptLines {
     /** 1-based numbers and bytes of the kept lines, in file order (copies: a line sliced from
      *  the text read would keep that whole chunk of the file alive) */
@@ -36,7 +48,7 @@ export class KeptLines {
     private namedCount = 0;
     private sorted = false;
     /** the "id" values a ruled-out line names; undefined when one is not in the plain form */
-    private readonly namedIds: (text: string) => string[] | undefined;
+    readonly namedIds: (text: string) => string[] | undefined;
 
     constructor(namedIds: (text: string) => string[] | undefined) {
         this.namedIds = namedIds;
@@ -54,15 +66,28 @@ export class KeptLines {
 
     /** A line the first read did not rule out (blank lines included), read as latin1. */
     keep(number: number, text: string): void {
-        if (this.overflow) return;
+        if (!this.overflow) this.push(number, Buffer.from(text, 'latin1'));
+    }
+
+    /** keep() of line bytes[start, end) (its text read as latin1), copied. */
+    keepBytes(number: number, bytes: Buffer, start: number, end: number): void {
+        if (!this.overflow) this.push(number, Buffer.from(bytes.subarray(start, end)));
+    }
+
+    private push(number: number, line: Buffer): void {
         this.numbers.push(number);
-        this.bytes.push(Buffer.from(text, 'latin1'));
-        this.chars += text.length;
+        this.bytes.push(line);
+        this.chars += line.length;
         if (this.numbers.length > MAX_LINES || this.chars > MAX_CHARS) {
             this.overflow = true;
             this.numbers.length = 0;
             this.bytes.length = 0;
         }
+    }
+
+    /** Whether lines told to it still matter (nothing overflowed). */
+    get open(): boolean {
+        return !this.overflow;
     }
 
     /** A line the first read ruled out: its plain ids are noted; a line with another form of
@@ -74,14 +99,36 @@ export class KeptLines {
             this.keep(number, text);
             return;
         }
-        for (const id of ids) {
-            if (this.namedCount === this.named.length) {
-                const grown = new Float64Array(this.named.length * 2);
-                grown.set(this.named);
-                this.named = grown;
-            }
-            this.named[this.namedCount++] = hash52(id);
+        for (const id of ids) this.note(hash52(id));
+    }
+
+    /**
+     * ruledOut() of line bytes[start, end), ids[0, count) being what namedIds gives on its
+     * text: the [start, end) positions of its plain ids; count -1 for undefined (kept).
+     */
+    ruledOutBytes(
+        number: number,
+        bytes: Buffer,
+        start: number,
+        end: number,
+        ids: readonly number[],
+        count: number
+    ): void {
+        if (this.overflow) return;
+        if (count < 0) {
+            this.keepBytes(number, bytes, start, end);
+            return;
         }
+        for (let i = 0; i < count; i += 2) this.note(hash52OfBytes(bytes, ids[i], ids[i + 1]));
+    }
+
+    private note(hash: number): void {
+        if (this.namedCount === this.named.length) {
+            const grown = new Float64Array(this.named.length * 2);
+            grown.set(this.named);
+            this.named = grown;
+        }
+        this.named[this.namedCount++] = hash;
     }
 
     /** The first read went through the whole file. */

@@ -2,7 +2,15 @@
 // read line by line (never a whole file in memory).
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { numberedLineBatches, utf8OfLatin1 } from '../util/ndjson-file.ts';
+import {
+    lineChunks,
+    numberedLineBatches,
+    SCAN_CHUNK,
+    scannerOf,
+    utf8OfLatin1,
+    type ChunkLineTest
+} from '../util/ndjson-file.ts';
+import type { KeptLines } from './kept-lines.ts';
 import {
     UnparseableResource,
     type ReadOptions,
@@ -15,10 +23,13 @@ export class NdjsonSource implements RegistrySource {
     readonly description: string;
     readonly filtersSince = false;
     readonly readsLines = true;
+    /** bytes read at a time when a test decides lines from their bytes (tests use tiny ones) */
+    private readonly scanChunk: number;
 
-    constructor(dir: string) {
+    constructor(dir: string, scanChunk = SCAN_CHUNK) {
         this.dir = dir;
         this.description = `ndjson:${dir}`;
+        this.scanChunk = scanChunk;
     }
 
     async check(): Promise<void> {
@@ -41,7 +52,9 @@ export class NdjsonSource implements RegistrySource {
      * `since`/`ids` are not applied here: the pipeline filters by meta.lastUpdated itself.
      * `skipRaw` is: a line it rules out is not parsed. A missing file is an empty type. With
      * `skipRaw` (incremental runs, which skip most lines), lines are read undecoded (latin1, one
-     * character a byte: see ReadOptions.skipRaw) and only those kept are decoded from UTF-8.
+     * character a byte: see ReadOptions.skipRaw) and only those kept are decoded from UTF-8; when
+     * the test carries a byte form (prefilter.ts: ScannableTest), lines are not even made strings:
+     * it decides them in the chunk's bytes (scan below).
      */
     async *read(type: ResourceType, options?: ReadOptions): AsyncIterable<unknown> {
         const skip = options?.skipRaw;
@@ -58,6 +71,12 @@ export class NdjsonSource implements RegistrySource {
         }
         const keep = skip ? options?.keep : undefined;
         const path = join(this.dir, `${type}.ndjson`);
+        const scanner = skip ? scannerOf(skip) : undefined;
+        // the byte form notes the ids KeptLines would note with its own function, or is not used
+        if (scanner && (!keep || (scanner.namedIds && scanner.idsOf === keep.namedIds))) {
+            yield* this.scan(type, path, scanner, keep);
+            return;
+        }
         const encoding = skip ? 'latin1' : 'utf8';
         for await (const { first, lines } of numberedLineBatches(path, encoding)) {
             for (let i = 0; i < lines.length; i++) {
@@ -71,6 +90,38 @@ export class NdjsonSource implements RegistrySource {
                     line = utf8OfLatin1(line);
                 }
                 const resource = this.resource(type, line, first + i);
+                if (resource !== undefined) yield resource;
+            }
+        }
+        keep?.end();
+    }
+
+    /**
+     * read() with a test deciding lines from their bytes (issue 22): the same lines kept and
+     * ruled out, told to `keep` the same way, and only the kept ones decoded (from UTF-8, as
+     * utf8OfLatin1 decodes the latin1 reading's lines).
+     */
+    private async *scan(
+        type: ResourceType,
+        path: string,
+        test: ChunkLineTest,
+        keep: KeptLines | undefined
+    ): AsyncIterable<unknown> {
+        const ids: number[] = [];
+        for await (const { bytes, first, count, bounds } of lineChunks(path, this.scanChunk)) {
+            test.chunk(bytes);
+            for (let i = 0; i < count; i++) {
+                const start = bounds[2 * i];
+                const end = bounds[2 * i + 1];
+                if (test.skip(start, end)) {
+                    if (keep?.open) {
+                        const named = test.namedIds!(start, end, ids);
+                        keep.ruledOutBytes(first + i, bytes, start, end, ids, named);
+                    }
+                    continue;
+                }
+                keep?.keepBytes(first + i, bytes, start, end);
+                const resource = this.resource(type, bytes.toString('utf8', start, end), first + i);
                 if (resource !== undefined) yield resource;
             }
         }

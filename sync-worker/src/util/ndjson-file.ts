@@ -4,10 +4,12 @@
 // its per-line events: reading is a large part of a run's CPU.
 import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { access } from 'node:fs/promises';
+import { access, open } from 'node:fs/promises';
 
 /** Bytes read at a time (each read is one batch of lines). */
 const READ_CHUNK = 1 << 16;
+/** Bytes read at a time by lineChunks (incremental runs' undecoded reading). */
+export const SCAN_CHUNK = 1 << 20;
 /** Characters buffered before a write to the file. */
 const WRITE_CHUNK = 1 << 16;
 
@@ -137,4 +139,123 @@ export async function* numberedLineBatches(
 export async function* nonBlankLines(path: string): AsyncIterable<[number, string]> {
     for await (const { first, lines } of numberedLineBatches(path))
         for (let i = 0; i < lines.length; i++) if (lines[i].trim()) yield [first + i, lines[i]];
+}
+
+/**
+ * A test deciding lines from their bytes, without building a string (issue 22: an incremental
+ * run rules out ~99% of the lines). Given the lines of a chunk in file order, it may search the
+ * chunk ahead of a line (Buffer.indexOf has no end bound) and remember what it found.
+ */
+export interface ChunkLineTest {
+    /** The next lines are in `bytes` (their positions index it), until the next call. */
+    chunk(bytes: Buffer): void;
+    /** Line bytes[start, end), after the earlier lines of the chunk: true when it need not be
+     *  parsed (exactly what the string test it stands for answers on the line read as latin1). */
+    skip(start: number, end: number): boolean;
+    /** The string function KeptLines notes ids with that `namedIds` stands for, if any. */
+    readonly idsOf?: (text: string) => string[] | undefined;
+    /** idsOf on line bytes[start, end) (after skip on it): -1 for undefined, else the [start,
+     *  end) positions of the ids written to `out` from index 0, and how many numbers written
+     *  (`out` is reused: never emptied, so its backing store is not allocated again) */
+    namedIds?(start: number, end: number, out: number[]): number;
+}
+
+/** A string line test that may carry the ChunkLineTest deciding as it does on bytes. */
+export type ScannableTest = ((text: string) => boolean) & {
+    readonly scanner?: () => ChunkLineTest;
+};
+
+/** The lines of one chunk: line i is bytes[bounds[2i], bounds[2i + 1]), numbered first + i. */
+export interface LineChunk {
+    bytes: Buffer;
+    first: number;
+    count: number;
+    bounds: readonly number[];
+}
+
+/**
+ * The lines of a file as positions in chunks of its bytes, split exactly as lineBatches splits
+ * them (LF, CRLF or a lone CR; see pushLines), numbered from 1; nothing when the file is absent.
+ * A chunk and its bytes are valid until the next one is asked for (the buffer is reused).
+ */
+export async function* lineChunks(path: string, chunkSize = SCAN_CHUNK): AsyncIterable<LineChunk> {
+    let file;
+    try {
+        file = await open(path, 'r');
+    } catch {
+        return;
+    }
+    try {
+        let buffer = Buffer.allocUnsafe(Math.max(chunkSize, 1));
+        let filled = 0;
+        let number = 1;
+        const bounds: number[] = [];
+        for (;;) {
+            if (filled === buffer.length) {
+                // a line longer than the buffer: grown (as the string reading's carry grows)
+                const bigger = Buffer.allocUnsafe(buffer.length * 2);
+                buffer.copy(bigger, 0, 0, filled);
+                buffer = bigger;
+            }
+            const { bytesRead } = await file.read(buffer, filled, buffer.length - filled, null);
+            const eof = bytesRead === 0;
+            const bytes = buffer.subarray(0, filled + bytesRead);
+            bounds.length = 0;
+            // the carry (bytes before `filled`) holds no LF
+            const rest = splitLines(bytes, filled, eof, bounds);
+            const count = bounds.length / 2;
+            if (count) yield { bytes, first: number, count, bounds };
+            number += count;
+            if (eof) return;
+            filled = bytes.length - rest;
+            buffer.copy(buffer, 0, rest, bytes.length);
+        }
+    } finally {
+        await file.close();
+    }
+}
+
+/**
+ * Pushes the [start, end) of each line of `bytes` ended by an LF (at or after `lfFrom`), and at
+ * `eof` of the rest too, as pushLines splits them; returns where the unfinished rest starts.
+ */
+function splitLines(bytes: Buffer, lfFrom: number, eof: boolean, bounds: number[]): number {
+    let start = 0;
+    let cr = -2; // the first CR at or after crFrom (-1: none; -2: not searched yet)
+    let crFrom = 0;
+    const crAt = (from: number): number => {
+        if (cr === -2 || from < crFrom || (cr >= 0 && cr < from)) {
+            crFrom = from;
+            cr = bytes.indexOf(13, from);
+        }
+        return cr;
+    };
+    const segment = (s: number, e: number, last: boolean): void => {
+        let c = crAt(s);
+        if (c < 0 || c >= e) {
+            bounds.push(s, e);
+            return;
+        }
+        const bodyEnd = !last && bytes[e - 1] === 13 ? e - 1 : e;
+        let p = s;
+        for (; c >= 0 && c < bodyEnd; c = crAt(p)) {
+            bounds.push(p, c);
+            p = c + 1;
+        }
+        if (!(last && p === bodyEnd)) bounds.push(p, bodyEnd);
+    };
+    for (let lf = bytes.indexOf(10, lfFrom); lf >= 0; lf = bytes.indexOf(10, start)) {
+        segment(start, lf, false);
+        start = lf + 1;
+    }
+    if (eof && start < bytes.length) {
+        segment(start, bytes.length, true);
+        start = bytes.length;
+    }
+    return start;
+}
+
+/** The ChunkLineTest a string line test carries, if any (a fresh one: it holds a read's state). */
+export function scannerOf(test: (text: string) => boolean): ChunkLineTest | undefined {
+    return (test as ScannableTest).scanner?.();
 }
