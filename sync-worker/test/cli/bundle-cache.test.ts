@@ -15,6 +15,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import fc from 'fast-check';
 
 const BIN = resolve(__dirname, '../../bin');
 const NODE = process.execPath;
@@ -126,6 +127,89 @@ describe('the bundle of the worker modules', () => {
         write('node_modules/.cache/fse-sync-bundle', 'a file where the folder would be');
         expect(await start()).toEqual({ bundled: false });
     }, 60_000);
+});
+
+// The oracle: the same project loaded from its sources (Node strips the types, as bin/fse-sync.js
+// does without the bundle). Random module graphs (static imports in any order, shared modules,
+// dynamic imports, import.meta.url) must give the same evaluation order, values and URLs.
+describe('a bundled module graph behaves as its sources', () => {
+    /** module i imports some of the modules after it (no cycles: dependency-cruiser forbids them) */
+    const graph = fc.integer({ min: 1, max: 6 }).chain((n) =>
+        fc.tuple(
+            ...Array.from({ length: n }, (_, i) =>
+                fc.record({
+                    imports: fc.shuffledSubarray(
+                        Array.from({ length: n - i - 1 }, (_, k) => i + 1 + k)
+                    ),
+                    dynamic: fc.subarray(
+                        Array.from({ length: n - i - 1 }, (_, k) => i + 1 + k),
+                        { maxLength: Math.min(1, n - i - 1) }
+                    ),
+                    meta: fc.boolean()
+                })
+            )
+        )
+    );
+
+    function writeGraph(mods: Array<{ imports: number[]; dynamic: number[]; meta: boolean }>) {
+        mods.forEach((m, i) => {
+            const lines = m.imports.map((j) => `import { value as v${j} } from './m${j}.ts';`);
+            lines.push(`((globalThis as any).order ??= []).push('m${i}');`);
+            const parts = [`'m${i}'`, ...m.imports.map((j) => `v${j}`)];
+            if (m.meta) parts.push('import.meta.url');
+            lines.push(`export const value: string = [${parts.join(', ')}].join('|');`);
+            lines.push(
+                `export async function later(): Promise<string[]> { return [${m.dynamic
+                    .map((j) => `(await import('./m${j}.ts')).value`)
+                    .join(', ')}]; }`
+            );
+            write(`src/m${i}.ts`, lines.join('\n') + '\n');
+        });
+        write(
+            'src/main.ts',
+            `import { value, later } from './m0.ts';
+export async function run(): Promise<string> {
+    const dynamic = await later();
+    return JSON.stringify({ value, dynamic, order: (globalThis as any).order });
+}
+`
+        );
+        writeFileSync(
+            join(root, 'graph.mjs'),
+            `import { importBundled } from ${JSON.stringify(pathToFileURL(join(BIN, 'bundle-cache.js')).href)};
+const entry = ${JSON.stringify(join(root, 'src/main.ts'))};
+const ns = (await importBundled(process.env, { root: ${JSON.stringify(root)}, entry })) ?? (await import(entry));
+process.stdout.write(await ns.run());
+`
+        );
+    }
+
+    function load(env: NodeJS.ProcessEnv): Promise<string> {
+        return new Promise((done, fail) =>
+            execFile(
+                NODE,
+                ['--no-warnings', join(root, 'graph.mjs')],
+                { env: { ...process.env, ...env } },
+                (err, stdout, stderr) => (err ? fail(new Error(stderr)) : done(stdout))
+            )
+        );
+    }
+
+    it('same evaluation order, values, dynamic imports and import.meta.url', async () => {
+        await fc.assert(
+            fc.asyncProperty(graph, async (mods) => {
+                rmSync(join(root, 'src'), { recursive: true, force: true });
+                rmSync(join(root, 'node_modules'), { recursive: true, force: true });
+                mkdirSync(join(root, 'src'));
+                writeGraph(mods);
+                const sources = await load({ FSE_SYNC_BUNDLE: '0' });
+                const bundled = await load({});
+                expect(bundles()).toHaveLength(1); // it was the bundle
+                expect(bundled).toBe(sources);
+            }),
+            { numRuns: 12 }
+        );
+    }, 120_000);
 });
 
 describe('fse-sync from the bundle', () => {
