@@ -6,13 +6,15 @@
 // node_modules/.cache/fse-sync-bundle/, next to a list of the files it was built from and the
 // sha256 of each. A start reads and hashes those files; the bundle is used only when every one
 // is unchanged (and Node is the same version), so an edited module is never served stale: an
-// edit that adds a module changes the file that imports it. Otherwise the bundle is built again
-// (about 1 s of CPU, once per change); when it cannot be (rollup absent, as in an install
-// without devDependencies, a read-only folder, another process building) the start goes on from
-// the sources as before (ts-cache.js). The packages in node_modules stay outside the bundle and
+// edit that adds a module changes the file that imports it. Otherwise the bundle is built again,
+// in a child process so that Rollup's memory (~200 MB) never counts in the run's peak (about
+// 1 s of CPU, once per change); when it cannot be (rollup absent, as in an install without
+// devDependencies, a read-only folder, another process building) the start goes on from the
+// sources as before (ts-cache.js). The packages in node_modules stay outside the bundle and
 // load as they always do (so the cache stays inside the project, where they resolve).
 // FSE_SYNC_BUNDLE=0 turns it off.
 import module from 'node:module';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
     mkdirSync,
@@ -24,7 +26,7 @@ import {
     writeFileSync
 } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const ENTRY = join(ROOT, 'sync-worker/src/cli/main.ts');
@@ -168,17 +170,29 @@ function prune(dir, keep) {
     }
 }
 
+const LOCK = 'build.lock';
+
+/** Whether a build can start: Rollup is installed, `dir` can be made, nobody is building. */
+function canBuild(dir) {
+    try {
+        import.meta.resolve('rollup');
+        mkdirSync(dir, { recursive: true });
+    } catch {
+        return false; // no rollup (an install without devDependencies), a read-only folder
+    }
+    try {
+        return Date.now() - statSync(join(dir, LOCK)).mtimeMs >= LOCK_STALE_MS;
+    } catch {
+        return true;
+    }
+}
+
 /** Builds under a lock folder, so concurrent starts do not all build; undefined when another
  *  process is building (this start uses the sources). */
 async function buildLocked(dir, root, entry) {
-    let rollup;
-    try {
-        ({ rollup } = await import('rollup'));
-    } catch {
-        return undefined; // no rollup (an install without devDependencies): the sources as before
-    }
+    const { rollup } = await import('rollup');
     mkdirSync(dir, { recursive: true });
-    const lock = join(dir, 'build.lock');
+    const lock = join(dir, LOCK);
     try {
         mkdirSync(lock);
     } catch {
@@ -213,12 +227,13 @@ export async function importBundled(
     const fresh = freshBundle(dir, root);
     if (fresh?.failed) return undefined;
     let main = fresh?.main;
-    if (!main) {
-        try {
-            main = await buildLocked(dir, root, entry);
-        } catch {
-            main = undefined; // a read-only folder, a build error: the sources as before
-        }
+    if (!fresh && canBuild(dir)) {
+        // a build error, a crash or a timeout leaves no fresh bundle: the sources as before
+        spawnSync(process.execPath, [fileURLToPath(import.meta.url), root, entry, dir], {
+            stdio: 'ignore',
+            timeout: 120_000
+        });
+        main = freshBundle(dir, root)?.main;
     }
     if (!main) return undefined;
     try {
@@ -229,4 +244,10 @@ export async function importBundled(
         if (err instanceof SyntaxError || err?.code === 'ERR_MODULE_NOT_FOUND') return undefined;
         throw err;
     }
+}
+
+// `node bundle-cache.js <root> <entry> <dir>`: the build, in the child process importBundled starts
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+    const [root, entry, dir] = process.argv.slice(2);
+    await buildLocked(dir, root, entry);
 }
