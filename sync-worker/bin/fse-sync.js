@@ -6,13 +6,16 @@
 // V8's compile cache on (Node 22.1+, module.enableCompileCache: the compiled code of each module
 // kept on disk, in NODE_COMPILE_CACHE or <tmpdir>/node-compile-cache as Node's documentation
 // recommends; about 0.1 s less CPU at each start, issue 22; NODE_DISABLE_COMPILE_CACHE=1 turns it
-// off). It never throws: a folder it cannot write only means no cache.
+// off). It never throws: a folder it cannot write only means no cache. The worker's own modules
+// load as one bundle, rebuilt when a source changes (bundle-cache.js), else from the sources.
 import module from 'node:module';
+import { importBundled } from './bundle-cache.js';
 import { registerTypeScriptCache } from './ts-cache.js';
 
 module.enableCompileCache?.();
-registerTypeScriptCache();
-const { main } = await import('../src/cli/main.ts');
+const bundled = await importBundled();
+if (!bundled) registerTypeScriptCache();
+const { main } = bundled ?? (await import('../src/cli/main.ts'));
 
 const argv = process.argv.slice(2);
 const stop = new AbortController();

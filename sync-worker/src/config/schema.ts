@@ -1,9 +1,13 @@
 // The configuration's shape (config/sync.config.json, flags on top), validated by zod at
 // start-up: unknown keys and bad values are ConfigErrors (exit 2).
 import { z } from 'zod';
-import { Cron } from 'croner';
+import type * as cronerType from 'croner';
+import { lazy } from '../util/lazy.ts';
 import { formatPath } from '../util/validation.ts';
 import { ConfigError } from './errors.ts';
+
+// croner only to check a configured job's cron expression, not at every start (issue 22)
+const croner = lazy<typeof cronerType>('croner');
 
 /** One scheduled job of `fse-sync schedule` (croner syntax: 5 fields, or 6 with seconds). */
 export const JobSchema = z
@@ -11,7 +15,7 @@ export const JobSchema = z
         name: z.string().regex(/^[\w.-]{1,40}$/, 'letters, digits, "_", "-" or "." (max 40)'),
         cron: z.string().refine((expr) => {
             try {
-                new Cron(expr, { paused: true }).stop();
+                new (croner().Cron)(expr, { paused: true }).stop();
                 return true;
             } catch {
                 return false;

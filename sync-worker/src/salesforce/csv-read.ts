@@ -9,7 +9,12 @@
 // counts lines from that record). Proven against csv-parse on random inputs cut into random
 // chunks (sync-worker/test/salesforce/csv-read.test.ts).
 import { TextDecoder } from 'node:util';
-import { parse, type Options } from 'csv-parse';
+import type * as csvParseType from 'csv-parse';
+import type { Options } from 'csv-parse';
+import { lazy } from '../util/lazy.ts';
+
+// csv-parse only when an answer needs it (rare): not loaded at every start (issue 22)
+const csvParse = lazy<typeof csvParseType>('csv-parse');
 
 /** A row: column name -> value (a short row lacks the columns it does not reach). */
 export type CsvRow = Record<string, string>;
@@ -109,7 +114,7 @@ async function* csvParseRest(
     rest: AsyncIterator<Uint8Array | string>,
     decoder: TextDecoder
 ): AsyncIterable<CsvRow[]> {
-    const parser = parse(options);
+    const parser = csvParse().parse(options);
     const asText = 'text' in first;
     const chunkOf = (chunk: Uint8Array | string): string | Buffer =>
         typeof chunk === 'string'

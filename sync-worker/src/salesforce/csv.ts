@@ -2,8 +2,12 @@
 // (a null lookup is cleared through its lookup field), and reading the external ids back from an
 // upload file.
 import { createReadStream } from 'node:fs';
-import { parse as parseCsv } from 'csv-parse';
+import type * as csvParseType from 'csv-parse';
+import { lazy } from '../util/lazy.ts';
 import { lookupFieldOf, orgText, splitRelationshipColumn, type SfRecord } from './record.ts';
+
+// csv-parse only to read an upload file back (its whole job failed), not at every start (issue 22)
+const csvParse = lazy<typeof csvParseType>('csv-parse');
 
 const NEEDS_QUOTES = /[",\r\n]/;
 /**
@@ -76,7 +80,7 @@ export function plainColumns(fields: readonly string[]): UploadColumn[] {
 /** The external ids in one of our upload files (read back when its whole job failed). */
 export async function keysOf(path: string, externalId: string): Promise<string[]> {
     const keys: string[] = [];
-    const parser = createReadStream(path).pipe(parseCsv({ columns: true }));
+    const parser = createReadStream(path).pipe(csvParse().parse({ columns: true }));
     for await (const row of parser as AsyncIterable<Record<string, string>>)
         keys.push(row[externalId]);
     return keys;

@@ -3,7 +3,8 @@
 // (globalValueSets/<Name>.globalValueSet-meta.xml). Inactive values (isActive false) are left out.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { XMLParser } from 'fast-xml-parser';
+import type * as fastXmlParser from 'fast-xml-parser';
+import { lazy } from '../../util/lazy.ts';
 import { splitField } from './definitions.ts';
 
 interface ValueXml {
@@ -22,13 +23,17 @@ interface FieldXml {
     GlobalValueSet?: { customValue?: ValueXml[] };
 }
 
-const xml = new XMLParser({
-    ignoreAttributes: true,
-    parseTagValue: false,
-    isArray: (tag) => tag === 'value' || tag === 'customValue'
-});
+// loaded when a field's metadata is first read (its one-file CommonJS build: ~5 ms of CPU
+// instead of ~28 ms for the ES build's 30 modules at every start; issue 22)
+const fxp = lazy<typeof fastXmlParser>('fast-xml-parser');
+let xml: fastXmlParser.XMLParser | undefined;
 
 function readXml(path: string): FieldXml | undefined {
+    xml ??= new (fxp().XMLParser)({
+        ignoreAttributes: true,
+        parseTagValue: false,
+        isArray: (tag) => tag === 'value' || tag === 'customValue'
+    });
     return existsSync(path) ? (xml.parse(readFileSync(path, 'utf8')) as FieldXml) : undefined;
 }
 

@@ -6,8 +6,9 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { pipeline, Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { parse as parseStream } from 'csv-parse';
+import type * as csvParseType from 'csv-parse';
 import { isNetworkFailure } from '../../util/backoff.ts';
+import { lazy } from '../../util/lazy.ts';
 import { csvRowBatches } from '../csv-read.ts';
 import type { SfClient } from '../http.ts';
 
@@ -19,13 +20,16 @@ export interface ResultFile {
     rows: number;
 }
 
+// csv-parse loaded by the first result list read, not at every start (issue 22)
+const csvParse = lazy<typeof csvParseType>('csv-parse');
+
 /**
  * The rows of a CSV stream, parsed as they come. Through pipeline(), not pipe(): a connection
  * that dies half-way fails the iteration (pipe() would leave the parser waiting for ever and the
  * error unhandled), so the caller can read the answer again.
  */
 export function csvRowsOf(stream: NodeJS.ReadableStream): AsyncIterable<Record<string, string>> {
-    const parser = parseStream({
+    const parser = csvParse().parse({
         columns: true,
         skip_empty_lines: true,
         relax_column_count: true,
