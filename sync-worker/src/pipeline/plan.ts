@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import type { EntityTarget, EntityTally } from '../entities/types.ts';
 import type { SfRecord } from '../salesforce/record.ts';
-import { NdjsonWriter, utf8LineBatches } from '../util/ndjson-file.ts';
+import { lineBatches, NdjsonWriter } from '../util/ndjson-file.ts';
 import type { EntityStep, RunContext } from './context.ts';
 import { absentActive, countStatus, type OrgIndex, type OrgRecord } from './org-index.ts';
 import { parseStagedHead, StagedRecords, type StagedFile, type StagedHead } from './stage.ts';
@@ -108,7 +108,7 @@ async function diffStaged(
     const future = { count: 0, latest: '', example: '' };
     const records = new StagedRecords(staged.recordsPath);
     try {
-        for await (const lines of utf8LineBatches(staged.path)) {
+        for await (const lines of lineBatches(staged.path)) {
             for (const line of lines) {
                 if (!line) continue;
                 const head = parseStagedHead(line);

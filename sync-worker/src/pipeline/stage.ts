@@ -7,7 +7,7 @@ import type { FieldSet } from '../entities/fields.ts';
 import type { EntityTally, Produced, RejectInfo } from '../entities/types.ts';
 import type { SfRecord } from '../salesforce/record.ts';
 import { KeyTable, grow } from '../util/key-table.ts';
-import { NdjsonWriter, utf8LineBatches } from '../util/ndjson-file.ts';
+import { lineBatches, NdjsonWriter } from '../util/ndjson-file.ts';
 import { checkStop, type EntityStep, type RunContext } from './context.ts';
 import { syncHash } from './sync-hash.ts';
 
@@ -79,7 +79,7 @@ export class StagedRecords {
     async record(sequence: number): Promise<SfRecord> {
         if (sequence <= this.last) throw new Error(`staged record ${sequence} asked for again`);
         this.last = sequence;
-        this.batches ??= utf8LineBatches(this.path)[Symbol.asyncIterator]();
+        this.batches ??= lineBatches(this.path)[Symbol.asyncIterator]();
         while (sequence >= this.first + this.batch.length) {
             this.first += this.batch.length;
             const next = await this.batches.next();

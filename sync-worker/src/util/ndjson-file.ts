@@ -103,24 +103,6 @@ export function lineBatches(
     return lineBatchesOf(createReadStream(path, { encoding, highWaterMark: chunkSize }));
 }
 
-/**
- * The lines of a UTF-8 text file in batches, exactly as lineBatches(path) gives them (a missing
- * file is the same error), each line decoded from the file's bytes on its own (issue 22: cheaper
- * than a string decoder and splitting its text). A line break is ASCII, which no UTF-8 sequence,
- * valid or not, takes in, so a line decodes alone as it does within the file.
- */
-export async function* utf8LineBatches(
-    path: string,
-    chunkSize = READ_CHUNK
-): AsyncIterable<string[]> {
-    for await (const { bytes, count, bounds } of lineChunks(path, chunkSize, 'throw')) {
-        const lines = new Array<string>(count);
-        for (let i = 0; i < count; i++)
-            lines[i] = bytes.toString('utf8', bounds[2 * i], bounds[2 * i + 1]);
-        yield lines;
-    }
-}
-
 /** A line read with `latin1` (one character a byte) as the UTF-8 text it holds. */
 export function utf8OfLatin1(line: string): string {
     // pure ASCII (the usual line) reads the same either way
@@ -196,17 +178,11 @@ export interface LineChunk {
  * them (LF, CRLF or a lone CR; see pushLines), numbered from 1; nothing when the file is absent.
  * A chunk and its bytes are valid until the next one is asked for (the buffer is reused).
  */
-export async function* lineChunks(
-    path: string,
-    chunkSize = SCAN_CHUNK,
-    /** 'throw': a file that cannot be opened is an error (as lineBatches), not an empty file */
-    absent: 'empty' | 'throw' = 'empty'
-): AsyncIterable<LineChunk> {
+export async function* lineChunks(path: string, chunkSize = SCAN_CHUNK): AsyncIterable<LineChunk> {
     let file;
     try {
         file = await open(path, 'r');
-    } catch (error) {
-        if (absent === 'throw') throw error;
+    } catch {
         return;
     }
     try {

@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { generateRegistry } from '../../src/generator/generator.ts';
 import { NdjsonSource } from '../../src/sources/ndjson.ts';
 import { UnparseableResource } from '../../src/sources/types.ts';
-import { lineBatches, lineChunks, utf8LineBatches } from '../../src/util/ndjson-file.ts';
+import { lineBatches, lineChunks } from '../../src/util/ndjson-file.ts';
 
 /** The earlier reading's lines (numberedLineBatches with utf8), its decoder fed `chunk` bytes at
  *  a time. */
@@ -234,35 +234,6 @@ describe('full-run NDJSON reading from bytes (issue 22, part 5)', () => {
         );
         expect(parsed).toBeGreaterThan(500);
         expect(unparseable).toBeGreaterThan(500);
-    });
-
-    it('utf8LineBatches gives the lines of lineBatches (the staging files the plan reads)', async () => {
-        const dir = await mkdtemp(join(tmpdir(), 'full-read-'));
-        const path = join(dir, 'staged.ndjson');
-        await fc.assert(
-            fc.asyncProperty(fileArb(), chunkArb, chunkArb, async (bytes, chunk, oracleChunk) => {
-                await writeFile(path, bytes);
-                const expected: string[] = [];
-                for await (const lines of lineBatches(path, oracleChunk)) expected.push(...lines);
-                const got: string[] = [];
-                for await (const lines of utf8LineBatches(path, chunk)) got.push(...lines);
-                expect(got).toEqual(expected);
-            }),
-            { numRuns: 400 }
-        );
-        // a missing file is the same error, not an empty file
-        const absent = join(dir, 'absent.ndjson');
-        const drain = async (batches: AsyncIterable<string[]>): Promise<unknown> => {
-            try {
-                for await (const lines of batches) void lines;
-                return 'no error';
-            } catch (error) {
-                return [(error as NodeJS.ErrnoException).code, (error as Error).message];
-            }
-        };
-        const expected = await drain(lineBatches(absent));
-        expect(expected).toEqual(['ENOENT', expect.stringContaining(absent)]);
-        expect(await drain(utf8LineBatches(absent))).toEqual(expected);
     });
 
     it('reads nothing from an absent file, as before', async () => {
