@@ -20,19 +20,7 @@ export interface OrgRecord {
     extra?: string[];
 }
 
-/** The character codes of the lowercase hex digits, by value. */
-const HEX_DIGITS = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
-
-/** True when `hash` is 64 lowercase hex digits (as /^[0-9a-f]{64}$/ tests, without a RegExp:
- *  issue 22, one a record of the org's 100,000). */
-export function isHex64(hash: string): boolean {
-    if (hash.length !== 64) return false;
-    for (let i = 0; i < 64; i++) {
-        const c = hash.charCodeAt(i);
-        if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
-    }
-    return true;
-}
+const HEX64 = /^[0-9a-f]{64}$/;
 
 /**
  * The org's records in fixed-width columns: 18-byte Id, 32-byte sha256 (SyncHash__c as hex is
@@ -104,7 +92,7 @@ export class OrgIndex {
         }
         this.otherHash.delete(slot);
         if (record.hash === '') this.hashMode[slot] = 0;
-        else if (isHex64(record.hash)) {
+        else if (HEX64.test(record.hash)) {
             this.hashes.write(record.hash, slot * 32, 'hex');
             this.hashMode[slot] = 1;
         } else {
@@ -143,20 +131,11 @@ export class OrgIndex {
         const slot = this.slotOf(key);
         if (slot < 0) return false;
         switch (this.hashMode[slot]) {
-            case 1: {
-                // the stored 32 bytes against `hash` in place, as their lowercase hex text
-                if (hash.length !== 64) return false;
-                const bytes = this.hashes;
-                for (let i = 0, p = slot * 32; i < 64; i += 2, p++) {
-                    const b = bytes[p];
-                    if (
-                        hash.charCodeAt(i) !== HEX_DIGITS[b >> 4] ||
-                        hash.charCodeAt(i + 1) !== HEX_DIGITS[b & 15]
-                    )
-                        return false;
-                }
-                return true;
-            }
+            case 1:
+                return (
+                    hash.length === 64 &&
+                    this.hashes.toString('hex', slot * 32, slot * 32 + 32) === hash
+                );
             case 2:
                 return this.otherHash.get(slot) === hash;
             default:
