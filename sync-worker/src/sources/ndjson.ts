@@ -3,6 +3,7 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+    DECODE_CHUNK,
     lineChunks,
     numberedLineBatches,
     SCAN_CHUNK,
@@ -25,11 +26,14 @@ export class NdjsonSource implements RegistrySource {
     readonly readsLines = true;
     /** bytes read at a time when a test decides lines from their bytes (tests use tiny ones) */
     private readonly scanChunk: number;
+    /** bytes read at a time when every line is decoded (full runs) */
+    private readonly decodeChunk: number;
 
     constructor(dir: string, scanChunk = SCAN_CHUNK) {
         this.dir = dir;
         this.description = `ndjson:${dir}`;
         this.scanChunk = scanChunk;
+        this.decodeChunk = Math.min(scanChunk, DECODE_CHUNK);
     }
 
     async check(): Promise<void> {
@@ -140,7 +144,7 @@ export class NdjsonSource implements RegistrySource {
      * decoding the whole file does.
      */
     private async *decoded(type: ResourceType, path: string): AsyncIterable<unknown> {
-        for await (const { bytes, first, count, bounds } of lineChunks(path, this.scanChunk)) {
+        for await (const { bytes, first, count, bounds } of lineChunks(path, this.decodeChunk)) {
             for (let i = 0; i < count; i++) {
                 const line = bytes.toString('utf8', bounds[2 * i], bounds[2 * i + 1]);
                 const resource = this.resource(type, line, first + i);

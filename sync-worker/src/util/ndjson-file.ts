@@ -10,6 +10,9 @@ import { access, open } from 'node:fs/promises';
 const READ_CHUNK = 1 << 16;
 /** Bytes read at a time by lineChunks (incremental runs' undecoded reading). */
 export const SCAN_CHUNK = 1 << 20;
+/** Bytes read at a time by lineChunks when every line is decoded (full runs): as READ_CHUNK,
+ *  so the reading holds no more memory than the string reading did. */
+export const DECODE_CHUNK = READ_CHUNK;
 /** Bytes buffered before a write to the file. */
 const WRITE_CHUNK = 1 << 16;
 
