@@ -10,14 +10,20 @@ import { access, open } from 'node:fs/promises';
 const READ_CHUNK = 1 << 16;
 /** Bytes read at a time by lineChunks (incremental runs' undecoded reading). */
 export const SCAN_CHUNK = 1 << 20;
-/** Characters buffered before a write to the file. */
+/** Bytes read at a time by lineChunks when every line is decoded (full runs): as READ_CHUNK,
+ *  so the reading holds no more memory than the string reading did. */
+export const DECODE_CHUNK = READ_CHUNK;
+/** Bytes buffered before a write to the file. */
 const WRITE_CHUNK = 1 << 16;
 
 /** Appends one JSON value (or a text line) a line to a file. */
 export class NdjsonWriter<T> {
     readonly path: string;
     private readonly out: NodeJS.WritableStream;
-    private buffer = '';
+    /** the lines not yet written, UTF-8 encoded as they come (issue 22: no string buffer to
+     *  concatenate and encode again); a new one after each write, which the stream keeps */
+    private buffer = Buffer.allocUnsafe(WRITE_CHUNK);
+    private used = 0;
 
     constructor(path: string) {
         this.path = path;
@@ -29,20 +35,42 @@ export class NdjsonWriter<T> {
     }
 
     /** One line of text (without its line break; it must not contain one). A promise only when
-     *  the buffer went to the file (await it then: back-pressure); most lines just buffer. */
+     *  the buffer went to the file (await it then: back-pressure); most lines just buffer. The
+     *  file gets the lines in call order whether or not the promise is awaited. */
     writeLine(line: string): Promise<void> | undefined {
-        this.buffer += line + '\n';
-        return this.buffer.length >= WRITE_CHUNK ? this.flush() : undefined;
+        // at most 3 bytes a UTF-16 unit (a surrogate pair, 2 units, is 4 bytes), and the LF
+        const room = line.length * 3 + 1;
+        if (this.used + room <= this.buffer.length) {
+            this.put(line);
+            return undefined;
+        }
+        let ok = this.send();
+        if (room <= this.buffer.length) this.put(line);
+        // a line longer than the buffer goes to the file on its own, after the buffered ones
+        else ok = this.out.write(Buffer.from(line + '\n', 'utf8')) && ok;
+        return ok ? Promise.resolve() : this.drained();
     }
 
-    private async flush(): Promise<void> {
-        const text = this.buffer;
-        this.buffer = '';
-        if (text && !this.out.write(text)) await once(this.out, 'drain');
+    private put(line: string): void {
+        this.used += this.buffer.write(line, this.used, 'utf8');
+        this.buffer[this.used++] = 10;
+    }
+
+    /** Writes the buffered lines to the stream now; false when it asks to wait for 'drain'. */
+    private send(): boolean {
+        if (this.used === 0) return true;
+        const bytes = this.buffer.subarray(0, this.used);
+        this.buffer = Buffer.allocUnsafe(WRITE_CHUNK);
+        this.used = 0;
+        return this.out.write(bytes);
+    }
+
+    private async drained(): Promise<void> {
+        await once(this.out, 'drain');
     }
 
     async close(): Promise<void> {
-        await this.flush();
+        if (!this.send()) await this.drained();
         this.out.end();
         await once(this.out, 'finish');
     }
