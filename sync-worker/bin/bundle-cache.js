@@ -27,6 +27,7 @@ import {
 } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { strip } from './ts-cache.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const ENTRY = join(ROOT, 'sync-worker/src/cli/main.ts');
@@ -71,17 +72,6 @@ function writeCurrent(dir, current) {
     const temp = join(dir, `${CURRENT}.${process.pid}.tmp`);
     writeFileSync(temp, JSON.stringify(current));
     renameSync(temp, join(dir, CURRENT));
-}
-
-/** The stripped JavaScript of a TypeScript source (warnings kept quiet, as in ts-cache.js). */
-function strip(source) {
-    const emitWarning = process.emitWarning;
-    process.emitWarning = () => undefined;
-    try {
-        return module.stripTypeScriptTypes(source);
-    } finally {
-        process.emitWarning = emitWarning;
-    }
 }
 
 /** Bundles `entry` into a new folder of `dir`; the path of its entry chunk. */

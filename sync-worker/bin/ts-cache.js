@@ -16,7 +16,7 @@ const ROOT = resolve(import.meta.dirname, '../..');
 
 /** The stripped JavaScript of a TypeScript source (Node's own stripper, warnings kept quiet:
  *  stderr carries the run's JSON log lines). */
-function strip(source) {
+export function strip(source) {
     const emitWarning = process.emitWarning;
     process.emitWarning = () => undefined;
     try {
