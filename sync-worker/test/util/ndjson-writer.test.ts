@@ -141,8 +141,11 @@ describe('NdjsonWriter encoding lines into a Buffer (issue 22, part 5)', () => {
             ),
             { numRuns: 150 }
         );
-        // many files went past the buffer, several times over (the property is not vacuous)
-        expect(big).toBeGreaterThan(50);
+        // many files went past the buffer, several times over (the property is not vacuous).
+        // About 40% of the generated files do (mean ~60 of 150, standard deviation ~6; one CI run
+        // saw 47 against an earlier bound of 50): more than 20 fails only when the generator
+        // stops producing long files, never by chance (6 standard deviations)
+        expect(big).toBeGreaterThan(20);
     }, 120_000);
 
     it('an empty writer leaves an empty file', async () => {
