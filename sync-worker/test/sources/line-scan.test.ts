@@ -309,9 +309,12 @@ describe('incremental pre-scan on bytes (issue 22, part 4)', () => {
                 ),
                 { numRuns: 300 }
             );
-            // both answers happen, often (the property is not vacuous)
-            expect(kept).toBeGreaterThan(100);
-            expect(ruledOut).toBeGreaterThan(100);
+            // both answers happen, often (the property is not vacuous). The rarer answer of a
+            // test (roleUnneeded rules out few generated lines) came to 102-159 in 300 runs in
+            // repeated runs, so the bound is far below that: 30 fails only when the generator
+            // stops producing one of the answers, not by chance
+            expect(kept).toBeGreaterThan(30);
+            expect(ruledOut).toBeGreaterThan(30);
             if (kind === 'prescan' || kind === 'unchangedSince')
                 expect(replayable).toBeGreaterThan(20);
         }
