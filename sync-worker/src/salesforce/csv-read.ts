@@ -13,8 +13,9 @@ import type * as csvParseType from 'csv-parse';
 import type { Options } from 'csv-parse';
 import { lazy } from '../util/lazy.ts';
 
-// csv-parse only when an answer needs it (rare): not loaded at every start (issue 22)
-const csvParse = lazy<typeof csvParseType>('csv-parse');
+/** csv-parse, loaded the first time an answer, a result list or an upload file needs it (rare):
+ *  not at every start (issue 22). The worker's one getter of it. */
+export const csvParse = lazy<typeof csvParseType>('csv-parse');
 
 /** A row: column name -> value (a short row lacks the columns it does not reach). */
 export type CsvRow = Record<string, string>;

@@ -2,12 +2,8 @@
 // (a null lookup is cleared through its lookup field), and reading the external ids back from an
 // upload file.
 import { createReadStream } from 'node:fs';
-import type * as csvParseType from 'csv-parse';
-import { lazy } from '../util/lazy.ts';
+import { csvParse } from './csv-read.ts';
 import { lookupFieldOf, orgText, splitRelationshipColumn, type SfRecord } from './record.ts';
-
-// csv-parse only to read an upload file back (its whole job failed), not at every start (issue 22)
-const csvParse = lazy<typeof csvParseType>('csv-parse');
 
 const NEEDS_QUOTES = /[",\r\n]/;
 /**

@@ -87,16 +87,13 @@ export class NdjsonSource implements RegistrySource {
         }
         for await (const { first, lines } of numberedLineBatches(path, 'latin1')) {
             for (let i = 0; i < lines.length; i++) {
-                let line = lines[i];
-                if (skip) {
-                    if (skip(line)) {
-                        keep?.ruledOut(first + i, line);
-                        continue;
-                    }
-                    keep?.keep(first + i, line);
-                    line = utf8OfLatin1(line);
+                const line = lines[i];
+                if (skip(line)) {
+                    keep?.ruledOut(first + i, line);
+                    continue;
                 }
-                const resource = this.resource(type, line, first + i);
+                keep?.keep(first + i, line);
+                const resource = this.resource(type, utf8OfLatin1(line), first + i);
                 if (resource !== undefined) yield resource;
             }
         }

@@ -6,10 +6,8 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { pipeline, Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import type * as csvParseType from 'csv-parse';
 import { isNetworkFailure } from '../../util/backoff.ts';
-import { lazy } from '../../util/lazy.ts';
-import { csvRowBatches } from '../csv-read.ts';
+import { csvParse, csvRowBatches } from '../csv-read.ts';
 import type { SfClient } from '../http.ts';
 
 export type ResultKind = 'successfulResults' | 'failedResults' | 'unprocessedrecords';
@@ -19,9 +17,6 @@ export interface ResultFile {
     path: string;
     rows: number;
 }
-
-// csv-parse loaded by the first result list read, not at every start (issue 22)
-const csvParse = lazy<typeof csvParseType>('csv-parse');
 
 /**
  * The rows of a CSV stream, parsed as they come. Through pipeline(), not pipe(): a connection
