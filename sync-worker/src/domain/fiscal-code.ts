@@ -47,8 +47,6 @@ export const OMOCODIA_LETTERS = 'LMNPQRSTUV';
 /** 0-based indexes of the positions that may be omocodic, right to left. */
 export const OMOCODIA_POSITIONS = [14, 13, 12, 10, 9, 7, 6];
 const MONTHS = 'ABCDEHLMPRST';
-const SHAPE =
-    /^[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]$/;
 
 function evenValue(ch: string): number {
     const code = ch.charCodeAt(0);
@@ -117,7 +115,8 @@ for (const [ch, value] of Object.entries(ODD)) {
     ODD_VALUE[ch.charCodeAt(0)] = value;
     EVEN_VALUE[ch.charCodeAt(0)] = evenValue(ch);
 }
-/** What SHAPE wants at each of the 16 positions. */
+/** What each of the 16 positions may hold: the shape
+ *  `[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]`. */
 const SHAPE_AT = [
     ...Array<number>(6).fill(LETTER),
     DIGIT_OR_OMOCODIC,
@@ -140,7 +139,7 @@ const VALID: FiscalCodeCheck = Object.freeze({ ok: true });
 export function validateFiscalCode(code: string): FiscalCodeCheck {
     if (code.length !== 16)
         return { ok: false, rule: `must be 16 characters (got ${code.length})` };
-    // SHAPE, and the check sum over the first 15 characters (A-Z/0-9 once the shape holds)
+    // the shape, and the check sum over the first 15 characters (A-Z/0-9 once the shape holds)
     let sum = 0;
     for (let i = 0; i < 16; i++) {
         const c = code.charCodeAt(i);
