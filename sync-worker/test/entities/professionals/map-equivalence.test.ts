@@ -24,8 +24,12 @@ import { fiscalCodeOfRaw, mapPractitioner } from '../../../src/entities/professi
 import type { CompactRole } from '../../../src/entities/professionals/role-table.ts';
 import type { MapResult } from '../../../src/entities/types.ts';
 import { generateRegistry } from '../../../src/generator/generator.ts';
+import { isCanonicalInstant, isoInstant, isoOfTime } from '../../../src/util/instant.ts';
 import {
     oldFiscalCodeOfRaw,
+    oldIsCanonicalInstant,
+    oldIsoInstant,
+    oldIsoOfTime,
     oldMapPractitioner,
     oldTooLong,
     oldValidateFiscalCode
@@ -533,6 +537,87 @@ describe('Practitioner mapping (issue 22, stop 26): equal to the code it replace
             }
         expect(checked).toBe(4 * 8 * 16 * alphabet.length);
         expect(OMOCODIA_LETTERS).toBe('LMNPQRSTUV');
+    });
+
+    it('isCanonicalInstant and isoInstant answer as before, on instants edited at any position', () => {
+        // every character position of a canonical instant replaced by a digit, a separator, a
+        // letter or a non-ASCII digit; every day 28-31 of every month of leap and common years
+        const chars = [...'0123456789-T:.Z+ tz', '٣', '０', '\u00a0'];
+        const edited = fc
+            .tuple(
+                instant,
+                fc.nat(25),
+                fc.constantFrom(...chars),
+                fc.constantFrom('replace', 'insert', 'remove')
+            )
+            .map(([text, at, ch, op]) =>
+                op === 'replace'
+                    ? text.slice(0, at) + ch + text.slice(at + 1)
+                    : op === 'insert'
+                      ? text.slice(0, at) + ch + text.slice(at)
+                      : text.slice(0, at) + text.slice(at + 1)
+            );
+        const calendar = fc
+            .tuple(
+                fc.constantFrom(0, 4, 100, 400, 1900, 1999, 2000, 2023, 2024, 2100, 9999),
+                fc.integer({ min: 0, max: 13 }),
+                fc.integer({ min: 0, max: 32 }),
+                fc.integer({ min: 0, max: 24 }),
+                fc.integer({ min: 0, max: 60 })
+            )
+            .map(([y, m, d, h, s]) => {
+                const two = (n: number) => `${n}`.padStart(2, '0');
+                return `${`${y}`.padStart(4, '0')}-${two(m)}-${two(d)}T${two(h)}:${two(s)}:${two(59 - (s % 60))}.${`${s * 16}`.padStart(3, '0').slice(-3)}Z`;
+            });
+        let canonical = 0;
+        fc.assert(
+            fc.property(fc.oneof(instant, edited, calendar), (text) => {
+                const expected = oldIsCanonicalInstant(text);
+                expect(isCanonicalInstant(text)).toBe(expected);
+                expect(isoInstant(text)).toBe(oldIsoInstant(text));
+                if (expected) canonical++;
+            }),
+            { numRuns: 30_000 }
+        );
+        // both answers many times (measured in repeated runs: about half canonical)
+        expect(canonical).toBeGreaterThan(5_000);
+        expect(canonical).toBeLessThan(25_000);
+    });
+
+    it('isoOfTime writes what the concatenation wrote, for any time', () => {
+        const LOW = -62167219200000;
+        const HIGH = 253402300800000;
+        const time = fc.oneof(
+            fc.integer({ min: LOW, max: HIGH - 1 }),
+            fc.integer({ min: -3e15, max: 3e15 }),
+            fc.constantFrom(
+                LOW,
+                LOW - 1,
+                HIGH - 1,
+                HIGH,
+                0,
+                -1,
+                951782400000,
+                951868799999,
+                8.64e15,
+                -8.64e15
+            ),
+            fc.double({ noNaN: false }),
+            fc.constantFrom(NaN, Infinity, -Infinity, 0.5, -0)
+        );
+        fc.assert(
+            fc.property(time, (t) => {
+                let expected: string | Error;
+                try {
+                    expected = oldIsoOfTime(t);
+                } catch (e) {
+                    expected = e as Error;
+                }
+                if (expected instanceof Error) expect(() => isoOfTime(t)).toThrow(expected.message);
+                else expect(isoOfTime(t)).toBe(expected);
+            }),
+            { numRuns: 30_000 }
+        );
     });
 
     it('FieldSet.tooLong finds the first value longer than its field, as the walk of every field did', () => {
