@@ -46,12 +46,17 @@ export class FieldSet {
     /** the names sorted (the sync hash's canonical order) */
     readonly sortedNames: readonly string[];
     private readonly byName: ReadonlyMap<string, Field>;
+    /** the text fields with a length, in declaration order (the ones tooLong checks) */
+    private readonly limited: readonly (Field & { maxLength: number })[];
 
     constructor(fields: readonly Field[]) {
         this.fields = fields;
         this.names = fields.map((f) => f.name);
         this.sortedNames = [...this.names].sort();
         this.byName = new Map(fields.map((f) => [f.name, f]));
+        this.limited = fields.filter(
+            (f): f is Field & { maxLength: number } => f.maxLength !== undefined
+        );
     }
 
     has(name: string): boolean {
@@ -64,13 +69,11 @@ export class FieldSet {
 
     /** The first value longer than its field allows: `<field>: longer than N characters`. */
     tooLong(record: Readonly<Record<string, string | null>>): string | undefined {
-        for (const f of this.fields) {
+        const limited = this.limited;
+        for (let i = 0; i < limited.length; i++) {
+            const f = limited[i];
             const value = record[f.name];
-            if (
-                f.maxLength !== undefined &&
-                typeof value === 'string' &&
-                value.length > f.maxLength
-            )
+            if (typeof value === 'string' && value.length > f.maxLength)
                 return `${f.name}: longer than ${f.maxLength} characters (got ${value.length})`;
         }
         return undefined;

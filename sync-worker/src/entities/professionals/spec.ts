@@ -17,9 +17,16 @@ import { unchangedSince } from './prefilter.ts';
 import { RoleTable } from './role-table.ts';
 import { readRoles, type RoleJoin } from './roles.ts';
 
-function mapWithRole(context: EntityContext, join: RoleJoin, raw: unknown): MapResult {
-    const id = resourceId(raw);
-    const result = mapPractitioner(raw, id !== undefined ? join.roles.get(id) : undefined);
+/** `raw` mapped with its role; `id` and `fiscalCode` as resourceId and fiscalCodeOfRaw read them. */
+function mapWithRole(
+    context: EntityContext,
+    join: RoleJoin,
+    raw: unknown,
+    id: string | undefined,
+    fiscalCode: string | undefined
+): MapResult {
+    const role = id !== undefined ? join.roles.get(id) : undefined;
+    const result = mapPractitioner(raw, role, fiscalCode);
     // with the subject key: SubjectKey__c and its fingerprint in every Contact written (the
     // record's key is its normalised fiscal code)
     if (result.ok && context.subjects.hasKey)
@@ -68,7 +75,7 @@ async function* readPractitioners(
             if (!changed) continue;
             if (id !== undefined) seen.add(id);
         }
-        yield mapWithRole(context, join, raw);
+        yield mapWithRole(context, join, raw, id, fiscalCode);
     }
 }
 
@@ -81,10 +88,14 @@ async function* readRoleChangedPractitioners(
     const missing = [...join.changed].filter((id) => !seen.has(id));
     if (!missing.length) return;
     for await (const raw of context.source.read('Practitioner', { ids: missing })) {
-        if (raw instanceof UnparseableResource) yield unparseableReject(raw);
-        else if (context.subjects.isErased(fiscalCodeOfRaw(raw)))
-            yield { ok: false, suppressed: true, matchKey: fiscalCodeOfRaw(raw) };
-        else yield mapWithRole(context, join, raw);
+        if (raw instanceof UnparseableResource) {
+            yield unparseableReject(raw);
+            continue;
+        }
+        const fiscalCode = fiscalCodeOfRaw(raw);
+        if (context.subjects.isErased(fiscalCode))
+            yield { ok: false, suppressed: true, matchKey: fiscalCode };
+        else yield mapWithRole(context, join, raw, resourceId(raw), fiscalCode);
     }
 }
 
