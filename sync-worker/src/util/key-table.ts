@@ -14,10 +14,8 @@ const PAGE_MASK = PAGE_SIZE - 1;
  * id: "Course-1" and "course-1" are one record) and the slot keeps the spelling seen first.
  */
 export class KeyTable {
-    /** two entries a position: slot + 1 (0 = empty) and the key's hash, side by side (issue 22:
-     *  a probe reads one cache line, not the hash array by slot besides) */
-    private table: Int32Array;
-    private mask: number; // positions - 1
+    private table: Int32Array; // slot + 1, 0 = empty
+    private mask: number;
     // keys' bytes in fixed 1 MiB pages: growing never copies nor frees a large block (freed
     // large blocks fragment the malloc heap and stay in the RSS)
     private readonly pages: Buffer[] = [];
@@ -25,6 +23,7 @@ export class KeyTable {
     private used = 0; // in the current page
     private offsets: Uint32Array; // by slot: page << 20 | start of the key in the page
     private lengths: Uint16Array; // by slot: key length in bytes
+    private hashes: Uint32Array; // by slot: the key's hash (cheap rehash and compare)
     size = 0;
     private readonly caseInsensitive: boolean;
 
@@ -32,10 +31,11 @@ export class KeyTable {
         this.caseInsensitive = options.caseInsensitive ?? false;
         let cap = 1024;
         while (cap * 3 < capacity * 4) cap *= 2;
-        this.table = new Int32Array(2 * cap);
+        this.table = new Int32Array(cap);
         this.mask = cap - 1;
         this.offsets = new Uint32Array(Math.max(512, capacity));
         this.lengths = new Uint16Array(this.offsets.length);
+        this.hashes = new Uint32Array(this.offsets.length);
     }
 
     private static fnv(key: string): number {
@@ -110,13 +110,12 @@ export class KeyTable {
 
     /** The slot of `key`, or -1. */
     get(key: string): number {
-        const h = this.hash(key) | 0;
+        const h = this.hash(key);
         const scratch: { buf?: Buffer; len?: number } = {};
-        const table = this.table;
         for (let i = h & this.mask; ; i = (i + 1) & this.mask) {
-            const s = table[2 * i];
+            const s = this.table[i];
             if (s === 0) return -1;
-            if (table[2 * i + 1] === h && this.equals(s - 1, key, scratch)) return s - 1;
+            if (this.hashes[s - 1] === h && this.equals(s - 1, key, scratch)) return s - 1;
         }
     }
 
@@ -126,14 +125,13 @@ export class KeyTable {
 
     /** The slot of `key`, added when missing. */
     add(key: string): number {
-        const h = this.hash(key) | 0;
+        const h = this.hash(key);
         const scratch: { buf?: Buffer; len?: number } = {};
-        const table = this.table;
         let i = h & this.mask;
         for (; ; i = (i + 1) & this.mask) {
-            const s = table[2 * i];
+            const s = this.table[i];
             if (s === 0) break;
-            if (table[2 * i + 1] === h && this.equals(s - 1, key, scratch)) return s - 1;
+            if (this.hashes[s - 1] === h && this.equals(s - 1, key, scratch)) return s - 1;
         }
         const buf = this.ascii ? undefined : (scratch.buf ??= Buffer.from(key, 'utf8'));
         const bytes = buf ? buf.length : key.length;
@@ -150,14 +148,15 @@ export class KeyTable {
         const at = this.used;
         if (buf) buf.copy(page, at);
         else if (bytes > 64) page.write(key, at, bytes, 'latin1');
-        // a short ASCII key (the usual one) byte by byte: cheaper than a call into Buffer.write
+        // a short ASCII key (the usual one) byte by byte (issue 22, stop 26: cheaper than a
+        // call into Buffer.write)
         else for (let k = 0; k < bytes; k++) page[at + k] = key.charCodeAt(k);
         this.offsets[slot] = ((this.pages.length - 1) << PAGE_BITS) | at;
         this.lengths[slot] = bytes;
+        this.hashes[slot] = h;
         this.used += bytes;
-        table[2 * i] = slot + 1;
-        table[2 * i + 1] = h;
-        if (this.size * 4 > (this.mask + 1) * 3) this.rehash();
+        this.table[i] = slot + 1;
+        if (this.size * 4 > this.table.length * 3) this.rehash();
         return slot;
     }
 
@@ -179,19 +178,18 @@ export class KeyTable {
         const l = new Uint16Array(n);
         l.set(this.lengths);
         this.lengths = l;
+        const h = new Uint32Array(n);
+        h.set(this.hashes);
+        this.hashes = h;
     }
 
     private rehash(): void {
-        const old = this.table;
-        const table = new Int32Array(old.length * 2);
-        const mask = 2 * this.mask + 1;
-        for (let j = 0; j < old.length; j += 2) {
-            if (old[j] === 0) continue;
-            const h = old[j + 1];
-            let i = h & mask;
-            while (table[2 * i] !== 0) i = (i + 1) & mask;
-            table[2 * i] = old[j];
-            table[2 * i + 1] = h;
+        const table = new Int32Array(this.table.length * 2);
+        const mask = table.length - 1;
+        for (let s = 0; s < this.size; s++) {
+            let i = this.hashes[s] & mask;
+            while (table[i] !== 0) i = (i + 1) & mask;
+            table[i] = s + 1;
         }
         this.table = table;
         this.mask = mask;
