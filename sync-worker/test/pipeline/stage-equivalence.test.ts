@@ -472,7 +472,8 @@ describe('sync hash: the same canonical text and hash as before stop 26', () => 
             ),
             { numRuns: 4000 }
         );
-        // both answers seen often (measured: about 2,300 values and 1,700 throws of 4,000)
+        // both answers seen often (measured over repeated runs: 2,570-2,620 values and 1,380-1,430
+        // throws of 4,000)
         expect(fast).toBeGreaterThan(800);
         expect(slow).toBeGreaterThan(400);
     });
@@ -780,7 +781,7 @@ describe('stage 1: the same staging files and winners as before stop 26', () => 
             ),
             { numRuns: 200 }
         );
-        // streams with losers are most of them (measured: about 150 of 200)
-        expect(duplicates).toBeGreaterThan(60);
+        // many streams have losers (measured over repeated runs: 68-83 of 200)
+        expect(duplicates).toBeGreaterThan(30);
     });
 });
