@@ -24,15 +24,21 @@ export class NdjsonWriter<T> {
     private readonly out: NodeJS.WritableStream;
     /** the lines not yet written, UTF-8 encoded as they come (issue 22: no string buffer to
      *  concatenate and encode again); another one after each write, which the stream keeps */
-    private buffer = Buffer.allocUnsafe(WRITE_CHUNK);
+    private buffer: Buffer;
     private used = 0;
+    /** bytes buffered before a write */
+    private readonly chunkSize: number;
     /** buffers the file has had (their write done), to fill again (issue 22, stop 26: a new
      *  64 KiB buffer a write was garbage that the collector traced, 40 MB of it a stage) */
     private readonly spare: Buffer[] = [];
 
-    constructor(path: string) {
+    /** `chunkSize`: bytes buffered before a write (a large file written at once, as the
+     *  staging files, costs less in larger writes) */
+    constructor(path: string, chunkSize = WRITE_CHUNK) {
         this.path = path;
         this.out = createWriteStream(path, { encoding: 'utf8' });
+        this.chunkSize = chunkSize;
+        this.buffer = Buffer.allocUnsafe(chunkSize);
     }
 
     async write(value: T): Promise<void> {
@@ -66,7 +72,7 @@ export class NdjsonWriter<T> {
         if (this.used === 0) return true;
         const full = this.buffer;
         const bytes = full.subarray(0, this.used);
-        this.buffer = this.spare.pop() ?? Buffer.allocUnsafe(WRITE_CHUNK);
+        this.buffer = this.spare.pop() ?? Buffer.allocUnsafe(this.chunkSize);
         this.used = 0;
         // the stream calls back once the bytes are in the file: the buffer is free again
         return this.out.write(bytes, (error) => {
