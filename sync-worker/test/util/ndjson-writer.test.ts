@@ -148,10 +148,11 @@ describe('NdjsonWriter encoding lines into a Buffer (issue 22, part 5)', () => {
         expect(big).toBeGreaterThan(20);
     }, 120_000);
 
-    it('fills the buffers it wrote again (stop 26), the bytes unchanged', async () => {
-        // each writer runs through ~5-15 buffers: with writes awaited or not, a buffer comes
-        // back only once the stream has it in the file (a buffer filled again too early would
-        // overwrite lines not yet written)
+    it('fills the buffers it wrote again, of any size (stop 26), the bytes unchanged', async () => {
+        // each writer runs through a few to a few hundred buffers: with writes awaited or not, a
+        // buffer comes back only once the stream has it in the file (a buffer filled again too
+        // early would overwrite lines not yet written); lines longer than a small buffer go on
+        // their own
         const dir = await mkdtemp(join(tmpdir(), 'ndjson-writer-'));
         let run = 0;
         let reused = 0;
@@ -168,12 +169,13 @@ describe('NdjsonWriter encoding lines into a Buffer (issue 22, part 5)', () => {
                     }),
                     { minLength: 200, maxLength: 700 }
                 ),
-                async (ops) => {
+                fc.constantFrom(1 << 12, 1 << 16, 1 << 18),
+                async (ops, chunkSize) => {
                     run++;
                     const expectedPath = join(dir, `reuse-oracle-${run}.ndjson`);
                     const gotPath = join(dir, `reuse-new-${run}.ndjson`);
                     await play(new OracleWriter<unknown>(expectedPath), ops);
-                    const writer = new NdjsonWriter<unknown>(gotPath);
+                    const writer = new NdjsonWriter<unknown>(gotPath, chunkSize);
                     const seen = new Set<Buffer>();
                     const inside = writer as unknown as { buffer: Buffer };
                     let last = inside.buffer;
@@ -197,7 +199,7 @@ describe('NdjsonWriter encoding lines into a Buffer (issue 22, part 5)', () => {
             { numRuns: 40 }
         );
         // many sends, and many of them fill a buffer written before (measured over repeated
-        // runs: 360-412 sends, 122-163 buffers filled again)
+        // runs: 712-1,355 sends, 273-485 buffers filled again)
         expect(sends).toBeGreaterThan(200);
         expect(reused).toBeGreaterThan(50);
     }, 120_000);
