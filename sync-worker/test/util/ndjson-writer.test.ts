@@ -165,7 +165,9 @@ describe('NdjsonWriter encoding lines into a Buffer (issue 22, part 5)', () => {
                         text: fc
                             .tuple(fc.string({ unit, maxLength: 30 }), fc.nat(4000))
                             .map(([t, n]) => t + 'x'.repeat(n)),
-                        wait: fc.oneof(fc.constant(false), fc.boolean())
+                        // one write in four not awaited (more, and a run of 11 of them would add
+                        // more 'drain' listeners than the stream's warning allows)
+                        wait: fc.nat(3).map((n) => n !== 0)
                     }),
                     { minLength: 200, maxLength: 700 }
                 ),
@@ -199,7 +201,7 @@ describe('NdjsonWriter encoding lines into a Buffer (issue 22, part 5)', () => {
             { numRuns: 40 }
         );
         // many sends, and many of them fill a buffer written before (measured over repeated
-        // runs: 712-1,355 sends, 273-485 buffers filled again)
+        // runs: 925-1,620 sends, 433-696 buffers filled again)
         expect(sends).toBeGreaterThan(200);
         expect(reused).toBeGreaterThan(50);
     }, 120_000);
