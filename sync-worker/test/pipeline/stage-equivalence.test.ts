@@ -1,10 +1,10 @@
 // Issue 22, stop 26: stage 1's own work per record made cheaper (sync-hash.ts: the usual value
-// skips normalizeAs; key-table.ts: a probe reads the slot and the hash side by side, a short
-// ASCII key is copied byte by byte; stage.ts: a canonical updatedAt is read by hand). Every
-// result must stay as it was: SyncHash__c values are stored in the org (one byte changed and
-// every record is written again), the key tables are shared with the roles and the org index,
-// and the winners decide which duplicate is written. The code before the change (main 4a13e51)
-// is kept below, verbatim but for its names, as the oracle.
+// skips normalizeAs; key-table.ts: a short ASCII key is copied byte by byte; stage.ts: a
+// canonical updatedAt is read by hand). Every result must stay as it was: SyncHash__c values are
+// stored in the org (one byte changed and every record is written again), the key tables are
+// shared with the roles and the org index, and the winners decide which duplicate is written.
+// The code before the change (main 4a13e51) is kept below, verbatim but for its names, as the
+// oracle. (The staging writers' buffers: test/util/ndjson-writer.test.ts.)
 import { hash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
