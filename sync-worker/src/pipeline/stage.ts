@@ -7,6 +7,7 @@ import type { FieldSet } from '../entities/fields.ts';
 import type { EntityTally, Produced, RejectInfo } from '../entities/types.ts';
 import type { SfRecord } from '../salesforce/record.ts';
 import { KeyTable, grow } from '../util/key-table.ts';
+import { isCanonicalInstant } from '../util/instant.ts';
 import { lineBatches, NdjsonWriter } from '../util/ndjson-file.ts';
 import { checkStop, type EntityStep, type RunContext } from './context.ts';
 import { syncHash } from './sync-hash.ts';
@@ -117,7 +118,7 @@ export class Winners {
     /** Records `sequence` for `key`: it wins when it was updated more recently. `absent`: the
      *  bit mask of the declared fields the record does not write. */
     offer(key: string, sequence: number, updatedAt: string, sourceId: string, absent = 0): void {
-        const parsed = updatedAt ? Date.parse(updatedAt) : NaN;
+        const parsed = updatedAt ? instantTime(updatedAt) : NaN;
         const at = Number.isNaN(parsed) ? -Infinity : parsed;
         const known = this.keys.size;
         const slot = this.keys.add(key);
@@ -154,6 +155,38 @@ export class Winners {
         const slot = this.keys.get(key);
         return slot >= 0 && slot < this.sequence.length && this.sequence[slot] > 0;
     }
+}
+
+const digits = (text: string, from: number, to: number): number => {
+    let n = 0;
+    for (let i = from; i < to; i++) n = n * 10 + text.charCodeAt(i) - 48;
+    return n;
+};
+
+/**
+ * Date.parse(value) (issue 22, stop 26: a canonical instant, the usual updatedAt, is read by
+ * hand, in ~60% of Date.parse's time; any other text goes to Date.parse).
+ */
+export function instantTime(value: string): number {
+    if (!isCanonicalInstant(value)) return Date.parse(value);
+    const year = digits(value, 0, 4);
+    const month = digits(value, 5, 7);
+    const day = digits(value, 8, 10);
+    // days since 1970-01-01 of the civil date (H. Hinnant, "chrono-Compatible Low-Level Date
+    // Algorithms", days_from_civil)
+    const y = month <= 2 ? year - 1 : year;
+    const era = Math.floor(y / 400);
+    const yoe = y - era * 400;
+    const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+    const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+    const days = era * 146097 + doe - 719468;
+    return (
+        days * 86400000 +
+        digits(value, 11, 13) * 3600000 +
+        digits(value, 14, 16) * 60000 +
+        digits(value, 17, 19) * 1000 +
+        digits(value, 20, 23)
+    );
 }
 
 /** What stage 1 hands on: the staging file and the winners of its keys. */
@@ -214,6 +247,10 @@ function countRejected(
     tally.reject(result.key, result.reason, { part, group, hint });
 }
 
+/** Bytes the staging files are written in (issue 22, stop 26: ~50 MB at 100k professionals,
+ *  written 64 KiB at a time, cost 20-30 ms more CPU in the stream's work per write). */
+const STAGE_WRITE_CHUNK = 1 << 18;
+
 /** Stage 1: writes the produced records to `dir`/staged.ndjson (heads) and
  *  staged-records.ndjson, counting and reporting. */
 export async function stageRecords(
@@ -224,8 +261,8 @@ export async function stageRecords(
     const { entity, tally } = step;
     const path = join(step.dir, 'staged.ndjson');
     const recordsPath = join(step.dir, 'staged-records.ndjson');
-    const out = new NdjsonWriter<never>(path);
-    const records = new NdjsonWriter<never>(recordsPath);
+    const out = new NdjsonWriter<never>(path, STAGE_WRITE_CHUNK);
+    const records = new NdjsonWriter<never>(recordsPath, STAGE_WRITE_CHUNK);
     const winners = new Winners(entity.externalIdCaseSensitive);
     const fold = keyFold(entity.externalIdCaseSensitive);
     const rejectedKeys = new Set<string>();

@@ -15,6 +15,9 @@ interface Canon {
     names: readonly string[];
     types: readonly (FieldType | undefined)[];
     pairs: [string, string | null][];
+    /** whether normalizeAs gives a text value of the field as orgText does (not for date-times,
+     *  multi-select values and rich text) */
+    plain: readonly boolean[];
 }
 
 const canons = new WeakMap<FieldSet, Canon>();
@@ -26,7 +29,11 @@ function canonOf(fields: FieldSet): Canon {
         canon = {
             names,
             types: names.map((name) => fields.typeOf(name)),
-            pairs: names.map((name) => [name, null])
+            pairs: names.map((name) => [name, null]),
+            plain: names.map((name) => {
+                const type = fields.typeOf(name);
+                return type !== 'datetime' && type !== 'multipicklist' && type !== 'html';
+            })
         };
         canons.set(fields, canon);
     }
@@ -38,8 +45,20 @@ function canonOf(fields: FieldSet): Canon {
  * serialised with JSON.stringify. Field order and missing-vs-null do not change the hash.
  */
 export function canonical(record: SfRecord, fields: FieldSet): string {
-    const { names, types, pairs } = canonOf(fields);
-    for (let i = 0; i < names.length; i++) pairs[i][1] = normalizeAs(types[i], record[names[i]]);
+    const { names, types, pairs, plain } = canonOf(fields);
+    for (let i = 0; i < names.length; i++) {
+        const value = record[names[i]];
+        // a text without CR, or a canonical instant, is its own normal form (issue 22: the
+        // usual value skips normalizeAs)
+        pairs[i][1] =
+            typeof value === 'string' &&
+            value !== '' &&
+            (plain[i]
+                ? value.indexOf('\r') < 0
+                : types[i] === 'datetime' && isCanonicalInstant(value))
+                ? value
+                : normalizeAs(types[i], value);
+    }
     const text = JSON.stringify(pairs);
     for (const pair of pairs) pair[1] = null;
     return text;

@@ -144,9 +144,14 @@ export class KeyTable {
             this.pages.push(this.page);
             this.used = 0;
         }
-        if (buf) buf.copy(this.page, this.used);
-        else this.page.write(key, this.used, bytes, 'latin1');
-        this.offsets[slot] = ((this.pages.length - 1) << PAGE_BITS) | this.used;
+        const page = this.page;
+        const at = this.used;
+        if (buf) buf.copy(page, at);
+        else if (bytes > 64) page.write(key, at, bytes, 'latin1');
+        // a short ASCII key (the usual one) byte by byte (issue 22, stop 26: cheaper than a
+        // call into Buffer.write)
+        else for (let k = 0; k < bytes; k++) page[at + k] = key.charCodeAt(k);
+        this.offsets[slot] = ((this.pages.length - 1) << PAGE_BITS) | at;
         this.lengths[slot] = bytes;
         this.hashes[slot] = h;
         this.used += bytes;

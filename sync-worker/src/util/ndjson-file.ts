@@ -15,19 +15,30 @@ export const SCAN_CHUNK = 1 << 20;
 export const DECODE_CHUNK = READ_CHUNK;
 /** Bytes buffered before a write to the file. */
 const WRITE_CHUNK = 1 << 16;
+/** Written buffers a writer keeps to fill again. */
+const SPARE_BUFFERS = 4;
 
 /** Appends one JSON value (or a text line) a line to a file. */
 export class NdjsonWriter<T> {
     readonly path: string;
     private readonly out: NodeJS.WritableStream;
     /** the lines not yet written, UTF-8 encoded as they come (issue 22: no string buffer to
-     *  concatenate and encode again); a new one after each write, which the stream keeps */
-    private buffer = Buffer.allocUnsafe(WRITE_CHUNK);
+     *  concatenate and encode again); another one after each write, which the stream keeps */
+    private buffer: Buffer;
     private used = 0;
+    /** bytes buffered before a write */
+    private readonly chunkSize: number;
+    /** buffers the file has had (their write done), to fill again (issue 22, stop 26: a new
+     *  64 KiB buffer a write was garbage that the collector traced, 40 MB of it a stage) */
+    private readonly spare: Buffer[] = [];
 
-    constructor(path: string) {
+    /** `chunkSize`: bytes buffered before a write (a large file written at once, as the
+     *  staging files, costs less in larger writes) */
+    constructor(path: string, chunkSize = WRITE_CHUNK) {
         this.path = path;
         this.out = createWriteStream(path, { encoding: 'utf8' });
+        this.chunkSize = chunkSize;
+        this.buffer = Buffer.allocUnsafe(chunkSize);
     }
 
     async write(value: T): Promise<void> {
@@ -59,10 +70,14 @@ export class NdjsonWriter<T> {
     /** Writes the buffered lines to the stream now; false when it asks to wait for 'drain'. */
     private send(): boolean {
         if (this.used === 0) return true;
-        const bytes = this.buffer.subarray(0, this.used);
-        this.buffer = Buffer.allocUnsafe(WRITE_CHUNK);
+        const full = this.buffer;
+        const bytes = full.subarray(0, this.used);
+        this.buffer = this.spare.pop() ?? Buffer.allocUnsafe(this.chunkSize);
         this.used = 0;
-        return this.out.write(bytes);
+        // the stream calls back once the bytes are in the file: the buffer is free again
+        return this.out.write(bytes, (error) => {
+            if (!error && this.spare.length < SPARE_BUFFERS) this.spare.push(full);
+        });
     }
 
     private async drained(): Promise<void> {
