@@ -33,22 +33,30 @@ export interface RoleMapping {
 
 type Raw = Record<string, unknown>;
 
+const EMPTY: Raw = Object.freeze({});
+const EMPTY_LIST: readonly unknown[] = Object.freeze([]);
+
 const asObject = (value: unknown): Raw | undefined =>
     value && typeof value === 'object' && !Array.isArray(value) ? (value as Raw) : undefined;
 
-/** The first coding of `code[]` with `system` and a non-blank code, with its path. */
-function codingOf(
-    raw: Raw,
-    system: string | undefined
-): { path: () => string; code: string } | undefined {
-    const concepts = Array.isArray(raw.code) ? raw.code : [];
+/** Where codingOf found its coding: `code[codingI].coding[codingJ]` (read before the next call). */
+let codingI = 0;
+let codingJ = 0;
+
+/** The code of the first coding of `code[]` with `system` and a non-blank code (its position in
+ *  codingI, codingJ), or undefined. */
+function codingOf(raw: Raw, system: string | undefined): string | undefined {
+    const concepts = Array.isArray(raw.code) ? raw.code : EMPTY_LIST;
     for (let i = 0; i < concepts.length; i++) {
         const codings = asObject(concepts[i])?.coding;
         if (!Array.isArray(codings)) continue;
         for (let j = 0; j < codings.length; j++) {
             const c = asObject(codings[j]);
-            if (c && c.system === system && typeof c.code === 'string' && c.code.trim())
-                return { path: () => `code[${i}].coding[${j}].code`, code: c.code };
+            if (c && c.system === system && typeof c.code === 'string' && c.code.trim()) {
+                codingI = i;
+                codingJ = j;
+                return c.code;
+            }
         }
     }
     return undefined;
@@ -61,12 +69,14 @@ function codedValue(
     problems: RoleProblem[],
     count: boolean
 ): string | null {
-    const coding = codingOf(raw, vocabulary.system);
-    if (!coding) return null;
-    const resolved = vocabulary.resolve(coding.code, count);
+    const code = codingOf(raw, vocabulary.system);
+    if (code === undefined) return null;
+    const i = codingI;
+    const j = codingJ;
+    const resolved = vocabulary.resolve(code, count);
     if (resolved.ok) return resolved.value;
     problems.push({
-        reason: `${coding.path()}: ${resolved.reason}`,
+        reason: `code[${i}].coding[${j}].code: ${resolved.reason}`,
         group: resolved.reason,
         hint: resolved.hint
     });
@@ -109,9 +119,10 @@ function optional(
 
 export function parseRole(raw: unknown, now: string, mapping: RoleMapping): RoleResult {
     const resource = asObject(raw);
-    const key = () => resourcePosition(raw, 'PractitionerRole');
-    if (resource?.resourceType !== 'PractitionerRole')
-        return { ok: false, key: key(), reason: 'resourceType: must be PractitionerRole' };
+    if (resource?.resourceType !== 'PractitionerRole') {
+        const key = resourcePosition(raw, 'PractitionerRole');
+        return { ok: false, key, reason: 'resourceType: must be PractitionerRole' };
+    }
     const reference = asObject(resource.practitioner)?.reference;
     const practitionerId = referencedId(reference, 'Practitioner');
     if (practitionerId === undefined) {
@@ -119,15 +130,15 @@ export function parseRole(raw: unknown, now: string, mapping: RoleMapping): Role
             reference === undefined
                 ? 'practitioner.reference: required (a role must name its practitioner)'
                 : 'practitioner.reference: must be a Practitioner/<id> reference';
-        return { ok: false, key: key(), reason };
+        return { ok: false, key: resourcePosition(raw, 'PractitionerRole'), reason };
     }
     const problems: RoleProblem[] = [];
     const count = mapping.count !== false;
     const active = optional(resource.active, 'boolean', 'active', problems);
-    const period = asObject(resource.period) ?? {};
+    const period = asObject(resource.period) ?? EMPTY;
     const start = optional(period.start, 'string', 'period.start', problems) as string | undefined;
     const end = optional(period.end, 'string', 'period.end', problems) as string | undefined;
-    const meta = asObject(resource.meta) ?? {};
+    const meta = asObject(resource.meta) ?? EMPTY;
     const lastUpdated = optional(meta.lastUpdated, 'string', 'meta.lastUpdated', problems);
     const updated = isoInstant(lastUpdated as string | undefined) ?? '';
     if (lastUpdated !== undefined && !updated) {
