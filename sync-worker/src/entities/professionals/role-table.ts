@@ -93,7 +93,7 @@ export class RoleTable {
                 return;
             }
         }
-        this.oddUpdated.delete(slot);
+        if (this.oddUpdated.size) this.oddUpdated.delete(slot);
         this.updated[slot] = time;
     }
 }
