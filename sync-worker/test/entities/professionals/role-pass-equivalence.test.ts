@@ -572,14 +572,16 @@ const roleArb: fc.Arbitrary<unknown> = fc.oneof(
 
 // ---- the comparison -----------------------------------------------------------------------------
 
-/** The vocabulary configurations drawn: the default (no fallback), fallbacks, a map. */
+/** The vocabulary configurations drawn: the default (no fallback), fallbacks, maps, the roles
+ *  read from the categories' system (one coding may then give both). */
 const CONFIGS: Record<string, unknown>[] = [
     {},
     { fseRole: { fallback: 'APR' }, targetCategory: { fallback: 'Dirigente' } },
     {
         fseRole: { map: { ASS: 'PSS', Astronauta: 'DRS' } },
         targetCategory: { map: { MMG: 'Dirigente' } }
-    }
+    },
+    { fseRole: { system: CATEGORY_SYSTEM, fallback: 'PSS' } }
 ];
 
 function contextOf(lines: unknown[], vocabularies: Vocabularies, since?: string): EntityContext {
