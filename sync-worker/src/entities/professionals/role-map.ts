@@ -167,13 +167,19 @@ export function parseRole(raw: unknown, now: string, mapping: RoleMapping): Role
     const orgCode = organizationCode(resource, mapping, problems);
     const { roles, categories } = mapping;
     codings(resource, roles.system, categories.system);
-    const { category, categoryI, categoryJ } = found;
     const role: CompactRole = {
         active: active !== false && !(end && end < now),
         start: start ?? '',
         orgCode,
         role: codedValue(found.role, found.roleI, found.roleJ, roles, problems, count),
-        category: codedValue(category, categoryI, categoryJ, categories, problems, count),
+        category: codedValue(
+            found.category,
+            found.categoryI,
+            found.categoryJ,
+            categories,
+            problems,
+            count
+        ),
         updated
     };
     return { ok: true, practitionerId, role, problems };
