@@ -1,10 +1,11 @@
 // The role pass of a run (readRoles over every PractitionerRole line) is built for speed (issue
 // 22, stop 26): no line object per role, the role and category codings found in one walk, each
 // vocabulary's answer remembered per code with the entry it is counted in, plain references read
-// without the pattern, canonical instants timed from their digits. It must give exactly what the earlier code gave: the same best role of
-// every practitioner, the same rejects (reasons, groups, hints, keys) in the same order, the same
-// counts (vocabulary codes included) and the same `changed` set. The earlier code is kept below,
-// verbatim but for names, as the oracle; fast-check draws the role lines.
+// without the pattern, canonical instants timed from their digits. It must give exactly what the
+// earlier code gave: the same best role of every practitioner, the same rejects (reasons,
+// groups, hints, keys) in the same order, the same counts (vocabulary codes included) and the
+// same `changed` set. The earlier code is kept below, verbatim but for names, as the oracle;
+// fast-check draws the role lines.
 import fc from 'fast-check';
 import { referencedId } from '../../../src/entities/fhir-schemas.ts';
 import { RoleTable, canonicalTime } from '../../../src/entities/professionals/role-table.ts';
