@@ -116,8 +116,30 @@ export function isPlainPractitioner(raw: unknown): raw is Practitioner {
  */
 export function referencedId(reference: unknown, type: string): string | undefined {
     if (typeof reference !== 'string') return undefined;
+    const id = plainReference(reference, type);
+    if (id !== undefined) return id;
     const m = referencePattern(type).exec(reference.trim());
     return m ? m[1] : undefined;
+}
+
+/**
+ * The common form `<type>/<id>`, the type's letters then an id of printable ASCII but '/',
+ * read without the pattern (stop 26): the pattern matches it at 0 with the whole id (nothing to
+ * trim, no '/' or space in the id). Undefined for any other text (the pattern decides).
+ */
+function plainReference(reference: string, type: string): string | undefined {
+    const n = type.length;
+    if (n === 0 || reference.length <= n + 1 || reference.charCodeAt(n) !== 47) return undefined;
+    for (let i = 0; i < n; i++) {
+        const c = type.charCodeAt(i);
+        if (c !== reference.charCodeAt(i) || !((c >= 65 && c <= 90) || (c >= 97 && c <= 122)))
+            return undefined;
+    }
+    for (let i = n + 1; i < reference.length; i++) {
+        const c = reference.charCodeAt(i);
+        if (c <= 32 || c >= 127 || c === 47) return undefined;
+    }
+    return reference.slice(n + 1);
 }
 
 const referencePatterns = new Map<string, RegExp>();

@@ -33,40 +33,69 @@ export interface RoleMapping {
 
 type Raw = Record<string, unknown>;
 
+const EMPTY: Raw = Object.freeze({});
+const EMPTY_LIST: readonly unknown[] = Object.freeze([]);
+
 const asObject = (value: unknown): Raw | undefined =>
     value && typeof value === 'object' && !Array.isArray(value) ? (value as Raw) : undefined;
 
-/** The first coding of `code[]` with `system` and a non-blank code, with its path. */
-function codingOf(
-    raw: Raw,
-    system: string | undefined
-): { path: () => string; code: string } | undefined {
-    const concepts = Array.isArray(raw.code) ? raw.code : [];
+/** The first coding of `code[]` with a non-blank code for each of two systems, and where
+ *  (`code[i].coding[j]`): what codings() found, read before the next call. */
+const found = {
+    role: undefined as string | undefined,
+    roleI: 0,
+    roleJ: 0,
+    category: undefined as string | undefined,
+    categoryI: 0,
+    categoryJ: 0
+};
+
+/**
+ * Finds in one walk of `code[]` the first coding with the roles' system and the first with the
+ * categories' system, each with a non-blank code (the two may be one coding when the systems are
+ * the same): what two walks, one a system, would find (stop 26).
+ */
+function codings(raw: Raw, roleSystem: string | undefined, categorySystem: string | undefined) {
+    found.role = undefined;
+    found.category = undefined;
+    const concepts = Array.isArray(raw.code) ? raw.code : EMPTY_LIST;
     for (let i = 0; i < concepts.length; i++) {
-        const codings = asObject(concepts[i])?.coding;
-        if (!Array.isArray(codings)) continue;
-        for (let j = 0; j < codings.length; j++) {
-            const c = asObject(codings[j]);
-            if (c && c.system === system && typeof c.code === 'string' && c.code.trim())
-                return { path: () => `code[${i}].coding[${j}].code`, code: c.code };
+        const list = asObject(concepts[i])?.coding;
+        if (!Array.isArray(list)) continue;
+        for (let j = 0; j < list.length; j++) {
+            const c = asObject(list[j]);
+            if (!c || typeof c.code !== 'string' || !c.code.trim()) continue;
+            const system = c.system;
+            if (found.role === undefined && system === roleSystem) {
+                found.role = c.code;
+                found.roleI = i;
+                found.roleJ = j;
+            }
+            if (found.category === undefined && system === categorySystem) {
+                found.category = c.code;
+                found.categoryI = i;
+                found.categoryJ = j;
+            }
+            if (found.role !== undefined && found.category !== undefined) return;
         }
     }
-    return undefined;
 }
 
-/** The value of the coding with the vocabulary's system: null when there is none (not written). */
+/** The value of a coding found (`code`, at `code[i].coding[j]`) in the vocabulary: null when
+ *  there is none (not written). */
 function codedValue(
-    raw: Raw,
+    code: string | undefined,
+    i: number,
+    j: number,
     vocabulary: Vocabulary,
     problems: RoleProblem[],
     count: boolean
 ): string | null {
-    const coding = codingOf(raw, vocabulary.system);
-    if (!coding) return null;
-    const resolved = vocabulary.resolve(coding.code, count);
+    if (code === undefined) return null;
+    const resolved = vocabulary.resolve(code, count);
     if (resolved.ok) return resolved.value;
     problems.push({
-        reason: `${coding.path()}: ${resolved.reason}`,
+        reason: `code[${i}].coding[${j}].code: ${resolved.reason}`,
         group: resolved.reason,
         hint: resolved.hint
     });
@@ -109,9 +138,10 @@ function optional(
 
 export function parseRole(raw: unknown, now: string, mapping: RoleMapping): RoleResult {
     const resource = asObject(raw);
-    const key = () => resourcePosition(raw, 'PractitionerRole');
-    if (resource?.resourceType !== 'PractitionerRole')
-        return { ok: false, key: key(), reason: 'resourceType: must be PractitionerRole' };
+    if (resource?.resourceType !== 'PractitionerRole') {
+        const key = resourcePosition(raw, 'PractitionerRole');
+        return { ok: false, key, reason: 'resourceType: must be PractitionerRole' };
+    }
     const reference = asObject(resource.practitioner)?.reference;
     const practitionerId = referencedId(reference, 'Practitioner');
     if (practitionerId === undefined) {
@@ -119,27 +149,37 @@ export function parseRole(raw: unknown, now: string, mapping: RoleMapping): Role
             reference === undefined
                 ? 'practitioner.reference: required (a role must name its practitioner)'
                 : 'practitioner.reference: must be a Practitioner/<id> reference';
-        return { ok: false, key: key(), reason };
+        return { ok: false, key: resourcePosition(raw, 'PractitionerRole'), reason };
     }
     const problems: RoleProblem[] = [];
     const count = mapping.count !== false;
     const active = optional(resource.active, 'boolean', 'active', problems);
-    const period = asObject(resource.period) ?? {};
+    const period = asObject(resource.period) ?? EMPTY;
     const start = optional(period.start, 'string', 'period.start', problems) as string | undefined;
     const end = optional(period.end, 'string', 'period.end', problems) as string | undefined;
-    const meta = asObject(resource.meta) ?? {};
+    const meta = asObject(resource.meta) ?? EMPTY;
     const lastUpdated = optional(meta.lastUpdated, 'string', 'meta.lastUpdated', problems);
     const updated = isoInstant(lastUpdated as string | undefined) ?? '';
     if (lastUpdated !== undefined && !updated) {
         const reason = 'meta.lastUpdated: must be a valid datetime (treated as changed)';
         problems.push({ reason, group: reason });
     }
+    const orgCode = organizationCode(resource, mapping, problems);
+    const { roles, categories } = mapping;
+    codings(resource, roles.system, categories.system);
     const role: CompactRole = {
         active: active !== false && !(end && end < now),
         start: start ?? '',
-        orgCode: organizationCode(resource, mapping, problems),
-        role: codedValue(resource, mapping.roles, problems, count),
-        category: codedValue(resource, mapping.categories, problems, count),
+        orgCode,
+        role: codedValue(found.role, found.roleI, found.roleJ, roles, problems, count),
+        category: codedValue(
+            found.category,
+            found.categoryI,
+            found.categoryJ,
+            categories,
+            problems,
+            count
+        ),
         updated
     };
     return { ok: true, practitionerId, role, problems };

@@ -12,7 +12,7 @@ import {
     rolePractitionerOfText,
     roleUnneeded
 } from './prefilter.ts';
-import { parseRole, type RoleMapping } from './role-map.ts';
+import { parseRole, type RoleMapping, type RoleProblem, type RoleResult } from './role-map.ts';
 import { RoleTable, type CompactRole } from './role-table.ts';
 
 export { parseRole, type RoleResult } from './role-map.ts';
@@ -50,20 +50,22 @@ export function roleMapping(context: EntityContext, count = true): RoleMapping {
     };
 }
 
-function roleLine(context: EntityContext, raw: unknown, mapping: RoleMapping): RoleLine {
-    if (raw instanceof UnparseableResource)
-        return { rejects: [{ ...unparseableReject(raw), related: true, part: 'roles' }] };
-    const parsed = parseRole(raw, context.now, mapping);
-    if (!parsed.ok) {
-        const { key, reason } = parsed;
-        return {
-            rejects: [{ ok: false, key, reason, sourceId: key, related: true, part: 'roles' }]
-        };
-    }
-    const joined = { practitionerId: parsed.practitionerId, role: parsed.role };
-    if (!parsed.problems.length) return { joined, rejects: [] };
+/** The reject of a role line that cannot be joined: unparseable (`parsed` undefined), not a
+ *  role, or naming no practitioner. */
+function lineReject(
+    raw: unknown,
+    parsed: Extract<RoleResult, { ok: false }> | undefined
+): RelatedReject {
+    if (parsed === undefined)
+        return { ...unparseableReject(raw as UnparseableResource), related: true, part: 'roles' };
+    const { key, reason } = parsed;
+    return { ok: false, key, reason, sourceId: key, related: true, part: 'roles' };
+}
+
+/** The rejects of the parts of a joined role (its problems). */
+function partRejects(raw: unknown, problems: readonly RoleProblem[]): RelatedReject[] {
     const key = resourcePosition(raw, 'PractitionerRole');
-    const rejects: RelatedReject[] = parsed.problems.map((p) => ({
+    return problems.map((p) => ({
         ok: false,
         key,
         reason: p.reason,
@@ -73,7 +75,15 @@ function roleLine(context: EntityContext, raw: unknown, mapping: RoleMapping): R
         related: true,
         part: 'roles'
     }));
-    return { joined, rejects };
+}
+
+function roleLine(context: EntityContext, raw: unknown, mapping: RoleMapping): RoleLine {
+    if (raw instanceof UnparseableResource) return { rejects: [lineReject(raw, undefined)] };
+    const parsed = parseRole(raw, context.now, mapping);
+    if (!parsed.ok) return { rejects: [lineReject(raw, parsed)] };
+    const joined = { practitionerId: parsed.practitionerId, role: parsed.role };
+    if (!parsed.problems.length) return { joined, rejects: [] };
+    return { joined, rejects: partRejects(raw, parsed.problems) };
 }
 
 /** Counts a role line in the `roles` part of professionals. */
@@ -102,12 +112,26 @@ export async function* readRoles(
         : undefined;
     const skipRole = since && needed ? roleUnneeded(since, needed) : undefined;
     const mapping = roleMapping(context);
+    const now = context.now;
+    const counts = context.tally.counts;
+    // roleLine and countRole written out (stop 26: no line object per role): the same counts,
+    // rejects and offers, in the same order
     for await (const raw of context.source.read('PractitionerRole', { skipRaw: skipRole })) {
-        const line = roleLine(context, raw, mapping);
-        countRole(context, line);
-        if (line.rejects.length) yield* line.rejects;
-        if (!line.joined) continue;
-        const { practitionerId: id, role } = line.joined;
+        const parsed =
+            raw instanceof UnparseableResource ? undefined : parseRole(raw, now, mapping);
+        if (parsed === undefined || !parsed.ok) {
+            countPart((counts.parts ??= {}), 'roles', true);
+            counts.rolesRejected = (counts.rolesRejected ?? 0) + 1;
+            yield lineReject(raw, parsed);
+            continue;
+        }
+        const rejected = parsed.problems.length > 0;
+        countPart((counts.parts ??= {}), 'roles', rejected);
+        if (rejected) {
+            counts.rolesRejected = (counts.rolesRejected ?? 0) + 1;
+            yield* partRejects(raw, parsed.problems);
+        }
+        const { practitionerId: id, role } = parsed;
         join.roles.offer(id, role);
         if (since && (role.updated === '' || role.updated > since)) join.changed.add(id);
     }
