@@ -206,7 +206,15 @@ const idOf = fc.oneof(
     { weight: 1, arbitrary: fc.string({ maxLength: 20, unit: 'binary' }) },
     {
         weight: 1,
-        arbitrary: fc.constantFrom('', 'x'.repeat(18), 'x'.repeat(19), 'é'.repeat(9), '\ud83d')
+        arbitrary: fc.constantFrom(
+            '',
+            'x'.repeat(18),
+            '003\u0080',
+            '\u007f\u0080\u00ff',
+            'x'.repeat(19),
+            'é'.repeat(9),
+            '\ud83d'
+        )
     }
 );
 const statusOf = fc.constantFrom(
