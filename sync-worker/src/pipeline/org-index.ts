@@ -20,7 +20,11 @@ export interface OrgRecord {
     extra?: string[];
 }
 
-const HEX64 = /^[0-9a-f]{64}$/;
+/** The value of a lower-case hex digit by character code (0-9, a-f), -1 for anything else: the
+ *  test of /^[0-9a-f]{64}$/ and the hex decoding in one pass over the hash (issue 22). */
+const HEX_VALUE = new Int8Array(128).fill(-1);
+for (let v = 0; v < 16; v++) HEX_VALUE['0123456789abcdef'.charCodeAt(v)] = v;
+const NO_STATUS = Symbol('no status yet');
 
 /**
  * The org's records in fixed-width columns: 18-byte Id, 32-byte sha256 (SyncHash__c as hex is
@@ -83,29 +87,68 @@ export class OrgIndex {
             this.hashes.copy(hashes);
             this.hashes = hashes;
         }
-        if (record.id.length <= 18 && Buffer.byteLength(record.id) === record.id.length) {
-            this.idLen[slot] = this.ids.write(record.id, slot * 18, 'latin1');
+        const id = record.id;
+        if (id.length <= 18 && this.putAsciiId(slot, id)) {
+            this.idLen[slot] = id.length;
             this.otherId.delete(slot);
         } else {
             this.idLen[slot] = 0;
-            this.otherId.set(slot, record.id);
+            this.otherId.set(slot, id);
         }
         this.otherHash.delete(slot);
-        if (record.hash === '') this.hashMode[slot] = 0;
-        else if (HEX64.test(record.hash)) {
-            this.hashes.write(record.hash, slot * 32, 'hex');
-            this.hashMode[slot] = 1;
-        } else {
+        const hash = record.hash;
+        if (hash === '') this.hashMode[slot] = 0;
+        else if (this.putHexHash(slot, hash)) this.hashMode[slot] = 1;
+        else {
             this.hashMode[slot] = 2;
-            this.otherHash.set(slot, record.hash);
+            this.otherHash.set(slot, hash);
         }
-        this.status[slot] = this.statuses.id(record.status);
+        // the status of the record before is the usual one (a run's rows are mostly Active)
+        if (record.status !== this.lastStatus) {
+            this.lastStatus = record.status;
+            this.lastStatusId = this.statuses.id(record.status);
+        }
+        this.status[slot] = this.lastStatusId;
         if (record.extra) this.extras.set(slot, record.extra);
         else this.extras.delete(slot);
         if (this.present[slot] === 0) {
             this.present[slot] = 1;
             this.count++;
         }
+    }
+
+    /** the status of the last record put and its interned id (none yet: NO_STATUS) */
+    private lastStatus: unknown = NO_STATUS;
+    private lastStatusId = 0;
+
+    /** Writes `id` (at most 18 characters) at `slot` when it is ASCII (one byte a character);
+     *  false, leaving the slot's bytes unused, when it is not. */
+    private putAsciiId(slot: number, id: string): boolean {
+        const ids = this.ids;
+        const at = slot * 18;
+        for (let i = 0; i < id.length; i++) {
+            const c = id.charCodeAt(i);
+            if (c >= 128) return false;
+            ids[at + i] = c;
+        }
+        return true;
+    }
+
+    /** Writes `hash` at `slot` as 32 bytes when it is 64 lower-case hex digits; false (the
+     *  slot's bytes then unused) when it is anything else. */
+    private putHexHash(slot: number, hash: string): boolean {
+        if (typeof hash !== 'string' || hash.length !== 64) return false;
+        const hashes = this.hashes;
+        const at = slot * 32;
+        for (let i = 0; i < 32; i++) {
+            const a = hash.charCodeAt(2 * i);
+            const b = hash.charCodeAt(2 * i + 1);
+            const hi = a < 128 ? HEX_VALUE[a] : -1;
+            const lo = b < 128 ? HEX_VALUE[b] : -1;
+            if ((hi | lo) < 0) return false;
+            hashes[at + i] = (hi << 4) | lo;
+        }
+        return true;
     }
 
     private at(slot: number): OrgRecord {
@@ -153,6 +196,14 @@ export class OrgIndex {
         for (let s = 0; s < this.keys.size && s < this.present.length; s++)
             if (this.present[s] === 1)
                 yield [this.keys.key(s), this.statuses.values[this.status[s]]];
+    }
+
+    /** The keys whose status is one of `values`, in insertion order. */
+    *keysWithStatus(values: readonly string[]): IterableIterator<string> {
+        const wanted = new Uint8Array(this.statuses.values.length);
+        this.statuses.values.forEach((v, i) => (wanted[i] = values.includes(v) ? 1 : 0));
+        for (let s = 0; s < this.keys.size && s < this.present.length; s++)
+            if (this.present[s] === 1 && wanted[this.status[s]] === 1) yield this.keys.key(s);
     }
 
     countStatus(values: readonly string[]): number {
@@ -216,8 +267,7 @@ export function* absentActive(
     activeValue: string | readonly string[]
 ): Iterable<string> {
     const active = typeof activeValue === 'string' ? [activeValue] : activeValue;
-    for (const [key, status] of index.statusEntries())
-        if (active.includes(status) && !inSnapshot(key)) yield key;
+    for (const key of index.keysWithStatus(active)) if (!inSnapshot(key)) yield key;
 }
 
 export function countStatus(index: OrgIndex, value: string | readonly string[]): number {
