@@ -43,8 +43,9 @@ export interface ChangeSet {
 /**
  * The staged records by sequence number (line n of StagedFile.recordsPath holds the record of
  * sequence n), read forward: each `record(sequence)` asks for a later sequence than the one
- * before, as the plan goes through the heads in order. Read as StagedRecords (stage.ts) reads
- * them, but from the file's bytes (lineChunks splits the lines as lineBatches does): only the
+ * before, as the plan goes through the heads in order. Read from the file's bytes (lineChunks
+ * splits the lines as lineBatches does; stage.ts's StagedRecords, which this replaced, decoded
+ * every line and is kept as the oracle of staged-record-lines.test.ts): only the
  * lines asked for are decoded, the others are skipped as bytes (issue 22, stop 26: a full run that
  * changes 1,000 of 100,000 records decoded ~45 MB of records into strings to parse 1,000). The
  * file is not opened when no record is asked for.

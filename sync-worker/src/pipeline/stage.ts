@@ -8,7 +8,7 @@ import type { EntityTally, Produced, RejectInfo } from '../entities/types.ts';
 import type { SfRecord } from '../salesforce/record.ts';
 import { KeyTable, grow } from '../util/key-table.ts';
 import { isCanonicalInstant } from '../util/instant.ts';
-import { lineBatches, NdjsonWriter } from '../util/ndjson-file.ts';
+import { NdjsonWriter } from '../util/ndjson-file.ts';
 import { checkStop, type EntityStep, type RunContext } from './context.ts';
 import { syncHash } from './sync-hash.ts';
 
@@ -57,42 +57,6 @@ export function parseStagedHead(line: string): StagedHead {
     const head: StagedHead = { sequence, key, updatedAt, sourceId, hash };
     if (watermarkAt !== undefined) head.watermarkAt = watermarkAt;
     return head;
-}
-
-/**
- * The staged records by sequence number, read forward: each `record(sequence)` asks for a later
- * sequence than the one before (the plan goes through the heads in order); the lines between are
- * skipped unparsed, and the file is not even opened when no record is asked for.
- */
-export class StagedRecords {
-    private readonly path: string;
-    private batches?: AsyncIterator<string[]>;
-    private batch: string[] = [];
-    /** the sequence number of batch[0] */
-    private first = 1;
-    /** the last sequence asked for */
-    private last = 0;
-
-    constructor(path: string) {
-        this.path = path;
-    }
-
-    async record(sequence: number): Promise<SfRecord> {
-        if (sequence <= this.last) throw new Error(`staged record ${sequence} asked for again`);
-        this.last = sequence;
-        this.batches ??= lineBatches(this.path)[Symbol.asyncIterator]();
-        while (sequence >= this.first + this.batch.length) {
-            this.first += this.batch.length;
-            const next = await this.batches.next();
-            if (next.done) throw new Error(`staged record ${sequence} missing from ${this.path}`);
-            this.batch = next.value;
-        }
-        return JSON.parse(this.batch[sequence - this.first]) as SfRecord;
-    }
-
-    async close(): Promise<void> {
-        await this.batches?.return?.();
-    }
 }
 
 /**
@@ -193,7 +157,7 @@ export function instantTime(value: string): number {
 export interface StagedFile {
     /** the heads (stagedHeadLine), in source order */
     path: string;
-    /** the records, one a line in the same order (see StagedRecords) */
+    /** the records, one a line in the same order (see StagedRecordLines in plan.ts) */
     recordsPath: string;
     winners: Winners;
     keys: KeyTable;

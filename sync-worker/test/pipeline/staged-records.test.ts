@@ -6,15 +6,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import {
-    parseStagedHead,
-    stagedHeadLine,
-    StagedRecords,
-    type StagedHead
-} from '../../src/pipeline/stage.ts';
+import { StagedRecordLines as StagedRecords } from '../../src/pipeline/plan.ts';
+import { parseStagedHead, stagedHeadLine, type StagedHead } from '../../src/pipeline/stage.ts';
 import type { SfRecord } from '../../src/salesforce/record.ts';
 
-describe('StagedRecords', () => {
+describe('StagedRecordLines (the plan reading staged records)', () => {
     it('gives every asked record as staged, the others skipped unparsed', async () => {
         const dir = await mkdtemp(join(tmpdir(), 'staged-records-'));
         const path = join(dir, 'staged-records.ndjson');
