@@ -94,3 +94,34 @@ export function isoInstant(value: string | null | undefined): string | null {
     const time = Date.parse(value);
     return Number.isNaN(time) ? null : new Date(time).toISOString();
 }
+
+const digits = (text: string, at: number, n: number): number => {
+    let value = 0;
+    for (let i = at; i < at + n; i++) value = value * 10 + text.charCodeAt(i) - 48;
+    return value;
+};
+
+/**
+ * Date.parse(value) when `value` is a canonical instant (isCanonicalInstant: as toISOString
+ * writes it, years 0000-9999), computed from its digits; NaN for any other text
+ * (issue 22, stop 26: the role table's and the staging's instants, in ~60% of Date.parse's time). Days from the
+ * civil date as H. Hinnant's "days_from_civil" (the inverse of isoOfTime's).
+ */
+export function canonicalTime(value: string): number {
+    if (!isCanonicalInstant(value)) return NaN;
+    const month = digits(value, 5, 2);
+    const year = digits(value, 0, 4) - (month <= 2 ? 1 : 0);
+    const era = Math.floor(year / 400);
+    const yoe = year - era * 400;
+    const doy =
+        Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + digits(value, 8, 2) - 1;
+    const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+    const days = era * 146097 + doe - 719468;
+    return (
+        days * 86400000 +
+        digits(value, 11, 2) * 3600000 +
+        digits(value, 14, 2) * 60000 +
+        digits(value, 17, 2) * 1000 +
+        digits(value, 20, 3)
+    );
+}

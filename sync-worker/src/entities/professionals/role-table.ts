@@ -1,6 +1,6 @@
 // Practitioner id -> best role during the join, in typed arrays and one key table: about 55
 // bytes a practitioner (~55 MB at 1M), instead of ~150 for a Map of packed strings.
-import { isCanonicalInstant, isoOfTime } from '../../util/instant.ts';
+import { canonicalTime, isoOfTime } from '../../util/instant.ts';
 import { grow, Interner, KeyTable } from '../../util/key-table.ts';
 
 /** What the join keeps of a practitioner's best role (bounded memory: a few short strings). */
@@ -96,34 +96,4 @@ export class RoleTable {
         if (this.oddUpdated.size) this.oddUpdated.delete(slot);
         this.updated[slot] = time;
     }
-}
-
-const digits = (text: string, at: number, n: number): number => {
-    let value = 0;
-    for (let i = at; i < at + n; i++) value = value * 10 + text.charCodeAt(i) - 48;
-    return value;
-};
-
-/**
- * Date.parse(value) when `value` is a canonical instant (isCanonicalInstant: as toISOString
- * writes it, years 0000-9999), computed from its digits; NaN for any other text. Days from the
- * civil date as H. Hinnant's "days_from_civil" (the inverse of isoOfTime's).
- */
-export function canonicalTime(value: string): number {
-    if (!isCanonicalInstant(value)) return NaN;
-    const month = digits(value, 5, 2);
-    const year = digits(value, 0, 4) - (month <= 2 ? 1 : 0);
-    const era = Math.floor(year / 400);
-    const yoe = year - era * 400;
-    const doy =
-        Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + digits(value, 8, 2) - 1;
-    const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-    const days = era * 146097 + doe - 719468;
-    return (
-        days * 86400000 +
-        digits(value, 11, 2) * 3600000 +
-        digits(value, 14, 2) * 60000 +
-        digits(value, 17, 2) * 1000 +
-        digits(value, 20, 3)
-    );
 }

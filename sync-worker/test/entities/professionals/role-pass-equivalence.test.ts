@@ -8,7 +8,8 @@
 // fast-check draws the role lines.
 import fc from 'fast-check';
 import { referencedId } from '../../../src/entities/fhir-schemas.ts';
-import { RoleTable, canonicalTime } from '../../../src/entities/professionals/role-table.ts';
+import { RoleTable } from '../../../src/entities/professionals/role-table.ts';
+import { canonicalTime } from '../../../src/util/instant.ts';
 import type { CompactRole } from '../../../src/entities/professionals/role-table.ts';
 import { readRoles, type RoleJoin } from '../../../src/entities/professionals/roles.ts';
 import {
