@@ -1,6 +1,6 @@
 // A registry Practitioner with its best role -> a Contact (docs/anagrafe-contract.md). Pure:
 // no I/O, no clock.
-import { validateFiscalCode } from '../../domain/fiscal-code.ts';
+import { normalizeFiscalCode, validateFiscalCode } from '../../domain/fiscal-code.ts';
 import { maskFiscalCode } from '../../domain/mask.ts';
 import { isoInstant } from '../../util/instant.ts';
 import { parseWith } from '../../util/validation.ts';
@@ -23,9 +23,8 @@ export function fiscalCodeOfRaw(raw: unknown): string | undefined {
         if (id?.system !== SYSTEM_FISCAL_CODE) continue;
         const value = id.value;
         if (typeof value !== 'string') return undefined;
-        // normalizeFiscalCode (trim, upper case), the trim done once
-        const trimmed = value.trim();
-        return trimmed ? trimmed.toUpperCase() : undefined;
+        // blank once normalised (trimmed, upper case) exactly when blank
+        return normalizeFiscalCode(value) || undefined;
     }
     return undefined;
 }

@@ -87,9 +87,8 @@ function roleLine(context: EntityContext, raw: unknown, mapping: RoleMapping): R
 }
 
 /** Counts a role line in the `roles` part of professionals. */
-function countRole(context: EntityContext, line: RoleLine): void {
+function countRole(context: EntityContext, rejected: boolean): void {
     const counts = context.tally.counts;
-    const rejected = line.rejects.length > 0;
     countPart((counts.parts ??= {}), 'roles', rejected);
     if (rejected) counts.rolesRejected = (counts.rolesRejected ?? 0) + 1;
 }
@@ -113,24 +112,19 @@ export async function* readRoles(
     const skipRole = since && needed ? roleUnneeded(since, needed) : undefined;
     const mapping = roleMapping(context);
     const now = context.now;
-    const counts = context.tally.counts;
-    // roleLine and countRole written out (stop 26: no line object per role): the same counts,
-    // rejects and offers, in the same order
+    // roleLine written out (stop 26: no line object per role): the same counts, rejects and
+    // offers, in the same order
     for await (const raw of context.source.read('PractitionerRole', { skipRaw: skipRole })) {
         const parsed =
             raw instanceof UnparseableResource ? undefined : parseRole(raw, now, mapping);
         if (parsed === undefined || !parsed.ok) {
-            countPart((counts.parts ??= {}), 'roles', true);
-            counts.rolesRejected = (counts.rolesRejected ?? 0) + 1;
+            countRole(context, true);
             yield lineReject(raw, parsed);
             continue;
         }
         const rejected = parsed.problems.length > 0;
-        countPart((counts.parts ??= {}), 'roles', rejected);
-        if (rejected) {
-            counts.rolesRejected = (counts.rolesRejected ?? 0) + 1;
-            yield* partRejects(raw, parsed.problems);
-        }
+        countRole(context, rejected);
+        if (rejected) yield* partRejects(raw, parsed.problems);
         const { practitionerId: id, role } = parsed;
         join.roles.offer(id, role);
         if (since && (role.updated === '' || role.updated > since)) join.changed.add(id);
@@ -163,7 +157,7 @@ async function* rereadRoles(
         const first = !parsedBefore;
         const line = roleLine(context, raw, first ? counted : quiet);
         if (first) {
-            countRole(context, line);
+            countRole(context, line.rejects.length > 0);
             yield* line.rejects;
         }
         if (!line.joined) continue;
